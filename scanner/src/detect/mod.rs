@@ -1,0 +1,340 @@
+//! Detectors: from a window of bytes to hits.
+//!
+//! The flow for each window is candidate finder → Luhn → brand/IIN →
+//! context/confidence. The caller pushes windows (a whole small file, or
+//! overlapping chunks of a large file or a decompressed stream) and receives
+//! [`Hit`]s; it knows nothing of how they were found.
+//!
+//! Windows overlap so that a hit spanning a chunk boundary is found exactly
+//! once: a hit is decided by the window in which everything the detectors look
+//! at after it (context, expiry, boundary bytes) is visible, and only there.
+
+mod context;
+mod digits;
+mod expiry;
+mod luhn;
+mod masked;
+mod pan;
+mod patterns;
+
+use std::sync::Arc;
+
+use regex_automata::util::captures::Captures;
+
+pub use digits::Separator;
+pub use luhn::luhn_valid;
+pub use pan::is_card_number;
+
+use crate::rules::{RuleKind, RuleSet};
+use digits::{parse_run, Group};
+
+/// Up to 19 ASCII digits, kept on the stack so that no allocation is made per candidate.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Digits {
+    buf: [u8; 19],
+    len: u8,
+}
+
+impl Digits {
+    /// `None` when `ascii` is longer than 19 bytes or holds a non-digit.
+    pub fn from_ascii(ascii: &[u8]) -> Option<Digits> {
+        let mut d = Digits::default();
+        (ascii.len() <= 19 && ascii.iter().all(u8::is_ascii_digit)).then(|| {
+            d.extend(ascii);
+            d
+        })
+    }
+
+    fn extend(&mut self, ascii: &[u8]) {
+        let start = usize::from(self.len);
+        let take = ascii.len().min(19 - start);
+        self.buf[start..start + take].copy_from_slice(&ascii[..take]);
+        self.len += take as u8;
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..usize::from(self.len)]
+    }
+
+    pub fn len(&self) -> usize {
+        usize::from(self.len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+/// Never prints the digits: a `Digits` may hold a card number.
+impl std::fmt::Debug for Digits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Digits({} digits)", self.len)
+    }
+}
+
+/// The value behind a hit, normalised for masking and fingerprinting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HitValue {
+    /// A full card number (also inside track data).
+    Pan(Digits),
+    /// A masked card number: visible first digits, hidden count, last 4.
+    Masked {
+        first: Digits,
+        hidden: Option<usize>,
+        last: Digits,
+    },
+    /// A security code.
+    Code(Digits),
+}
+
+/// One detection in a window, with offsets relative to the window.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// Index into [`RuleSet::rules`].
+    pub rule: usize,
+    pub start: usize,
+    pub end: usize,
+    pub value: HitValue,
+    pub brand: Option<Arc<str>>,
+    /// 0–1: how sure the detectors are that this is card data.
+    pub confidence: f32,
+    /// An expiry date is written near a card number.
+    pub expiry_nearby: bool,
+}
+
+/// A view of a stream's bytes handed to the detectors.
+#[derive(Debug, Clone, Copy)]
+pub struct Window<'a> {
+    pub bytes: &'a [u8],
+    /// Bytes before this index were already in the previous window.
+    pub fresh_from: usize,
+    /// `bytes[0]` is the first byte of the stream.
+    pub starts_stream: bool,
+    /// The stream ends with `bytes`.
+    pub ends_stream: bool,
+}
+
+impl<'a> Window<'a> {
+    /// A whole stream in one window.
+    pub fn whole(bytes: &'a [u8]) -> Self {
+        Window {
+            bytes,
+            fresh_from: 0,
+            starts_stream: true,
+            ends_stream: true,
+        }
+    }
+}
+
+/// Scans windows with one rule set. One per thread: it keeps scratch buffers
+/// between windows so the common path allocates nothing.
+pub struct Detector<'r> {
+    rules: &'r RuleSet,
+    pan_rule: Option<usize>,
+    masked_rule: Option<usize>,
+    test_rule: Option<usize>,
+    groups: Vec<Group>,
+    pan_caps: Option<Captures>,
+    free_caps: Option<Captures>,
+}
+
+impl<'r> Detector<'r> {
+    pub fn new(rules: &'r RuleSet) -> Self {
+        Detector {
+            rules,
+            pan_rule: rules.rule_of_kind(RuleKind::Pan),
+            masked_rule: rules.rule_of_kind(RuleKind::PanMasked),
+            test_rule: rules.rule_of_kind(RuleKind::PanTest),
+            groups: Vec::new(),
+            pan_caps: rules.pan_patterns.as_ref().map(|p| p.regex.create_captures()),
+            free_caps: rules.free_patterns.as_ref().map(|p| p.regex.create_captures()),
+        }
+    }
+
+    /// How many bytes after a hit the detectors read to decide it.
+    pub fn lookahead(&self) -> usize {
+        self.rules.context_window.max(self.rules.expiry_window) + 24
+    }
+
+    /// How many bytes of the previous window a chunked reader must carry into
+    /// the next one so that every hit is seen whole, with its context.
+    pub fn overlap(&self) -> usize {
+        const LONGEST_HIT: usize = 256;
+        2 * self.lookahead() + LONGEST_HIT
+    }
+
+    /// Appends the hits decided by `window` to `hits`, sorted by start.
+    pub fn scan(&mut self, window: &Window<'_>, hits: &mut Vec<Hit>) {
+        let first_new = hits.len();
+        self.scan_digit_runs(window, hits);
+        self.scan_free_patterns(window, hits);
+        hits[first_new..].sort_by_key(|h| (h.start, h.end));
+    }
+
+    /// Whether this window decides a hit ending at `end`: the bytes after it
+    /// are all visible here, and it was not decided by the previous window.
+    fn decides(&self, window: &Window<'_>, end: usize) -> bool {
+        let horizon = end + self.lookahead();
+        (window.ends_stream || horizon <= window.bytes.len()) && horizon > window.fresh_from
+    }
+
+    fn scan_digit_runs(&mut self, window: &Window<'_>, hits: &mut Vec<Hit>) {
+        let bytes = window.bytes;
+        let mut at = 0;
+        let mut groups = std::mem::take(&mut self.groups);
+        while let Some(offset) = bytes[at..].iter().position(u8::is_ascii_digit) {
+            let start = at + offset;
+            let end = parse_run(bytes, start, &mut groups);
+            at = end;
+            // A run touching the start of a carried-over window may be the tail
+            // of a longer one: the previous window decided it.
+            let cut_at_start = start == 0 && !window.starts_stream;
+            if cut_at_start || !self.decides(window, end) {
+                continue;
+            }
+            self.run_hits(window, &groups, hits);
+        }
+        self.groups = groups;
+    }
+
+    /// Hits in one run of digit groups.
+    fn run_hits(&mut self, window: &Window<'_>, groups: &[Group], hits: &mut Vec<Hit>) {
+        let bytes = window.bytes;
+        let digit_count: usize = groups.iter().map(Group::len).sum();
+        if digit_count >= 6 {
+            if let Some(m) = masked::masked_after_run(bytes, groups, self.rules) {
+                if let Some(rule) = self.masked_rule {
+                    hits.push(Hit {
+                        rule,
+                        start: m.start,
+                        end: m.end,
+                        value: HitValue::Masked {
+                            first: m.first,
+                            hidden: m.hidden,
+                            last: m.last,
+                        },
+                        brand: self.brand_name(m.first.as_bytes(), true),
+                        confidence: 0.8,
+                        expiry_nearby: false,
+                    });
+                }
+                return;
+            }
+        }
+        if digit_count < 13 {
+            return;
+        }
+        let mut track_end = 0;
+        for g in groups.iter().filter(|g| (13..=19).contains(&g.len())) {
+            track_end = track_end.max(self.track_hits(window, g, hits));
+        }
+        let rules = self.rules;
+        let mut found = Vec::new();
+        pan::candidates_in_run(bytes, groups, rules, |c| {
+            if c.start >= track_end {
+                found.push(c);
+            }
+        });
+        for c in found {
+            if let Some(hit) = self.pan_hit(window, c) {
+                hits.push(hit);
+            }
+        }
+    }
+
+    /// Track data around the digit group `g`; returns the end of the last one found.
+    fn track_hits(&mut self, window: &Window<'_>, g: &Group, hits: &mut Vec<Hit>) -> usize {
+        let (Some(set), Some(caps)) = (&self.rules.pan_patterns, self.pan_caps.as_mut()) else {
+            return 0;
+        };
+        let bytes = window.bytes;
+        let from = g.start.saturating_sub(2);
+        let to = (g.end + 128).min(bytes.len());
+        let mut last_end = 0;
+        let rules = self.rules;
+        patterns::search(set, rules, bytes, from, to, caps, |m| {
+            let pan_starts_here = m.value_is_pan && m.start <= g.start && m.end > g.end;
+            if pan_starts_here && m.value.as_bytes() == &bytes[g.start..g.end] {
+                last_end = m.end;
+                hits.push(Hit {
+                    rule: m.rule,
+                    start: m.start,
+                    end: m.end,
+                    value: HitValue::Pan(m.value),
+                    brand: rules.brands().lookup(m.value.as_bytes()).map(|b| b.name.clone()),
+                    confidence: 0.95,
+                    expiry_nearby: true,
+                });
+            }
+        });
+        last_end
+    }
+
+    fn pan_hit(&self, window: &Window<'_>, c: pan::PanCandidate) -> Option<Hit> {
+        let bytes = window.bytes;
+        let rules = self.rules;
+        let is_test = rules.is_test_pan(c.digits.as_bytes());
+        let rule = if is_test { self.test_rule? } else { self.pan_rule? };
+        let from = c.start.saturating_sub(rules.context_window);
+        let to = (c.end + rules.context_window).min(bytes.len());
+        let ctx = context::read_context(&rules.context, bytes, from, to, c.start, c.end, rules.label_distance);
+        if ctx.labelled_negative && !is_test {
+            return None;
+        }
+        let expiry_nearby = expiry::expiry_near(&rules.expiry, bytes, c.start, c.end, rules.expiry_window);
+        let mut confidence: f32 = 0.55;
+        if c.grouped {
+            confidence += 0.1;
+        }
+        if ctx.positive {
+            confidence += 0.3;
+        }
+        if expiry_nearby {
+            confidence += 0.1;
+        }
+        if ctx.negative && !ctx.positive {
+            confidence -= 0.25;
+        }
+        Some(Hit {
+            rule,
+            start: c.start,
+            end: c.end,
+            value: HitValue::Pan(c.digits),
+            brand: self.brand_name(c.digits.as_bytes(), false),
+            confidence: if is_test { 0.9 } else { confidence.clamp(0.05, 0.99) },
+            expiry_nearby,
+        })
+    }
+
+    fn brand_name(&self, digits: &[u8], prefix_only: bool) -> Option<Arc<str>> {
+        let table = self.rules.brands();
+        let brand = if prefix_only { table.prefix_brand(digits) } else { table.lookup(digits) };
+        brand.map(|b| b.name.clone())
+    }
+
+    /// Pattern rules without a card number (security codes), over the whole window.
+    fn scan_free_patterns(&mut self, window: &Window<'_>, hits: &mut Vec<Hit>) {
+        let lookahead = self.lookahead();
+        let (Some(set), Some(caps)) = (&self.rules.free_patterns, self.free_caps.as_mut()) else {
+            return;
+        };
+        let bytes = window.bytes;
+        let rules = self.rules;
+        patterns::search(set, rules, bytes, 0, bytes.len(), caps, |m| {
+            let horizon = m.end + lookahead;
+            let decided_here = (window.ends_stream || horizon <= bytes.len()) && horizon > window.fresh_from;
+            let cut_at_start = m.start == 0 && !window.starts_stream;
+            if decided_here && !cut_at_start {
+                hits.push(Hit {
+                    rule: m.rule,
+                    start: m.start,
+                    end: m.end,
+                    value: HitValue::Code(m.value),
+                    brand: None,
+                    confidence: 0.85,
+                    expiry_nearby: false,
+                });
+            }
+        });
+    }
+}
