@@ -9,3 +9,9 @@
 pub mod detect;
 pub mod rules;
 pub mod examples;
+pub mod findings;
+pub mod mask;
+pub mod key;
+pub mod outcome;
+pub mod scan;
+pub mod sources;

@@ -1,0 +1,77 @@
+//! The JSON report: the whole [`ScanOutcome`] plus a summary of counts. It is
+//! also the input of `hihoji report`, so it can be read back.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use hihoji_scanner::findings::{GuidelineCategory, Level};
+use hihoji_scanner::outcome::ScanOutcome;
+use serde::{Deserialize, Serialize};
+
+/// Identifies the format, so a reader can refuse what it does not understand.
+pub const FORMAT: &str = "hihoji-report/v1";
+
+/// Counts that a reader would otherwise compute.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub findings: usize,
+    pub skipped: usize,
+    pub by_level: BTreeMap<String, usize>,
+    pub by_rule: BTreeMap<String, usize>,
+    pub by_brand: BTreeMap<String, usize>,
+    pub by_category: BTreeMap<String, usize>,
+    /// True when card data (anything above `note`) was found: retention is shown.
+    pub retention_found: bool,
+}
+
+impl Summary {
+    pub fn of(outcome: &ScanOutcome) -> Self {
+        let mut s = Summary {
+            findings: outcome.findings.len(),
+            skipped: outcome.skipped.len(),
+            ..Summary::default()
+        };
+        for c in GuidelineCategory::ALL {
+            s.by_category.insert(c.as_str().to_string(), 0);
+        }
+        for f in &outcome.findings {
+            *s.by_level.entry(f.level.as_str().to_string()).or_default() += 1;
+            *s.by_rule.entry(f.rule_id.clone()).or_default() += 1;
+            if let Some(brand) = &f.brand {
+                *s.by_brand.entry(brand.clone()).or_default() += 1;
+            }
+            *s.by_category.entry(f.category.as_str().to_string()).or_default() += 1;
+            s.retention_found |= f.level > Level::Note;
+        }
+        s
+    }
+}
+
+/// The JSON document.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct JsonReport {
+    pub format: String,
+    pub summary: Summary,
+    #[serde(flatten)]
+    pub outcome: ScanOutcome,
+}
+
+/// Writes the JSON report.
+pub fn write_json(outcome: &ScanOutcome, out: &mut dyn Write) -> std::io::Result<()> {
+    let report = JsonReport {
+        format: FORMAT.to_string(),
+        summary: Summary::of(outcome),
+        outcome: outcome.clone(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    out.write_all(b"\n")
+}
+
+/// Reads a JSON report written by [`write_json`].
+pub fn read_json(text: &str) -> Result<JsonReport, String> {
+    let report: JsonReport = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    if report.format != FORMAT {
+        return Err(format!("format {:?} is not {FORMAT:?}", report.format));
+    }
+    Ok(report)
+}

@@ -1,0 +1,307 @@
+//! SARIF 2.1.0, as DESIGN.md §5 specifies: the interchange contract with code
+//! scanning (GitHub reads `ruleId`, the top-level `uri`, `region` and
+//! `partialFingerprints`) and with SARIF viewers (which also read
+//! `run.artifacts` and their `parentIndex` chain).
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+
+use hihoji_scanner::findings::{Finding, Layer, Level, Provenance};
+use hihoji_scanner::outcome::ScanOutcome;
+use hihoji_scanner::rules::{RuleKind, RuleSpec};
+use serde_json::{json, Value};
+use serde_sarif::sarif::{
+    Artifact, ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
+    PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult,
+    ResultLevel, Run, Sarif, Tool, ToolComponent,
+};
+
+use crate::uri::path_to_uri;
+
+/// GitHub code scanning accepts at most this many results per run.
+pub const MAX_RESULTS: usize = 25_000;
+/// Key of the fingerprint in `partialFingerprints`.
+pub const FINGERPRINT_KEY: &str = "hihoji/v1";
+const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// Builds the SARIF log for an outcome.
+pub fn to_sarif(outcome: &ScanOutcome) -> Sarif {
+    let rule_index: HashMap<&str, (usize, &RuleSpec)> =
+        outcome.rules.iter().enumerate().map(|(i, r)| (r.id.as_str(), (i, r))).collect();
+    let mut artifacts = ArtifactTable::default();
+    // Most severe first, so that a cut at the limit drops notes before errors.
+    let mut order: Vec<&Finding> = outcome.findings.iter().collect();
+    order.sort_by_key(|f| std::cmp::Reverse(f.level));
+    let truncated = order.len().saturating_sub(MAX_RESULTS);
+    order.truncate(MAX_RESULTS);
+    let results: Vec<SarifResult> = order
+        .into_iter()
+        .map(|f| result(f, rule_index.get(f.rule_id.as_str()).copied(), &mut artifacts))
+        .collect();
+
+    let mut notifications: Vec<Notification> = outcome
+        .skipped
+        .iter()
+        .map(|s| {
+            let top = artifacts.index_of(&s.provenance);
+            Notification::builder()
+                .level(json!("warning"))
+                .message(Message::from(
+                    format!("Not scanned: {} ({}): {}", s.provenance, s.reason.as_str(), s.detail).as_str(),
+                ))
+                .locations(vec![artifact_only_location(&s.provenance, top)])
+                .properties(bag(BTreeMap::from([
+                    ("reason".to_string(), json!(s.reason.as_str())),
+                    ("provenance".to_string(), json!(s.provenance.to_string())),
+                ])))
+                .build()
+        })
+        .collect();
+    if truncated > 0 {
+        notifications.push(
+            Notification::builder()
+                .level(json!("warning"))
+                .message(Message::from(
+                    format!("{truncated} results beyond the {MAX_RESULTS}-result limit were left out; see the JSON report")
+                        .as_str(),
+                ))
+                .build(),
+        );
+    }
+
+    let invocation = Invocation::builder()
+        .execution_successful(true)
+        .start_time_utc(outcome.started_at.clone())
+        .end_time_utc(outcome.finished_at.clone())
+        .machine(outcome.host.clone())
+        .tool_execution_notifications(notifications)
+        .build();
+    let driver = ToolComponent::builder()
+        .name("hihoji")
+        .full_name(format!("hihoji {} (非保持 card-data scanner)", outcome.tool_version))
+        .version(outcome.tool_version.clone())
+        .semantic_version(outcome.tool_version.clone())
+        .rules(outcome.rules.iter().map(descriptor).collect::<Vec<_>>())
+        .properties(bag(BTreeMap::from([
+            ("rule_pack".to_string(), json!(outcome.rule_pack.id)),
+            ("rule_pack_version".to_string(), json!(outcome.rule_pack.version)),
+            ("rule_pack_sha256".to_string(), json!(outcome.rule_pack.sha256)),
+        ])))
+        .build();
+    let run = Run::builder()
+        .tool(Tool::from(driver))
+        .invocations(vec![invocation])
+        .column_kind(json!("unicodeCodePoints"))
+        .artifacts(artifacts.artifacts)
+        .results(results)
+        .properties(bag(BTreeMap::from([
+            ("roots".to_string(), json!(outcome.roots)),
+            ("files_scanned".to_string(), json!(outcome.coverage.files_scanned)),
+            ("bytes_scanned".to_string(), json!(outcome.coverage.bytes_scanned)),
+        ])))
+        .build();
+    Sarif::builder()
+        .schema(SCHEMA_URI)
+        .version(json!("2.1.0"))
+        .runs(vec![run])
+        .build()
+}
+
+/// Writes the SARIF log as pretty JSON.
+pub fn write_sarif(outcome: &ScanOutcome, out: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &to_sarif(outcome))?;
+    out.write_all(b"\n")
+}
+
+fn result(f: &Finding, rule: Option<(usize, &RuleSpec)>, artifacts: &mut ArtifactTable) -> SarifResult {
+    let top = artifacts.index_of(&f.provenance);
+    let mut physical = PhysicalLocation::builder()
+        .artifact_location(
+            ArtifactLocation::builder()
+                .uri(path_to_uri(&f.provenance.artifact))
+                .index(top as i64)
+                .build(),
+        )
+        .build();
+    if f.provenance.layers.is_empty() {
+        // The hit is in the top-level file's own bytes: point at it.
+        let region = match (f.location.line, f.location.column) {
+            (Some(line), Some(column)) => Region::builder()
+                .start_line(line as i64)
+                .start_column(column as i64)
+                .byte_offset(f.location.offset as i64)
+                .build(),
+            _ => Region::builder().byte_offset(f.location.offset as i64).build(),
+        };
+        physical.region = Some(region);
+    }
+    let mut properties = BTreeMap::from([
+        ("masked_pan".to_string(), json!(f.masked)),
+        ("category".to_string(), json!(f.category.as_str())),
+        ("category_ja".to_string(), json!(f.category.japanese())),
+        ("provenance".to_string(), json!(f.provenance.to_string())),
+        ("offset".to_string(), json!(f.location.offset)),
+        ("confidence".to_string(), json!(f.confidence)),
+        ("guideline".to_string(), json!(f.category.guideline_heading())),
+        ("expiry_nearby".to_string(), json!(f.expiry_nearby)),
+    ]);
+    if let Some(brand) = &f.brand {
+        properties.insert("brand".to_string(), json!(brand));
+    }
+    if let Some(line) = f.location.line {
+        properties.insert("line".to_string(), json!(line));
+    }
+    let mut builder_result = SarifResult::builder()
+        .rule_id(f.rule_id.clone())
+        .level(sarif_level(f.level))
+        .message(Message::from(message(f).as_str()))
+        .locations(vec![Location::builder().physical_location(physical).build()])
+        .partial_fingerprints(BTreeMap::from([(FINGERPRINT_KEY.to_string(), f.fingerprint.clone())]))
+        .build();
+    if let Some((index, spec)) = rule {
+        builder_result.rule_index = Some(index as i64);
+        properties.insert("pci_dss".to_string(), json!(spec.pci_dss));
+    }
+    builder_result.properties = Some(bag(properties));
+    builder_result
+}
+
+/// The result message: what, which value (masked), where in the guideline.
+fn message(f: &Finding) -> String {
+    let brand = f.brand.as_deref().unwrap_or("card");
+    let category = format!("{} ({})", f.category.as_str(), f.category.japanese());
+    match f.rule_id.as_str() {
+        "PAN" => format!("{brand} card number {} in the clear, {category}", f.masked),
+        "PAN_MASKED" => format!("Masked {brand} card number {} (permitted display form), {category}", f.masked),
+        "PAN_TEST" => format!("Public test {brand} card number {}, {category}", f.masked),
+        "TRACK1" | "TRACK2" => format!(
+            "Magnetic-stripe {} data with {brand} card number {} (sensitive authentication data), {category}",
+            if f.rule_id == "TRACK1" { "track 1" } else { "track 2" },
+            f.masked
+        ),
+        "CVV" => format!("Card security code {} (sensitive authentication data), {category}", f.masked),
+        other => format!("{other}: {} {}, {category}", brand, f.masked),
+    }
+}
+
+fn sarif_level(level: Level) -> ResultLevel {
+    match level {
+        Level::Note => ResultLevel::Note,
+        Level::Warning => ResultLevel::Warning,
+        Level::Error => ResultLevel::Error,
+    }
+}
+
+fn descriptor(rule: &RuleSpec) -> ReportingDescriptor {
+    let text = |s: &str| MultiformatMessageString::builder().text(s.to_string()).build();
+    let help_text = format!(
+        "{}\n\nPCI DSS v4.0.1: {}",
+        rule.help.trim(),
+        if rule.pci_dss.is_empty() { "-".to_string() } else { rule.pci_dss.join(", ") }
+    );
+    let mut properties = bag(BTreeMap::from([
+        ("security-severity".to_string(), json!(format!("{:.1}", rule.security_severity))),
+        ("pci_dss".to_string(), json!(rule.pci_dss)),
+        (
+            "precision".to_string(),
+            json!(if rule.kind == RuleKind::Pattern { "high" } else { "very-high" }),
+        ),
+    ]));
+    properties.tags = Some(rule.tags.clone());
+    ReportingDescriptor::builder()
+        .id(rule.id.clone())
+        .name(pascal_case(&rule.name))
+        .short_description(text(&rule.name))
+        .full_description(text(rule.description.trim()))
+        .help(
+            MultiformatMessageString::builder()
+                .text(help_text.clone())
+                .markdown(help_text)
+                .build(),
+        )
+        .default_configuration(
+            ReportingConfiguration::builder()
+                .level(json!(rule.level.as_str()))
+                .build(),
+        )
+        .properties(properties)
+        .build()
+}
+
+/// SARIF rule names are identifiers: "Card number (PAN) in the clear" → "CardNumberPanInTheClear".
+fn pascal_case(name: &str) -> String {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut chars = w.chars();
+            let first = chars.next().map(|c| c.to_ascii_uppercase()).into_iter();
+            first.chain(chars.map(|c| c.to_ascii_lowercase())).collect::<String>()
+        })
+        .collect()
+}
+
+fn bag(properties: BTreeMap<String, Value>) -> PropertyBag {
+    PropertyBag::builder().additional_properties(properties).build()
+}
+
+fn artifact_only_location(provenance: &Provenance, top: usize) -> Location {
+    Location::builder()
+        .physical_location(
+            PhysicalLocation::builder()
+                .artifact_location(
+                    ArtifactLocation::builder()
+                        .uri(path_to_uri(&provenance.artifact))
+                        .index(top as i64)
+                        .build(),
+                )
+                .build(),
+        )
+        .build()
+}
+
+/// `run.artifacts`: each top-level file once, and each nested member or stream
+/// once with `parentIndex` pointing at its container (SARIF §3.24).
+#[derive(Default)]
+struct ArtifactTable {
+    artifacts: Vec<Artifact>,
+    index: HashMap<(String, Vec<Layer>), usize>,
+}
+
+impl ArtifactTable {
+    /// Registers the provenance chain; returns the top-level artifact's index.
+    fn index_of(&mut self, provenance: &Provenance) -> usize {
+        let top = self.intern(&provenance.artifact, &[], None);
+        let mut parent = top;
+        for depth in 1..=provenance.layers.len() {
+            parent = self.intern(&provenance.artifact, &provenance.layers[..depth], Some(parent));
+        }
+        top
+    }
+
+    fn intern(&mut self, artifact: &str, layers: &[Layer], parent: Option<usize>) -> usize {
+        let key = (artifact.to_string(), layers.to_vec());
+        if let Some(&i) = self.index.get(&key) {
+            return i;
+        }
+        let uri = if layers.is_empty() {
+            path_to_uri(artifact)
+        } else {
+            let chain = Provenance {
+                artifact: artifact.to_string(),
+                layers: layers.to_vec(),
+            };
+            path_to_uri(&chain.to_string())
+        };
+        let mut builder = Artifact::builder()
+            .location(ArtifactLocation::builder().uri(uri).build())
+            .build();
+        builder.parent_index = parent.map(|p| p as i64);
+        if let Some(layer) = layers.last() {
+            builder.description = Some(Message::from(layer.name.as_str()));
+        }
+        let i = self.artifacts.len();
+        self.artifacts.push(builder);
+        self.index.insert(key, i);
+        i
+    }
+}

@@ -1,0 +1,212 @@
+//! The findings model: what was found, where, and in which of the guideline's
+//! categories — everything a report needs, and nothing that could leak the
+//! value itself (findings hold only a masked value and a keyed fingerprint).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+pub use crate::rules::Level;
+
+/// The guideline's definition of retention (保持): where card data was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GuidelineCategory {
+    /// 保存: at rest in files, archives, databases, logs.
+    Stored,
+    /// 処理: in memory: process memory, core dumps, swap.
+    Processed,
+    /// 通過: passing through the network: packet captures.
+    Transmitted,
+}
+
+impl GuidelineCategory {
+    pub const ALL: [GuidelineCategory; 3] = [
+        GuidelineCategory::Stored,
+        GuidelineCategory::Processed,
+        GuidelineCategory::Transmitted,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GuidelineCategory::Stored => "stored",
+            GuidelineCategory::Processed => "processed",
+            GuidelineCategory::Transmitted => "transmitted",
+        }
+    }
+
+    /// The guideline's own word for the category.
+    pub fn japanese(self) -> &'static str {
+        match self {
+            GuidelineCategory::Stored => "保存",
+            GuidelineCategory::Processed => "処理",
+            GuidelineCategory::Transmitted => "通過",
+        }
+    }
+
+    /// The guideline heading a finding in this category bears on, in Japanese and English.
+    pub fn guideline_heading(self) -> &'static str {
+        match self {
+            GuidelineCategory::Stored => {
+                "カード情報の非保持化（保存）: card data must not be stored electronically on the merchant's equipment"
+            }
+            GuidelineCategory::Processed => {
+                "カード情報の非保持化（処理）: card data must not be processed electronically on the merchant's equipment"
+            }
+            GuidelineCategory::Transmitted => {
+                "カード情報の非保持化（通過）: card data must not pass through the merchant's equipment or network"
+            }
+        }
+    }
+}
+
+/// How one provenance layer is joined to the one before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LayerKind {
+    /// A member of an archive or a decompressed stream: `a.zip!/b.csv`.
+    Member,
+    /// Bytes found by decoding an encoding inside the parent: `app.log!/base64@1234`.
+    Decoded,
+    /// A stream inside a capture or a region of memory: `edge.pcapng#tcp:…`.
+    Stream,
+}
+
+impl LayerKind {
+    fn joiner(self) -> &'static str {
+        match self {
+            LayerKind::Member | LayerKind::Decoded => "!/",
+            LayerKind::Stream => "#",
+        }
+    }
+}
+
+/// One step inward from the top-level artifact.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Layer {
+    pub kind: LayerKind,
+    pub name: String,
+}
+
+/// Where bytes came from: the top-level artifact (a file, relative to the
+/// scan root when the root is a directory) and the chain of layers inside it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Provenance {
+    pub artifact: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub layers: Vec<Layer>,
+}
+
+impl Provenance {
+    pub fn file(artifact: impl Into<String>) -> Self {
+        Provenance {
+            artifact: artifact.into(),
+            layers: Vec::new(),
+        }
+    }
+
+    /// This provenance with one more layer inside it.
+    pub fn child(&self, kind: LayerKind, name: impl Into<String>) -> Self {
+        let mut child = self.clone();
+        child.layers.push(Layer {
+            kind,
+            name: name.into(),
+        });
+        child
+    }
+}
+
+impl fmt::Display for Provenance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.artifact)?;
+        for layer in &self.layers {
+            write!(f, "{}{}", layer.kind.joiner(), layer.name)?;
+        }
+        Ok(())
+    }
+}
+
+/// Position of a hit in the innermost layer of its provenance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    /// Byte offset.
+    pub offset: u64,
+    /// 1-based line, when the bytes are text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// 1-based column in Unicode code points, when the bytes are text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<u64>,
+}
+
+/// One piece of card data found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule_id: String,
+    pub level: Level,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand: Option<String>,
+    /// First 6 and last 4 digits with the rest as `*`; `***` for a security code.
+    pub masked: String,
+    /// Hex HMAC-SHA256 of the normalised value and rule id, under the secret key.
+    pub fingerprint: String,
+    pub category: GuidelineCategory,
+    pub provenance: Provenance,
+    pub location: Location,
+    pub confidence: f32,
+    #[serde(default)]
+    pub expiry_nearby: bool,
+}
+
+/// Why something was not scanned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    PermissionDenied,
+    /// It disappeared between listing and reading.
+    Vanished,
+    TooLarge,
+    /// FIFO, socket or device: reading could block forever or never end.
+    SpecialFile,
+    /// A symbolic link, not followed unless asked.
+    Symlink,
+    /// A kernel pseudo-filesystem such as /proc or /sys.
+    PseudoFilesystem,
+    /// Matched an exclude pattern.
+    Excluded,
+    /// A decompression-bomb limit (ratio, total size, depth, member count).
+    BombLimit,
+    /// Damaged or truncated; what was readable before the damage was scanned.
+    Corrupt,
+    /// Encrypted content that cannot be read.
+    Encrypted,
+    /// Any other read error.
+    ReadError,
+}
+
+impl SkipReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::PermissionDenied => "permission_denied",
+            SkipReason::Vanished => "vanished",
+            SkipReason::TooLarge => "too_large",
+            SkipReason::SpecialFile => "special_file",
+            SkipReason::Symlink => "symlink",
+            SkipReason::PseudoFilesystem => "pseudo_filesystem",
+            SkipReason::Excluded => "excluded",
+            SkipReason::BombLimit => "bomb_limit",
+            SkipReason::Corrupt => "corrupt",
+            SkipReason::Encrypted => "encrypted",
+            SkipReason::ReadError => "read_error",
+        }
+    }
+}
+
+/// Something that was not scanned, or not completely, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Skipped {
+    pub provenance: Provenance,
+    pub reason: SkipReason,
+    /// Human-readable detail; never contains scanned content.
+    pub detail: String,
+}

@@ -1,0 +1,70 @@
+//! The result of a scan: findings plus coverage (what was scanned and what was
+//! not, and why). This is the model every report is rendered from, and what
+//! the JSON report stores, so saved reports can be re-rendered and merged.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::findings::{Finding, Skipped};
+use crate::rules::RuleSpec;
+
+/// Bytes and streams scanned by one decoder.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecoderCoverage {
+    pub streams: u64,
+    pub bytes: u64,
+}
+
+/// What was scanned.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coverage {
+    /// Top-level files read to the end (or to the first damage, see `skipped`).
+    pub files_scanned: u64,
+    /// Bytes read from those files.
+    pub bytes_scanned: u64,
+    /// Streams and decoded bytes per decoder (`text`, `gzip`, `zip`, …).
+    pub by_decoder: BTreeMap<String, DecoderCoverage>,
+}
+
+impl Coverage {
+    pub fn add_stream(&mut self, decoder: &str, bytes: u64) {
+        let entry = self.by_decoder.entry(decoder.to_string()).or_default();
+        entry.streams += 1;
+        entry.bytes += bytes;
+    }
+
+    pub fn merge(&mut self, other: &Coverage) {
+        self.files_scanned += other.files_scanned;
+        self.bytes_scanned += other.bytes_scanned;
+        for (decoder, c) in &other.by_decoder {
+            let entry = self.by_decoder.entry(decoder.clone()).or_default();
+            entry.streams += c.streams;
+            entry.bytes += c.bytes;
+        }
+    }
+}
+
+/// The rule pack a scan used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RulePackInfo {
+    pub id: String,
+    pub version: String,
+    pub sha256: String,
+}
+
+/// Everything one scan found and covered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScanOutcome {
+    pub tool_version: String,
+    pub host: String,
+    pub roots: Vec<String>,
+    /// RFC 3339, UTC.
+    pub started_at: String,
+    pub finished_at: String,
+    pub rule_pack: RulePackInfo,
+    pub rules: Vec<RuleSpec>,
+    pub findings: Vec<Finding>,
+    pub skipped: Vec<Skipped>,
+    pub coverage: Coverage,
+}

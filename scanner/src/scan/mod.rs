@@ -1,0 +1,158 @@
+//! Running a scan: walk the roots, scan files in parallel, collect the outcome.
+//!
+//! The walker runs on the calling thread and feeds files to a rayon pool; each
+//! pool thread keeps one [`Worker`] (detector scratch and read buffer) for all
+//! the files it scans. Results are pushed per file into a shared collector and
+//! sorted at the end, so the outcome does not depend on thread timing.
+
+mod text;
+mod worker;
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::SystemTime;
+
+use rayon::prelude::*;
+
+pub use text::{looks_like_text, StreamLabel, TextScanner, CHUNK};
+pub use worker::{FileOutcome, Worker};
+
+use crate::findings::Skipped;
+use crate::mask::Fingerprinter;
+use crate::outcome::{RulePackInfo, ScanOutcome};
+use crate::rules::RuleSet;
+use crate::sources::walk::{walk, Entry, WalkOptions};
+
+/// Limits that keep a scan safe (DESIGN.md §9).
+#[derive(Debug, Clone, Default)]
+pub struct Limits {
+    /// Files larger than this are skipped as too large; `None` for no limit.
+    pub max_file_size: Option<u64>,
+}
+
+/// What to scan and how.
+#[derive(Debug, Clone)]
+pub struct ScanConfig {
+    pub roots: Vec<PathBuf>,
+    pub walk: WalkOptions,
+    pub limits: Limits,
+    /// Worker threads; 0 means one per core.
+    pub threads: usize,
+}
+
+/// Told about progress as files finish, from any worker thread.
+pub trait ScanObserver: Sync {
+    fn file_done(&self, _bytes: u64, _findings: usize) {}
+}
+
+/// An observer that ignores everything.
+pub struct Quiet;
+impl ScanObserver for Quiet {}
+
+/// The rules and key a scan runs with, shared read-only by every worker.
+#[derive(Debug)]
+pub struct Engine {
+    pub rules: RuleSet,
+    pub fingerprinter: Fingerprinter,
+    pub limits: Limits,
+}
+
+/// Why a scan could not run at all (a file that cannot be read is not this:
+/// it is recorded as skipped).
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    #[error("scan root {path}: {source}")]
+    Root {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot start {threads} worker threads: {message}")]
+    Threads { threads: usize, message: String },
+}
+
+/// Scans every root and returns the outcome.
+pub fn scan(config: &ScanConfig, engine: &Engine, observer: &dyn ScanObserver) -> Result<ScanOutcome, ScanError> {
+    for root in &config.roots {
+        std::fs::symlink_metadata(root).map_err(|source| ScanError::Root {
+            path: root.clone(),
+            source,
+        })?;
+    }
+    let started = SystemTime::now();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build()
+        .map_err(|e| ScanError::Threads {
+            threads: config.threads,
+            message: e.to_string(),
+        })?;
+    let collected = Mutex::new(FileOutcome::default());
+    pool.install(|| {
+        walk(&config.roots, &config.walk).par_bridge().for_each_init(
+            || Worker::new(engine),
+            |worker, entry| {
+                let outcome = match entry {
+                    Entry::File { path, provenance } => worker.scan_file(&path, provenance),
+                    Entry::Skipped(skipped) => FileOutcome::skipped(skipped),
+                };
+                observer.file_done(outcome.coverage.bytes_scanned, outcome.findings.len());
+                if let Ok(mut all) = collected.lock() {
+                    all.absorb(outcome);
+                }
+            },
+        );
+    });
+    let mut all = collected.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+    all.findings
+        .sort_by_cached_key(|f| (f.provenance.to_string(), f.location.offset, f.rule_id.clone()));
+    all.skipped.sort_by_cached_key(|s| s.provenance.to_string());
+    Ok(ScanOutcome {
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        host: host_name(),
+        roots: config.roots.iter().map(|r| r.to_string_lossy().into_owned()).collect(),
+        started_at: humantime::format_rfc3339_seconds(started).to_string(),
+        finished_at: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
+        rule_pack: RulePackInfo {
+            id: engine.rules.pack.id.clone(),
+            version: engine.rules.pack.version.clone(),
+            sha256: engine.rules.pack_sha256.clone(),
+        },
+        rules: engine.rules.rules.iter().map(|r| r.meta.clone()).collect(),
+        findings: all.findings,
+        skipped: all.skipped,
+        coverage: all.coverage,
+    })
+}
+
+/// This machine's name, for reports that merge many hosts.
+pub fn host_name() -> String {
+    #[cfg(unix)]
+    {
+        let mut buf = [0u8; 256];
+        // SAFETY: the buffer is valid for its whole length, and gethostname
+        // writes at most that many bytes.
+        let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
+        if rc == 0 {
+            let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+            return String::from_utf8_lossy(&buf[..end]).into_owned();
+        }
+    }
+    std::env::var("COMPUTERNAME").unwrap_or_else(|_| "unknown".to_string())
+}
+
+/// Keeps a skipped record with the rest of a file's outcome.
+impl FileOutcome {
+    pub fn skipped(skipped: Skipped) -> Self {
+        FileOutcome {
+            skipped: vec![skipped],
+            ..FileOutcome::default()
+        }
+    }
+
+    fn absorb(&mut self, other: FileOutcome) {
+        self.findings.extend(other.findings);
+        self.skipped.extend(other.skipped);
+        self.coverage.merge(&other.coverage);
+    }
+}
