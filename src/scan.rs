@@ -33,6 +33,7 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
         },
         limits: Limits {
             max_file_size: args.max_file_size,
+            ..Limits::default()
         },
         threads: args.threads,
     };
@@ -104,5 +105,6 @@ fn write_report(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Resu
     let file = File::create(path).with_context(|| format!("creating report {}", path.display()))?;
     let mut out = BufWriter::new(file);
     write(&mut out).with_context(|| format!("writing report {}", path.display()))?;
-    out.flush().with_context(|| format!("writing report {}", path.display()))
+    out.flush()
+        .with_context(|| format!("writing report {}", path.display()))
 }

@@ -12,8 +12,8 @@ use hihoji_scanner::rules::{RuleKind, RuleSpec};
 use serde_json::{json, Value};
 use serde_sarif::sarif::{
     Artifact, ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
-    PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult,
-    ResultLevel, Run, Sarif, Tool, ToolComponent,
+    PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor,
+    Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
 };
 
 use crate::uri::path_to_uri;
@@ -26,8 +26,12 @@ const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /// Builds the SARIF log for an outcome.
 pub fn to_sarif(outcome: &ScanOutcome) -> Sarif {
-    let rule_index: HashMap<&str, (usize, &RuleSpec)> =
-        outcome.rules.iter().enumerate().map(|(i, r)| (r.id.as_str(), (i, r))).collect();
+    let rule_index: HashMap<&str, (usize, &RuleSpec)> = outcome
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), (i, r)))
+        .collect();
     let mut artifacts = ArtifactTable::default();
     // Most severe first, so that a cut at the limit drops notes before errors.
     let mut order: Vec<&Finding> = outcome.findings.iter().collect();
@@ -47,7 +51,13 @@ pub fn to_sarif(outcome: &ScanOutcome) -> Sarif {
             Notification::builder()
                 .level(json!("warning"))
                 .message(Message::from(
-                    format!("Not scanned: {} ({}): {}", s.provenance, s.reason.as_str(), s.detail).as_str(),
+                    format!(
+                        "Not scanned: {} ({}): {}",
+                        s.provenance,
+                        s.reason.as_str(),
+                        s.detail
+                    )
+                    .as_str(),
                 ))
                 .locations(vec![artifact_only_location(&s.provenance, top)])
                 .properties(bag(BTreeMap::from([
@@ -78,7 +88,10 @@ pub fn to_sarif(outcome: &ScanOutcome) -> Sarif {
         .build();
     let driver = ToolComponent::builder()
         .name("hihoji")
-        .full_name(format!("hihoji {} (非保持 card-data scanner)", outcome.tool_version))
+        .full_name(format!(
+            "hihoji {} (非保持 card-data scanner)",
+            outcome.tool_version
+        ))
         .version(outcome.tool_version.clone())
         .semantic_version(outcome.tool_version.clone())
         .rules(outcome.rules.iter().map(descriptor).collect::<Vec<_>>())
@@ -156,7 +169,10 @@ fn result(f: &Finding, rule: Option<(usize, &RuleSpec)>, artifacts: &mut Artifac
         .level(sarif_level(f.level))
         .message(Message::from(message(f).as_str()))
         .locations(vec![Location::builder().physical_location(physical).build()])
-        .partial_fingerprints(BTreeMap::from([(FINGERPRINT_KEY.to_string(), f.fingerprint.clone())]))
+        .partial_fingerprints(BTreeMap::from([(
+            FINGERPRINT_KEY.to_string(),
+            f.fingerprint.clone(),
+        )]))
         .build();
     if let Some((index, spec)) = rule {
         builder_result.rule_index = Some(index as i64);
@@ -172,14 +188,22 @@ fn message(f: &Finding) -> String {
     let category = format!("{} ({})", f.category.as_str(), f.category.japanese());
     match f.rule_id.as_str() {
         "PAN" => format!("{brand} card number {} in the clear, {category}", f.masked),
-        "PAN_MASKED" => format!("Masked {brand} card number {} (permitted display form), {category}", f.masked),
+        "PAN_MASKED" => format!(
+            "Masked {brand} card number {} (permitted display form), {category}",
+            f.masked
+        ),
         "PAN_TEST" => format!("Public test {brand} card number {}, {category}", f.masked),
-        "TRACK1" | "TRACK2" => format!(
+        "TRACK1" | "TRACK2" => {
+            format!(
             "Magnetic-stripe {} data with {brand} card number {} (sensitive authentication data), {category}",
             if f.rule_id == "TRACK1" { "track 1" } else { "track 2" },
             f.masked
+        )
+        }
+        "CVV" => format!(
+            "Card security code {} (sensitive authentication data), {category}",
+            f.masked
         ),
-        "CVV" => format!("Card security code {} (sensitive authentication data), {category}", f.masked),
         other => format!("{other}: {} {}, {category}", brand, f.masked),
     }
 }
@@ -197,14 +221,25 @@ fn descriptor(rule: &RuleSpec) -> ReportingDescriptor {
     let help_text = format!(
         "{}\n\nPCI DSS v4.0.1: {}",
         rule.help.trim(),
-        if rule.pci_dss.is_empty() { "-".to_string() } else { rule.pci_dss.join(", ") }
+        if rule.pci_dss.is_empty() {
+            "-".to_string()
+        } else {
+            rule.pci_dss.join(", ")
+        }
     );
     let mut properties = bag(BTreeMap::from([
-        ("security-severity".to_string(), json!(format!("{:.1}", rule.security_severity))),
+        (
+            "security-severity".to_string(),
+            json!(format!("{:.1}", rule.security_severity)),
+        ),
         ("pci_dss".to_string(), json!(rule.pci_dss)),
         (
             "precision".to_string(),
-            json!(if rule.kind == RuleKind::Pattern { "high" } else { "very-high" }),
+            json!(if rule.kind == RuleKind::Pattern {
+                "high"
+            } else {
+                "very-high"
+            }),
         ),
     ]));
     properties.tags = Some(rule.tags.clone());
@@ -235,7 +270,9 @@ fn pascal_case(name: &str) -> String {
         .map(|w| {
             let mut chars = w.chars();
             let first = chars.next().map(|c| c.to_ascii_uppercase()).into_iter();
-            first.chain(chars.map(|c| c.to_ascii_lowercase())).collect::<String>()
+            first
+                .chain(chars.map(|c| c.to_ascii_lowercase()))
+                .collect::<String>()
         })
         .collect()
 }

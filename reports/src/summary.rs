@@ -61,10 +61,18 @@ pub fn write_summary(outcome: &ScanOutcome, style: SummaryStyle, out: &mut dyn W
         )?;
     }
     if outcome.findings.len() > style.max_listed {
-        writeln!(out, "  … and {} more (write a report with --json or --html)", outcome.findings.len() - style.max_listed)?;
+        writeln!(
+            out,
+            "  … and {} more (write a report with --json or --html)",
+            outcome.findings.len() - style.max_listed
+        )?;
     }
     if !outcome.skipped.is_empty() {
-        writeln!(out, "\n{}", paint(style, "1", &format!("Not scanned ({}):", outcome.skipped.len())))?;
+        writeln!(
+            out,
+            "\n{}",
+            paint(style, "1", &format!("Not scanned ({}):", outcome.skipped.len()))
+        )?;
         for s in outcome.skipped.iter().take(style.max_listed) {
             writeln!(out, "  {} — {}: {}", s.provenance, s.reason.as_str(), s.detail)?;
         }
@@ -73,7 +81,11 @@ pub fn write_summary(outcome: &ScanOutcome, style: SummaryStyle, out: &mut dyn W
     let per_category: Vec<String> = GuidelineCategory::ALL
         .iter()
         .map(|&cat| {
-            let n = outcome.findings.iter().filter(|f| f.category == cat && f.level > Level::Note).count();
+            let n = outcome
+                .findings
+                .iter()
+                .filter(|f| f.category == cat && f.level > Level::Note)
+                .count();
             format!("{} {} {n}", cat.japanese(), cat.as_str())
         })
         .collect();

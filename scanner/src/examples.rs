@@ -15,7 +15,11 @@ pub struct ExampleFailure {
 
 impl std::fmt::Display for ExampleFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let verb = if self.expected_match { "should match" } else { "should not match" };
+        let verb = if self.expected_match {
+            "should match"
+        } else {
+            "should not match"
+        };
         write!(f, "rule {}: example {:?} {verb}", self.rule, self.example)
     }
 }
@@ -58,8 +62,16 @@ mod tests {
     fn every_default_rule_has_examples_both_ways() {
         let rules = load_rules(&[]).unwrap();
         for rule in &rules.rules {
-            assert!(!rule.meta.examples.matching.is_empty(), "{} has no match examples", rule.meta.id);
-            assert!(!rule.meta.examples.no_match.is_empty(), "{} has no no_match examples", rule.meta.id);
+            assert!(
+                !rule.meta.examples.matching.is_empty(),
+                "{} has no match examples",
+                rule.meta.id
+            );
+            assert!(
+                !rule.meta.examples.no_match.is_empty(),
+                "{} has no no_match examples",
+                rule.meta.id
+            );
         }
     }
 }

@@ -6,12 +6,13 @@
 //! provenance, guideline category) → a [`findings::FindingSink`]. Reports are
 //! built from the sink by the `hihoji-reports` crate.
 
+pub mod decode;
 pub mod detect;
-pub mod rules;
 pub mod examples;
 pub mod findings;
-pub mod mask;
 pub mod key;
+pub mod mask;
 pub mod outcome;
+pub mod rules;
 pub mod scan;
 pub mod sources;

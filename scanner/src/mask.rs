@@ -12,7 +12,11 @@ pub fn masked(value: &HitValue) -> String {
     match value {
         HitValue::Pan(d) => {
             let d = d.as_bytes();
-            mask_digits(&d[..6.min(d.len())], d.len().saturating_sub(10), &d[d.len().saturating_sub(4)..])
+            mask_digits(
+                &d[..6.min(d.len())],
+                d.len().saturating_sub(10),
+                &d[d.len().saturating_sub(4)..],
+            )
         }
         HitValue::Masked { first, hidden, last } => {
             let first = first.as_bytes();
@@ -96,7 +100,10 @@ mod tests {
         assert_eq!(a.fingerprint("PAN", &v), a.fingerprint("PAN", &v));
         assert_ne!(a.fingerprint("PAN", &v), b.fingerprint("PAN", &v));
         assert_ne!(a.fingerprint("PAN", &v), a.fingerprint("TRACK2", &v));
-        assert_ne!(a.fingerprint("PAN", &v), a.fingerprint("PAN", &pan("4081003390757936")));
+        assert_ne!(
+            a.fingerprint("PAN", &v),
+            a.fingerprint("PAN", &pan("4081003390757936"))
+        );
         assert_eq!(a.fingerprint("PAN", &v).len(), 64);
     }
 }

@@ -11,7 +11,10 @@ use crate::rules::KeywordSet;
 pub fn expiry_near(words: &KeywordSet, bytes: &[u8], start: usize, end: usize, window: usize) -> bool {
     // Written right after the number: `4526…3012 12/27`, `…3012,12/2027`.
     let mut at = end;
-    while at < bytes.len() && at < end + 3 && matches!(bytes[at], b' ' | b',' | b'\t' | b'|' | b';' | b'"' | b'\'') {
+    while at < bytes.len()
+        && at < end + 3
+        && matches!(bytes[at], b' ' | b',' | b'\t' | b'|' | b';' | b'"' | b'\'')
+    {
         at += 1;
     }
     if at > end && date_at(bytes, at).is_some() {
@@ -25,16 +28,20 @@ pub fn expiry_near(words: &KeywordSet, bytes: &[u8], start: usize, end: usize, w
             return false;
         }
         // The date follows its label within a few characters.
-        (we..(we + 16).min(bytes.len())).any(|p| {
-            (p == 0 || !bytes[p - 1].is_ascii_digit()) && date_at(bytes, p).is_some()
-        })
+        (we..(we + 16).min(bytes.len()))
+            .any(|p| (p == 0 || !bytes[p - 1].is_ascii_digit()) && date_at(bytes, p).is_some())
     })
 }
 
 /// Length of a date at `bytes[at..]`: `MM/YY`, `MM/YYYY`, `MM-YY`, `YYYY/MM`,
 /// `YYYY-MM`, `MMYY`, `YYYY年MM月`, with a month from 1 to 12.
 fn date_at(bytes: &[u8], at: usize) -> Option<usize> {
-    let digits = |from: usize| bytes[from.min(bytes.len())..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let digits = |from: usize| {
+        bytes[from.min(bytes.len())..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+    };
     let month_ok = |text: &[u8]| {
         let m = text.iter().fold(0u32, |a, d| a * 10 + u32::from(d - b'0'));
         (1..=12).contains(&m)
@@ -51,7 +58,9 @@ fn date_at(bytes: &[u8], at: usize) -> Option<usize> {
         (4, 1 | 2) if (is_sep || nen) && month_ok(&bytes[second_at..second_at + second]) => {
             Some(second_at + second - at)
         }
-        (4, 0) if no_more(at + 4) && (month_ok(&bytes[at..at + 2]) || month_ok(&bytes[at + 2..at + 4])) => Some(4),
+        (4, 0) if no_more(at + 4) && (month_ok(&bytes[at..at + 2]) || month_ok(&bytes[at + 2..at + 4])) => {
+            Some(4)
+        }
         _ => None,
     }
 }

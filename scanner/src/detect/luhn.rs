@@ -16,7 +16,7 @@ pub fn luhn_valid(digits: &[u8]) -> bool {
         sum += u32::from(if double { DOUBLED[usize::from(v)] } else { v });
         double = !double;
     }
-    !digits.is_empty() && sum % 10 == 0
+    !digits.is_empty() && sum.is_multiple_of(10)
 }
 
 #[cfg(test)]

@@ -277,7 +277,15 @@ impl<'r> Detector<'r> {
         let rule = if is_test { self.test_rule? } else { self.pan_rule? };
         let from = c.start.saturating_sub(rules.context_window);
         let to = (c.end + rules.context_window).min(bytes.len());
-        let ctx = context::read_context(&rules.context, bytes, from, to, c.start, c.end, rules.label_distance);
+        let ctx = context::read_context(
+            &rules.context,
+            bytes,
+            from,
+            to,
+            c.start,
+            c.end,
+            rules.label_distance,
+        );
         if ctx.labelled_negative && !is_test {
             return None;
         }
@@ -301,14 +309,22 @@ impl<'r> Detector<'r> {
             end: c.end,
             value: HitValue::Pan(c.digits),
             brand: self.brand_name(c.digits.as_bytes(), false),
-            confidence: if is_test { 0.9 } else { confidence.clamp(0.05, 0.99) },
+            confidence: if is_test {
+                0.9
+            } else {
+                confidence.clamp(0.05, 0.99)
+            },
             expiry_nearby,
         })
     }
 
     fn brand_name(&self, digits: &[u8], prefix_only: bool) -> Option<Arc<str>> {
         let table = self.rules.brands();
-        let brand = if prefix_only { table.prefix_brand(digits) } else { table.lookup(digits) };
+        let brand = if prefix_only {
+            table.prefix_brand(digits)
+        } else {
+            table.lookup(digits)
+        };
         brand.map(|b| b.name.clone())
     }
 

@@ -75,7 +75,10 @@ fn candidate_at(
             continue;
         }
         let run = &groups[first..=last];
-        let shape_ok = run.iter().zip(grouping).all(|(g, &len)| g.len() == usize::from(len));
+        let shape_ok = run
+            .iter()
+            .zip(grouping)
+            .all(|(g, &len)| g.len() == usize::from(len));
         let separator = run[1].joined_by;
         let one_separator = run[1..].iter().all(|g| g.joined_by == separator);
         if !shape_ok || !one_separator {
@@ -110,7 +113,5 @@ fn candidate_at(
 pub fn is_card_number(digits: &Digits, rules: &RuleSet) -> bool {
     let d = digits.as_bytes();
     // Every brand starts with 2–8: timestamps (1…) and zero-padded ids are out at once.
-    matches!(d.first(), Some(b'2'..=b'8'))
-        && super::luhn::luhn_valid(d)
-        && rules.brands().lookup(d).is_some()
+    matches!(d.first(), Some(b'2'..=b'8')) && super::luhn::luhn_valid(d) && rules.brands().lookup(d).is_some()
 }

@@ -34,7 +34,11 @@ pub fn search(
     while input.start() < to {
         set.regex.search_captures(&input, caps);
         let Some(m) = caps.get_match() else { return };
-        let next = if m.end() > m.start() { m.end() } else { m.start() + 1 };
+        let next = if m.end() > m.start() {
+            m.end()
+        } else {
+            m.start() + 1
+        };
         if let Some(found_match) = validate(set, rules, bytes, caps) {
             found(found_match);
         }

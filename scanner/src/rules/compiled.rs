@@ -172,11 +172,12 @@ impl RuleSet {
             problem,
         };
 
-        let pack = merged.pack.clone().ok_or_else(|| {
-            invalid(pack_origin.clone(), None, "missing `pack` section".into())
-        })?;
-        let brands = compile_brands(&merged)
-            .map_err(|problem| invalid(pack_origin.clone(), None, problem))?;
+        let pack = merged
+            .pack
+            .clone()
+            .ok_or_else(|| invalid(pack_origin.clone(), None, "missing `pack` section".into()))?;
+        let brands =
+            compile_brands(&merged).map_err(|problem| invalid(pack_origin.clone(), None, problem))?;
         let groupings = merged
             .groupings
             .iter()
@@ -201,17 +202,21 @@ impl RuleSet {
             words.extend(ctx.negative.iter().map(|w| (w.clone(), false)));
         }
         if words.iter().any(|(w, _)| w.is_empty()) {
-            return Err(invalid(pack_origin.clone(), None, "context: empty keyword".into()));
+            return Err(invalid(
+                pack_origin.clone(),
+                None,
+                "context: empty keyword".into(),
+            ));
         }
-        let context = KeywordSet::new(&words)
-            .map_err(|problem| invalid(pack_origin.clone(), None, problem))?;
+        let context =
+            KeywordSet::new(&words).map_err(|problem| invalid(pack_origin.clone(), None, problem))?;
         let exp = merged.expiry.clone();
         let expiry_words: Vec<(String, bool)> = exp
             .as_ref()
             .map(|e| e.keywords.iter().map(|w| (w.clone(), true)).collect())
             .unwrap_or_default();
-        let expiry = KeywordSet::new(&expiry_words)
-            .map_err(|problem| invalid(pack_origin.clone(), None, problem))?;
+        let expiry =
+            KeywordSet::new(&expiry_words).map_err(|problem| invalid(pack_origin.clone(), None, problem))?;
         let mut mask_chars = Vec::new();
         for s in merged.masking.iter().flat_map(|m| m.characters.iter()) {
             let mut chars = s.chars();
@@ -236,7 +241,11 @@ impl RuleSet {
             let index = rules.len();
             if let Some(pattern) = &spec.pattern {
                 let probe = Regex::new(pattern).map_err(|e| {
-                    invalid(origin.clone(), Some(&spec.id), format!("pattern does not compile: {e}"))
+                    invalid(
+                        origin.clone(),
+                        Some(&spec.id),
+                        format!("pattern does not compile: {e}"),
+                    )
                 })?;
                 let names: Vec<&str> = probe
                     .group_info()
@@ -273,10 +282,10 @@ impl RuleSet {
                 ));
             }
         }
-        let pan_patterns = compile_patterns(&pan_sources)
-            .map_err(|problem| invalid(pack_origin.clone(), None, problem))?;
-        let free_patterns = compile_patterns(&free_sources)
-            .map_err(|problem| invalid(pack_origin.clone(), None, problem))?;
+        let pan_patterns =
+            compile_patterns(&pan_sources).map_err(|problem| invalid(pack_origin.clone(), None, problem))?;
+        let free_patterns =
+            compile_patterns(&free_sources).map_err(|problem| invalid(pack_origin.clone(), None, problem))?;
 
         Ok(RuleSet {
             pack,
@@ -333,9 +342,7 @@ fn check_rule(spec: &RuleSpec) -> Result<(), String> {
         (RuleKind::Pattern, None) => Err("kind `pattern` needs a `pattern`".into()),
         (RuleKind::Pattern, Some(_)) => Ok(()),
         (_, Some(_)) => Err("only kind `pattern` takes a `pattern`".into()),
-        (_, None) if !spec.validators.is_empty() => {
-            Err("only kind `pattern` takes `validators`".into())
-        }
+        (_, None) if !spec.validators.is_empty() => Err("only kind `pattern` takes `validators`".into()),
         _ => Ok(()),
     }
 }
@@ -384,7 +391,7 @@ fn compile_brands(pack: &RulePack) -> Result<BrandTable, String> {
             lengths,
         });
     }
-    table.ranges.sort_by(|a, b| b.digits.cmp(&a.digits));
+    table.ranges.sort_by_key(|r| std::cmp::Reverse(r.digits));
     Ok(table)
 }
 
@@ -396,7 +403,9 @@ fn parse_grouping(text: &str) -> Result<Grouping, String> {
         .ok_or_else(|| format!("grouping {text:?} is not like \"4-4-4-4\""))?;
     let total: u32 = groups.iter().map(|&g| u32::from(g)).sum();
     if groups.len() < 2 || !(12..=19).contains(&total) {
-        return Err(format!("grouping {text:?} must have 2+ groups totalling 12 to 19 digits"));
+        return Err(format!(
+            "grouping {text:?} must have 2+ groups totalling 12 to 19 digits"
+        ));
     }
     Ok(groups)
 }

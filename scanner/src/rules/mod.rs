@@ -11,8 +11,8 @@ use std::path::PathBuf;
 
 pub use compiled::{Brand, BrandTable, CompiledRule, Grouping, KeywordSet, PatternSet, RuleSet};
 pub use pack::{
-    BrandSpec, ContextSpec, ExpirySpec, Level, MaskingSpec, PackInfo, RuleExamples, RuleKind,
-    RulePack, RuleSpec, Validator,
+    BrandSpec, ContextSpec, ExpirySpec, Level, MaskingSpec, PackInfo, RuleExamples, RuleKind, RulePack,
+    RuleSpec, Validator,
 };
 
 /// The default pack, embedded so the binary works with no files beside it.

@@ -24,10 +24,21 @@ use crate::rules::RuleSet;
 use crate::sources::walk::{walk, Entry, WalkOptions};
 
 /// Limits that keep a scan safe (DESIGN.md §9).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Limits {
     /// Files larger than this are skipped as too large; `None` for no limit.
     pub max_file_size: Option<u64>,
+    /// How many containers deep (a `.gz` in a `.tar` in a `.zip` is 3) decoding goes.
+    pub max_depth: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_size: None,
+            max_depth: 8,
+        }
+    }
 }
 
 /// What to scan and how.
@@ -72,7 +83,11 @@ pub enum ScanError {
 }
 
 /// Scans every root and returns the outcome.
-pub fn scan(config: &ScanConfig, engine: &Engine, observer: &dyn ScanObserver) -> Result<ScanOutcome, ScanError> {
+pub fn scan(
+    config: &ScanConfig,
+    engine: &Engine,
+    observer: &dyn ScanObserver,
+) -> Result<ScanOutcome, ScanError> {
     for root in &config.roots {
         std::fs::symlink_metadata(root).map_err(|source| ScanError::Root {
             path: root.clone(),
@@ -103,14 +118,20 @@ pub fn scan(config: &ScanConfig, engine: &Engine, observer: &dyn ScanObserver) -
             },
         );
     });
-    let mut all = collected.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut all = collected
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     all.findings
         .sort_by_cached_key(|f| (f.provenance.to_string(), f.location.offset, f.rule_id.clone()));
     all.skipped.sort_by_cached_key(|s| s.provenance.to_string());
     Ok(ScanOutcome {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         host: host_name(),
-        roots: config.roots.iter().map(|r| r.to_string_lossy().into_owned()).collect(),
+        roots: config
+            .roots
+            .iter()
+            .map(|r| r.to_string_lossy().into_owned())
+            .collect(),
         started_at: humantime::format_rfc3339_seconds(started).to_string(),
         finished_at: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
         rule_pack: RulePackInfo {

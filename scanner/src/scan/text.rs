@@ -60,11 +60,10 @@ impl<'r> TextScanner<'r> {
         let mut lines = LineCursor::start();
         let mut text = None;
         let result = loop {
-            let (filled, eof) = match fill(reader, &mut buf[carried..]) {
-                Ok(v) => v,
-                Err(e) => break Err(e),
-            };
+            let (filled, status) = fill(reader, &mut buf[carried..]);
             let len = carried + filled;
+            // A read error ends the stream here: what was read before it is still scanned.
+            let eof = !matches!(status, Ok(false));
             let is_text = *text.get_or_insert_with(|| looks_like_text(&buf[..len]));
             let window = Window {
                 bytes: &buf[..len],
@@ -74,7 +73,7 @@ impl<'r> TextScanner<'r> {
             };
             self.scan_window(&window, base, is_text.then_some(&mut lines), label, out);
             if eof {
-                break Ok(base + len as u64);
+                break status.map(|_| base + len as u64);
             }
             let keep = overlap.min(len);
             let next_base = len - keep;
@@ -140,18 +139,19 @@ impl<'r> TextScanner<'r> {
     }
 }
 
-/// Reads until `buf` is full or the stream ends; returns (bytes read, ended).
-fn fill(reader: &mut dyn Read, buf: &mut [u8]) -> io::Result<(usize, bool)> {
+/// Reads until `buf` is full or the stream ends. Returns the bytes read and
+/// whether the stream ended, or the error that stopped it after those bytes.
+fn fill(reader: &mut dyn Read, buf: &mut [u8]) -> (usize, io::Result<bool>) {
     let mut filled = 0;
     while filled < buf.len() {
         match reader.read(&mut buf[filled..]) {
-            Ok(0) => return Ok((filled, true)),
+            Ok(0) => return (filled, Ok(true)),
             Ok(n) => filled += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
+            Err(e) => return (filled, Err(e)),
         }
     }
-    Ok((filled, false))
+    (filled, Ok(false))
 }
 
 /// Text has no NUL bytes near its start (the heuristic of grep and git).

@@ -1,11 +1,13 @@
 //! One worker thread's scanning of a file: open it safely, pick a decoder,
 //! and push its bytes through the detectors.
 
+use std::io::{self, Cursor, Read};
 use std::path::Path;
 
 use super::text::{StreamLabel, TextScanner};
-use super::Engine;
-use crate::findings::{Finding, GuidelineCategory, Provenance, SkipReason, Skipped};
+use super::{Engine, Limits};
+use crate::decode::{self, InnerSink, SNIFF_LEN};
+use crate::findings::{Finding, GuidelineCategory, Layer, Provenance, SkipReason, Skipped};
 use crate::outcome::Coverage;
 use crate::sources::open_regular_file;
 
@@ -54,19 +56,21 @@ impl<'e> Worker<'e> {
             }
         };
         if let Some(limit) = self.engine.limits.max_file_size.filter(|&limit| size > limit) {
-            skip(&mut out, SkipReason::TooLarge, format!("{size} bytes, over the {limit}-byte limit"));
+            skip(
+                &mut out,
+                SkipReason::TooLarge,
+                format!("{size} bytes, over the {limit}-byte limit"),
+            );
             return out;
         }
-        let label = StreamLabel {
-            provenance: &provenance,
-            category: GuidelineCategory::Stored,
+        let mut counted = CountingReader {
+            inner: &mut file,
+            count: 0,
         };
-        match self.text.scan_reader(&mut file, &label, &mut out.findings) {
-            Ok(bytes) => {
-                out.coverage.files_scanned += 1;
-                out.coverage.bytes_scanned += bytes;
-                out.coverage.add_stream("text", bytes);
-            }
+        let result = self.scan_stream(&mut counted, &provenance, GuidelineCategory::Stored, 0, &mut out);
+        out.coverage.bytes_scanned += counted.count;
+        match result {
+            Ok(()) => out.coverage.files_scanned += 1,
             Err(e) => {
                 let (reason, detail) = io_skip(&e);
                 skip(&mut out, reason, format!("read failed part-way: {detail}"));
@@ -74,6 +78,138 @@ impl<'e> Worker<'e> {
         }
         out
     }
+
+    /// Scans one stream: decoded by the decoder that recognises it, else as
+    /// bytes. Decoding problems are recorded in `out`; only a read error of
+    /// this stream itself is returned.
+    pub fn scan_stream(
+        &mut self,
+        reader: &mut dyn Read,
+        provenance: &Provenance,
+        category: GuidelineCategory,
+        depth: u32,
+        out: &mut FileOutcome,
+    ) -> io::Result<()> {
+        let mut head = [0u8; SNIFF_LEN];
+        let head_len = read_up_to(reader, &mut head)?;
+        let head = &head[..head_len];
+        let mut input = Cursor::new(head).chain(reader);
+        if let Some(decoder) = decode::sniff(head) {
+            if depth >= self.engine.limits.max_depth {
+                out.skipped.push(Skipped {
+                    provenance: provenance.clone(),
+                    reason: SkipReason::BombLimit,
+                    detail: format!(
+                        "{} nested deeper than {} levels",
+                        decoder.name(),
+                        self.engine.limits.max_depth
+                    ),
+                });
+                return Ok(());
+            }
+            let name = provenance
+                .layers
+                .last()
+                .map_or(provenance.artifact.as_str(), |l| l.name.as_str());
+            let mut counted = CountingReader {
+                inner: &mut input,
+                count: 0,
+            };
+            let mut sink = StreamSink {
+                worker: self,
+                provenance,
+                category,
+                depth,
+                out,
+            };
+            let result = decoder.decode(&mut counted, name, &mut sink);
+            out.coverage.add_stream(decoder.name(), counted.count);
+            if let Err(e) = result {
+                out.skipped.push(Skipped {
+                    provenance: provenance.clone(),
+                    reason: e.skip_reason(),
+                    detail: format!("{}: {e}; anything readable before it was scanned", decoder.name()),
+                });
+            }
+            return Ok(());
+        }
+        let label = StreamLabel { provenance, category };
+        let bytes = self.text.scan_reader(&mut input, &label, &mut out.findings)?;
+        out.coverage.add_stream("text", bytes);
+        Ok(())
+    }
+}
+
+/// A decoder's view of the worker: inner streams go back through [`Worker::scan_stream`].
+struct StreamSink<'w, 'e, 'o> {
+    worker: &'w mut Worker<'e>,
+    provenance: &'w Provenance,
+    category: GuidelineCategory,
+    depth: u32,
+    out: &'o mut FileOutcome,
+}
+
+impl InnerSink for StreamSink<'_, '_, '_> {
+    fn stream(&mut self, layer: Layer, reader: &mut dyn Read) -> io::Result<u64> {
+        self.stream_as(layer, self.category, reader)
+    }
+
+    fn stream_as(
+        &mut self,
+        layer: Layer,
+        category: GuidelineCategory,
+        reader: &mut dyn Read,
+    ) -> io::Result<u64> {
+        let child = self.provenance.child(layer.kind, layer.name);
+        let mut counted = CountingReader {
+            inner: reader,
+            count: 0,
+        };
+        let result = self
+            .worker
+            .scan_stream(&mut counted, &child, category, self.depth + 1, self.out);
+        result.map(|()| counted.count)
+    }
+
+    fn skipped(&mut self, name: &str, reason: SkipReason, detail: String) {
+        self.out.skipped.push(Skipped {
+            provenance: self.provenance.child(crate::findings::LayerKind::Member, name),
+            reason,
+            detail,
+        });
+    }
+
+    fn limits(&self) -> &Limits {
+        &self.worker.engine.limits
+    }
+}
+
+/// Counts the bytes read through it.
+struct CountingReader<'a> {
+    inner: &'a mut dyn Read,
+    count: u64,
+}
+
+impl Read for CountingReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count += n as u64;
+        Ok(n)
+    }
+}
+
+/// Reads until `buf` is full or the stream ends.
+fn read_up_to(reader: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
 }
 
 /// The skip reason and detail for an I/O error. The detail is the OS's

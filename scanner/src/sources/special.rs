@@ -42,7 +42,9 @@ pub fn open_regular_file(path: &Path) -> io::Result<Result<(File, u64), &'static
     let file = options.open(path)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
-        return Ok(Err(special_file_kind(&meta.file_type()).unwrap_or("not a regular file")));
+        return Ok(Err(
+            special_file_kind(&meta.file_type()).unwrap_or("not a regular file")
+        ));
     }
     Ok(Ok((file, meta.len())))
 }

@@ -68,12 +68,18 @@ pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> impl Iterator<Item = En
             if is_dir {
                 if PSEUDO_FILESYSTEMS.iter().any(|p| path == Path::new(p)) {
                     walker.skip_current_dir();
-                    return skip(SkipReason::PseudoFilesystem, "kernel pseudo-filesystem, not stored data");
+                    return skip(
+                        SkipReason::PseudoFilesystem,
+                        "kernel pseudo-filesystem, not stored data",
+                    );
                 }
                 continue;
             }
             if file_type.is_symlink() {
-                return skip(SkipReason::Symlink, "symbolic link not followed (use --follow-symlinks)");
+                return skip(
+                    SkipReason::Symlink,
+                    "symbolic link not followed (use --follow-symlinks)",
+                );
             }
             if let Some(kind) = special_file_kind(&file_type) {
                 return skip(SkipReason::SpecialFile, kind);
