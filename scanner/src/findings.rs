@@ -2,6 +2,7 @@
 //! categories — everything a report needs, and nothing that could leak the
 //! value itself (findings hold only a masked value and a keyed fingerprint).
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -156,6 +157,11 @@ pub struct Finding {
     pub confidence: f32,
     #[serde(default)]
     pub expiry_nearby: bool,
+    /// Where-details that depend on the source: `frame` and `timestamp` for a
+    /// capture, `pid`, `process`, `executable`, `user` for memory, `commit` for
+    /// git history. Never scanned content.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
 }
 
 /// Why something was not scanned.
@@ -209,4 +215,17 @@ pub struct Skipped {
     pub reason: SkipReason,
     /// Human-readable detail; never contains scanned content.
     pub detail: String,
+}
+
+/// Something an auditor should know that is neither a finding nor a skip:
+/// an encrypted (TLS) flow whose payload cannot be read, a process scanned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    pub provenance: Provenance,
+    /// What kind of note (`tls_flow`, …).
+    pub kind: String,
+    /// Human-readable detail; never scanned content.
+    pub detail: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
 }

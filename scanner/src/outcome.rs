@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::findings::{Finding, Skipped};
+use crate::findings::{Finding, Note, Skipped};
 use crate::rules::RuleSpec;
 
 /// Bytes and streams scanned by one decoder.
@@ -66,5 +66,8 @@ pub struct ScanOutcome {
     pub rules: Vec<RuleSpec>,
     pub findings: Vec<Finding>,
     pub skipped: Vec<Skipped>,
+    /// Informational notes (encrypted flows, …).
+    #[serde(default)]
+    pub notes: Vec<Note>,
     pub coverage: Coverage,
 }

@@ -14,6 +14,8 @@ mod gzip;
 
 use std::io::{self, Read};
 
+use std::collections::BTreeMap;
+
 use crate::findings::{GuidelineCategory, Layer, SkipReason};
 use crate::scan::Limits;
 
@@ -48,11 +50,39 @@ pub trait InnerSink {
         reader: &mut dyn Read,
     ) -> io::Result<u64>;
 
+    /// Scans an inner stream whose offsets must be reported where its bytes
+    /// came from (a reassembled TCP stream's frames, a transcoded text's
+    /// original bytes). The stream is scanned as bytes, not decoded further.
+    fn stream_mapped(
+        &mut self,
+        layer: Layer,
+        category: GuidelineCategory,
+        reader: &mut dyn Read,
+        origin: &dyn OffsetMap,
+    ) -> io::Result<u64>;
+
+    /// Records something an auditor should see that is not a finding (a TLS flow).
+    fn note(&mut self, name: &str, kind: &str, detail: String, annotations: BTreeMap<String, String>);
+
     /// Records an inner item that could not be scanned.
     fn skipped(&mut self, name: &str, reason: SkipReason, detail: String);
 
     /// The limits that keep decoding safe.
     fn limits(&self) -> &Limits;
+}
+
+/// Where a byte of a decoded stream came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourcePosition {
+    /// Offset to report (in the bytes the provenance's innermost layer names).
+    pub offset: u64,
+    /// Extra where-details for the finding (`frame`, `timestamp`, …).
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// Maps offsets in a decoded stream back to their source.
+pub trait OffsetMap {
+    fn locate(&self, offset: u64) -> SourcePosition;
 }
 
 /// Why a stream could not be decoded (completely).

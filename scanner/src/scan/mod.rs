@@ -124,6 +124,7 @@ pub fn scan(
     all.findings
         .sort_by_cached_key(|f| (f.provenance.to_string(), f.location.offset, f.rule_id.clone()));
     all.skipped.sort_by_cached_key(|s| s.provenance.to_string());
+    all.notes.sort_by_cached_key(|n| n.provenance.to_string());
     Ok(ScanOutcome {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         host: host_name(),
@@ -142,6 +143,7 @@ pub fn scan(
         rules: engine.rules.rules.iter().map(|r| r.meta.clone()).collect(),
         findings: all.findings,
         skipped: all.skipped,
+        notes: all.notes,
         coverage: all.coverage,
     })
 }
@@ -174,6 +176,7 @@ impl FileOutcome {
     fn absorb(&mut self, other: FileOutcome) {
         self.findings.extend(other.findings);
         self.skipped.extend(other.skipped);
+        self.notes.extend(other.notes);
         self.coverage.merge(&other.coverage);
     }
 }

@@ -10,6 +10,7 @@
 
 use std::io::{self, Read};
 
+use crate::decode::{OffsetMap, SourcePosition};
 use crate::detect::{Detector, Hit, Window};
 use crate::findings::{Finding, GuidelineCategory, Location, Provenance};
 use crate::mask::{masked, Fingerprinter};
@@ -22,6 +23,9 @@ pub const CHUNK: usize = 256 * 1024;
 pub struct StreamLabel<'a> {
     pub provenance: &'a Provenance,
     pub category: GuidelineCategory,
+    /// For decoded streams: where each offset came from. Such streams get no
+    /// line and column (their lines are not the source's).
+    pub origin: Option<&'a dyn OffsetMap>,
 }
 
 /// Scratch that a worker keeps between streams.
@@ -64,7 +68,7 @@ impl<'r> TextScanner<'r> {
             let len = carried + filled;
             // A read error ends the stream here: what was read before it is still scanned.
             let eof = !matches!(status, Ok(false));
-            let is_text = *text.get_or_insert_with(|| looks_like_text(&buf[..len]));
+            let is_text = *text.get_or_insert_with(|| label.origin.is_none() && looks_like_text(&buf[..len]));
             let window = Window {
                 bytes: &buf[..len],
                 fresh_from: carried,
@@ -91,7 +95,7 @@ impl<'r> TextScanner<'r> {
     /// Scans bytes that are all in memory already.
     pub fn scan_bytes(&mut self, bytes: &[u8], label: &StreamLabel<'_>, out: &mut Vec<Finding>) {
         let mut lines = LineCursor::start();
-        let lines = looks_like_text(bytes).then_some(&mut lines);
+        let lines = (label.origin.is_none() && looks_like_text(bytes)).then_some(&mut lines);
         self.scan_window(&Window::whole(bytes), 0, lines, label, out);
     }
 
@@ -119,6 +123,14 @@ impl<'r> TextScanner<'r> {
                 None => (None, None),
             };
             let meta = &self.rules.rules[hit.rule].meta;
+            let offset = base + hit.start as u64;
+            let source = match label.origin {
+                Some(origin) => origin.locate(offset),
+                None => SourcePosition {
+                    offset,
+                    annotations: Default::default(),
+                },
+            };
             out.push(Finding {
                 rule_id: meta.id.clone(),
                 level: meta.level,
@@ -128,12 +140,13 @@ impl<'r> TextScanner<'r> {
                 category: label.category,
                 provenance: label.provenance.clone(),
                 location: Location {
-                    offset: base + hit.start as u64,
+                    offset: source.offset,
                     line,
                     column,
                 },
                 confidence: (hit.confidence * 100.0).round() / 100.0,
                 expiry_nearby: hit.expiry_nearby,
+                annotations: source.annotations,
             });
         }
     }

@@ -1,13 +1,14 @@
 //! One worker thread's scanning of a file: open it safely, pick a decoder,
 //! and push its bytes through the detectors.
 
+use std::collections::BTreeMap;
 use std::io::{self, Cursor, Read};
 use std::path::Path;
 
 use super::text::{StreamLabel, TextScanner};
 use super::{Engine, Limits};
-use crate::decode::{self, InnerSink, SNIFF_LEN};
-use crate::findings::{Finding, GuidelineCategory, Layer, Provenance, SkipReason, Skipped};
+use crate::decode::{self, InnerSink, OffsetMap, SNIFF_LEN};
+use crate::findings::{Finding, GuidelineCategory, Layer, LayerKind, Note, Provenance, SkipReason, Skipped};
 use crate::outcome::Coverage;
 use crate::sources::open_regular_file;
 
@@ -16,6 +17,7 @@ use crate::sources::open_regular_file;
 pub struct FileOutcome {
     pub findings: Vec<Finding>,
     pub skipped: Vec<Skipped>,
+    pub notes: Vec<Note>,
     pub coverage: Coverage,
 }
 
@@ -133,7 +135,11 @@ impl<'e> Worker<'e> {
             }
             return Ok(());
         }
-        let label = StreamLabel { provenance, category };
+        let label = StreamLabel {
+            provenance,
+            category,
+            origin: None,
+        };
         let bytes = self.text.scan_reader(&mut input, &label, &mut out.findings)?;
         out.coverage.add_stream("text", bytes);
         Ok(())
@@ -171,9 +177,39 @@ impl InnerSink for StreamSink<'_, '_, '_> {
         result.map(|()| counted.count)
     }
 
+    fn stream_mapped(
+        &mut self,
+        layer: Layer,
+        category: GuidelineCategory,
+        reader: &mut dyn Read,
+        origin: &dyn OffsetMap,
+    ) -> io::Result<u64> {
+        let child = self.provenance.child(layer.kind, layer.name);
+        let label = StreamLabel {
+            provenance: &child,
+            category,
+            origin: Some(origin),
+        };
+        let bytes = self
+            .worker
+            .text
+            .scan_reader(reader, &label, &mut self.out.findings)?;
+        self.out.coverage.add_stream("text", bytes);
+        Ok(bytes)
+    }
+
+    fn note(&mut self, name: &str, kind: &str, detail: String, annotations: BTreeMap<String, String>) {
+        self.out.notes.push(Note {
+            provenance: self.provenance.child(LayerKind::Stream, name),
+            kind: kind.to_string(),
+            detail,
+            annotations,
+        });
+    }
+
     fn skipped(&mut self, name: &str, reason: SkipReason, detail: String) {
         self.out.skipped.push(Skipped {
-            provenance: self.provenance.child(crate::findings::LayerKind::Member, name),
+            provenance: self.provenance.child(LayerKind::Member, name),
             reason,
             detail,
         });
