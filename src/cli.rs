@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use hihoji_reports::html::Lang;
 use hihoji_scanner::findings::Level;
+use hihoji_scanner::sources::shard::Shard;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -21,6 +23,58 @@ pub struct Cli {
 pub enum Command {
     /// Scan files and directories for card data.
     Scan(ScanArgs),
+    /// Render reports from saved JSON reports, merging several (hosts of a
+    /// fleet, shards of one tree) into one.
+    Report(ReportArgs),
+}
+
+/// The HTML report's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    /// Japanese (日本語)
+    Ja,
+    /// English
+    En,
+}
+
+/// `--lang`, or the locale's language when not given.
+pub fn report_lang(arg: Option<LangArg>) -> Lang {
+    match arg {
+        Some(LangArg::Ja) => Lang::Ja,
+        Some(LangArg::En) => Lang::En,
+        None => Lang::from_locale(),
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// JSON reports written by `hihoji scan --json` (or by `hihoji report --json`).
+    #[arg(required = true, value_name = "INPUT.json")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Write the HTML report to FILE ("-" for standard output).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+
+    /// Write a SARIF 2.1.0 report to FILE ("-" for standard output).
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
+
+    /// Write the merged JSON report to FILE ("-" for standard output).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+
+    /// Language of the HTML report (default: from LC_ALL, LC_MESSAGES or LANG).
+    #[arg(long, value_enum, value_name = "LANG")]
+    pub lang: Option<LangArg>,
+
+    /// Exit 1 when a finding is at or above this level.
+    #[arg(long, value_enum, default_value = "warning")]
+    pub fail_on: FailOn,
+
+    /// Print nothing but errors (reports are still written).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// The level from which findings make the exit code 1.
@@ -54,6 +108,24 @@ pub struct ScanArgs {
     /// Write a JSON report to FILE ("-" for standard output).
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+
+    /// Write a self-contained HTML report to FILE ("-" for standard output).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+
+    /// Language of the HTML report (default: from LC_ALL, LC_MESSAGES or LANG).
+    #[arg(long, value_enum, value_name = "LANG")]
+    pub lang: Option<LangArg>,
+
+    /// Scan only share K of N of the files (by a fixed hash of their path), so
+    /// N machines can split one tree; merge their JSON with `hihoji report`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+
+    /// Name the scanned machine in reports (default: this host's name); useful
+    /// when a pod or a jump host scans storage that belongs to another machine.
+    #[arg(long, value_name = "NAME")]
+    pub host: Option<String>,
 
     /// Extra rule pack, merged over the embedded default (repeatable).
     #[arg(long = "rules", value_name = "FILE")]

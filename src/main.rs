@@ -2,6 +2,7 @@
 
 mod cli;
 mod progress;
+mod report;
 mod scan;
 
 use std::process::ExitCode;
@@ -15,6 +16,7 @@ fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let result = match cli.command {
         cli::Command::Scan(args) => scan::run(&args),
+        cli::Command::Report(args) => report::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use globset::{Glob, GlobSetBuilder};
-use hihoji_reports::{json, sarif, summary};
+use hihoji_reports::{html, json, sarif, summary};
 use hihoji_scanner::key::load_key;
 use hihoji_scanner::mask::Fingerprinter;
 use hihoji_scanner::outcome::ScanOutcome;
@@ -15,7 +15,7 @@ use hihoji_scanner::rules::load_rules;
 use hihoji_scanner::scan::{scan, Engine, Limits, ScanConfig};
 use hihoji_scanner::sources::walk::WalkOptions;
 
-use crate::cli::ScanArgs;
+use crate::cli::{report_lang, ScanArgs};
 use crate::progress::Progress;
 
 pub fn run(args: &ScanArgs) -> Result<ExitCode> {
@@ -30,6 +30,7 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
         walk: WalkOptions {
             follow_symlinks: args.follow_symlinks,
             exclude: exclude.build().context("--exclude")?,
+            shard: args.shard,
         },
         limits: Limits {
             max_file_size: args.max_file_size,
@@ -45,7 +46,10 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
     let progress = Progress::new(!args.no_progress && !args.quiet);
     let outcome = scan(&config, &engine, &progress);
     progress.finish();
-    let outcome = outcome?;
+    let mut outcome = outcome?;
+    if let Some(host) = &args.host {
+        outcome.host = host.clone();
+    }
 
     let mut wrote_any = false;
     if let Some(path) = &args.sarif {
@@ -54,6 +58,11 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
     }
     if let Some(path) = &args.json {
         write_report(path, |out| json::write_json(&outcome, out))?;
+        wrote_any = true;
+    }
+    if let Some(path) = &args.html {
+        let lang = report_lang(args.lang);
+        write_report(path, |out| html::write_html(&outcome, lang, out))?;
         wrote_any = true;
     }
     let failing = failing_count(&outcome, args.fail_on.level());
@@ -74,7 +83,7 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
     Ok(ExitCode::from(if failing > 0 { 1 } else { 0 }))
 }
 
-fn failing_count(outcome: &ScanOutcome, fail_on: hihoji_scanner::findings::Level) -> usize {
+pub fn failing_count(outcome: &ScanOutcome, fail_on: hihoji_scanner::findings::Level) -> usize {
     outcome.findings.iter().filter(|f| f.level >= fail_on).count()
 }
 
@@ -95,7 +104,7 @@ fn verdict(outcome: &ScanOutcome, failing: usize, args: &ScanArgs) -> String {
 }
 
 /// Writes a report to `path`, or standard output for "-".
-fn write_report(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+pub fn write_report(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
     if path == Path::new("-") {
         let stdout = std::io::stdout();
         let mut out = stdout.lock();

@@ -324,6 +324,7 @@ impl ArtifactTable {
             path_to_uri(artifact)
         } else {
             let chain = Provenance {
+                host: None,
                 artifact: artifact.to_string(),
                 layers: layers.to_vec(),
             };

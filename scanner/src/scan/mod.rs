@@ -145,6 +145,8 @@ pub fn scan(
         skipped: all.skipped,
         notes: all.notes,
         coverage: all.coverage,
+        shard: config.walk.shard.map(|s| s.to_string()),
+        inputs: Vec::new(),
     })
 }
 

@@ -1,5 +1,6 @@
 //! Sources: where bytes come from. Today, files under the scan roots.
 
+pub mod shard;
 mod special;
 pub mod walk;
 
