@@ -134,5 +134,7 @@
     });
     if (readHash()) apply();
   }
+  // Time from navigation start until the page is parsed and interactive, for measuring big reports.
+  root.setAttribute("data-ready-ms", String(Math.round(performance.now())));
   root.setAttribute("data-ready", "1");
 })();

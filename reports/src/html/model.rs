@@ -26,7 +26,10 @@ pub struct ReportView {
     /// One row per category, then the totals row.
     pub counts: Vec<CountRow>,
     pub scopes: Vec<ScopeView>,
+    /// Several scans were merged (hosts of a fleet, shards of a tree).
     pub merged: bool,
+    /// The merged scans are of more than one host: findings are grouped by host.
+    pub by_host: bool,
     pub rule_packs_differ: bool,
     /// Findings per category, per brand, per directory (top ones).
     pub charts: Vec<Chart>,
@@ -192,7 +195,8 @@ impl ReportView {
     pub fn new(outcome: &ScanOutcome, lang: Lang) -> ReportView {
         let t = lang.catalogue();
         let scopes = outcome.scopes();
-        let merged = !outcome.inputs.is_empty();
+        let merged = scopes.len() > 1;
+        let by_host = scopes.iter().any(|s| s.host != scopes[0].host);
         let rule_index: BTreeMap<&str, &hihoji_scanner::rules::RuleSpec> =
             outcome.rules.iter().map(|r| (r.id.as_str(), r)).collect();
         let pci = |rule_id: &str| {
@@ -205,7 +209,7 @@ impl ReportView {
         let counts = count_rows(outcome, t);
         let sections = GuidelineCategory::ALL
             .iter()
-            .map(|&category| category_section(outcome, category, t, merged, &pci))
+            .map(|&category| category_section(outcome, category, t, by_host, &pci))
             .collect();
         let mut rule_ids: Vec<String> = outcome.findings.iter().map(|f| f.rule_id.clone()).collect();
         rule_ids.sort();
@@ -244,7 +248,7 @@ impl ReportView {
                 Chart {
                     title: t.chart_by_directory,
                     bars: BarChart::stacked(
-                        tally(&outcome.findings, |f| Some(directory_of(&f.provenance, merged)))
+                        tally(&outcome.findings, |f| Some(directory_of(&f.provenance, by_host)))
                             .into_iter()
                             .take(TOP_DIRECTORIES)
                             .collect(),
@@ -269,6 +273,7 @@ impl ReportView {
                 })
                 .collect(),
             merged,
+            by_host,
             sections,
             finding_count: outcome.findings.len(),
             rule_ids,
@@ -309,7 +314,7 @@ impl ReportView {
                 .skipped
                 .iter()
                 .map(|s| SkipRow {
-                    item: located(&s.provenance, merged),
+                    item: located(&s.provenance, by_host),
                     reason: t.reason(s.reason),
                     reason_key: s.reason.as_str(),
                     detail: s.detail.clone(),
@@ -323,7 +328,7 @@ impl ReportView {
                 .notes
                 .iter()
                 .map(|n| NoteRow {
-                    item: located(&n.provenance, merged),
+                    item: located(&n.provenance, by_host),
                     kind: t.note_kind(&n.kind).to_string(),
                     detail: n.detail.clone(),
                     annotations: pairs(&n.annotations),
@@ -382,14 +387,18 @@ fn verdict(outcome: &ScanOutcome, t: &Catalogue, counts: &[CountRow]) -> Verdict
     let retained: Vec<String> = counts
         .iter()
         .filter(|r| !r.key.is_empty() && r.error + r.warning > 0)
-        .map(|r| format!("{} {}", r.label, r.error + r.warning))
+        .map(|r| {
+            t.verdict_count
+                .replace("{category}", &r.label)
+                .replace("{n}", &(r.error + r.warning).to_string())
+        })
         .collect();
     let retention = !retained.is_empty();
     let notes = counts.last().map_or(0, |r| r.note);
     let (headline, detail) = if retention {
         (
             t.verdict_retention.to_string(),
-            t.verdict_retention_detail.replace("{list}", &retained.join(" / ")),
+            t.verdict_retention_detail.replace("{list}", &retained.join(t.list_separator)),
         )
     } else {
         (
@@ -413,7 +422,7 @@ fn category_section(
     outcome: &ScanOutcome,
     category: GuidelineCategory,
     t: &'static Catalogue,
-    merged: bool,
+    by_host: bool,
     pci: &dyn Fn(&str) -> String,
 ) -> CategorySection {
     // host → group title → rows, in the outcome's (sorted) order.
@@ -421,7 +430,7 @@ fn category_section(
     let mut count = 0;
     for f in outcome.findings.iter().filter(|f| f.category == category) {
         count += 1;
-        let host = if merged {
+        let host = if by_host {
             f.provenance.host.clone().unwrap_or_default()
         } else {
             String::new()
@@ -516,14 +525,14 @@ pub fn split_group(p: &Provenance) -> (String, String) {
 }
 
 /// The directory of a finding's top-level artifact, prefixed with its host in a merged report.
-pub fn directory_of(p: &Provenance, merged: bool) -> String {
+pub fn directory_of(p: &Provenance, by_host: bool) -> String {
     let artifact = &p.artifact;
     let dir = match artifact.rfind(['/', '\\']) {
         Some(0) => "/",
         Some(i) => &artifact[..i],
         None => ".",
     };
-    match (&p.host, merged) {
+    match (&p.host, by_host) {
         (Some(host), true) => format!("{host}:{dir}"),
         _ => dir.to_string(),
     }
@@ -548,8 +557,8 @@ fn tally(findings: &[Finding], key: impl Fn(&Finding) -> Option<String>) -> Vec<
 }
 
 /// A provenance as shown in the coverage tables: with its host when merged.
-fn located(p: &Provenance, merged: bool) -> String {
-    match (&p.host, merged) {
+fn located(p: &Provenance, by_host: bool) -> String {
+    match (&p.host, by_host) {
         (Some(host), true) => format!("{host}: {p}"),
         _ => p.to_string(),
     }
@@ -579,4 +588,234 @@ pub fn human_bytes(bytes: u64) -> String {
         unit = u;
     }
     format!("{value:.1} {unit} ({bytes} B)")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use hihoji_scanner::findings::{Location, Note, SkipReason, Skipped};
+    use hihoji_scanner::outcome::{Coverage, RulePackInfo};
+
+    use super::*;
+    use crate::merge::merge;
+
+    fn finding(rule: &str, level: Level, category: GuidelineCategory, provenance: Provenance) -> Finding {
+        Finding {
+            rule_id: rule.to_string(),
+            level,
+            brand: Some("Visa".to_string()),
+            masked: "452601******3012".to_string(),
+            fingerprint: "00".repeat(32),
+            category,
+            provenance,
+            location: Location {
+                offset: 42,
+                line: Some(3),
+                column: Some(7),
+            },
+            confidence: 0.9,
+            expiry_nearby: true,
+            annotations: BTreeMap::new(),
+        }
+    }
+
+    fn outcome(host: &str, findings: Vec<Finding>) -> ScanOutcome {
+        ScanOutcome {
+            tool_version: "0.1.0".to_string(),
+            host: host.to_string(),
+            roots: vec!["/srv".to_string()],
+            started_at: "2026-11-25T00:00:00Z".to_string(),
+            finished_at: "2026-11-25T00:01:00Z".to_string(),
+            rule_pack: RulePackInfo {
+                id: "hihoji-default".to_string(),
+                version: "1".to_string(),
+                sha256: "ab".repeat(32),
+            },
+            rules: Vec::new(),
+            findings,
+            skipped: vec![Skipped {
+                provenance: Provenance::file("secret.zip"),
+                reason: SkipReason::Encrypted,
+                detail: "encrypted member".to_string(),
+            }],
+            notes: vec![Note {
+                provenance: Provenance::file("edge.pcap").child(LayerKind::Stream, "tcp:1->2"),
+                kind: "tls_flow".to_string(),
+                detail: "TLS 1.3".to_string(),
+                annotations: BTreeMap::new(),
+            }],
+            coverage: Coverage {
+                files_scanned: 10,
+                bytes_scanned: 2048,
+                by_decoder: BTreeMap::new(),
+            },
+            shard: None,
+            inputs: Vec::new(),
+        }
+    }
+
+    fn capture_stream() -> Provenance {
+        Provenance::file("captures/edge.pcapng")
+            .child(LayerKind::Stream, "tcp:10.0.0.5:51234->10.0.0.9:80")
+            .child(LayerKind::Decoded, "http-body")
+    }
+
+    #[test]
+    fn counts_are_per_category_and_severity_with_a_total_row() {
+        let o = outcome(
+            "pos1",
+            vec![
+                finding("PAN", Level::Warning, GuidelineCategory::Stored, Provenance::file("a.log")),
+                finding("CVV", Level::Error, GuidelineCategory::Stored, Provenance::file("a.log")),
+                finding("PAN", Level::Warning, GuidelineCategory::Transmitted, capture_stream()),
+                finding("PAN_MASKED", Level::Note, GuidelineCategory::Processed, Provenance::file("core")),
+            ],
+        );
+        let v = ReportView::new(&o, Lang::En);
+        let row = |key: &str| v.counts.iter().find(|r| r.key == key).unwrap().clone();
+        assert_eq!((row("stored").error, row("stored").warning, row("stored").total), (1, 1, 2));
+        assert_eq!((row("transmitted").warning, row("transmitted").total), (1, 1));
+        assert_eq!((row("processed").note, row("processed").total), (1, 1));
+        let total = v.counts.last().unwrap();
+        assert_eq!((total.error, total.warning, total.note, total.total), (1, 2, 1, 4));
+        assert_eq!(v.sections.iter().map(|s| s.count).sum::<usize>(), 4);
+    }
+
+    #[test]
+    fn verdict_shows_retention_only_above_note() {
+        let notes_only = outcome(
+            "h",
+            vec![finding("PAN_TEST", Level::Note, GuidelineCategory::Stored, Provenance::file("t"))],
+        );
+        let v = ReportView::new(&notes_only, Lang::Ja);
+        assert!(!v.verdict.retention);
+        assert_eq!(v.verdict.headline, super::super::i18n::JA.verdict_clean);
+        assert!(v.verdict.notes.is_some());
+        assert!(v.verdict.blind_spots.as_deref().unwrap().contains('1'), "the skipped zip is a blind spot");
+
+        let retained = outcome(
+            "h",
+            vec![finding("PAN", Level::Warning, GuidelineCategory::Transmitted, capture_stream())],
+        );
+        let v = ReportView::new(&retained, Lang::Ja);
+        assert!(v.verdict.retention);
+        assert!(v.verdict.detail.contains("通過 1 件"), "{}", v.verdict.detail);
+    }
+
+    #[test]
+    fn findings_group_by_file_or_flow() {
+        let o = outcome(
+            "h",
+            vec![
+                finding("PAN", Level::Warning, GuidelineCategory::Transmitted, capture_stream()),
+                finding("PAN", Level::Warning, GuidelineCategory::Transmitted, capture_stream()),
+                finding(
+                    "PAN",
+                    Level::Error,
+                    GuidelineCategory::Stored,
+                    Provenance::file("exports/2024.zip")
+                        .child(LayerKind::Member, "march/orders.csv.gz")
+                        .child(LayerKind::Member, "orders.csv"),
+                ),
+            ],
+        );
+        let v = ReportView::new(&o, Lang::En);
+        let transmitted = v.sections.iter().find(|s| s.key == "transmitted").unwrap();
+        let groups = &transmitted.hosts[0].groups;
+        assert_eq!(groups.len(), 1);
+        assert_eq!(groups[0].title, "captures/edge.pcapng#tcp:10.0.0.5:51234->10.0.0.9:80");
+        assert_eq!(groups[0].count, 2);
+        assert_eq!(groups[0].findings[0].inner, "!/http-body");
+        let stored = v.sections.iter().find(|s| s.key == "stored").unwrap();
+        let group = &stored.hosts[0].groups[0];
+        assert_eq!(group.title, "exports/2024.zip");
+        assert_eq!(group.findings[0].inner, "!/march/orders.csv.gz!/orders.csv");
+        assert_eq!(group.worst, "error");
+        assert_eq!(group.findings[0].line, "3:7");
+        assert!(stored.guideline_heading.contains("保存"));
+    }
+
+    #[test]
+    fn merged_report_groups_findings_by_host() {
+        let a = outcome(
+            "pos1",
+            vec![finding("PAN", Level::Warning, GuidelineCategory::Stored, Provenance::file("a.log"))],
+        );
+        let b = outcome(
+            "pos2",
+            vec![
+                finding("PAN", Level::Warning, GuidelineCategory::Stored, Provenance::file("a.log")),
+                finding("PAN", Level::Warning, GuidelineCategory::Stored, Provenance::file("logs/b.log")),
+            ],
+        );
+        let merged = merge(vec![a, b]).unwrap();
+        let v = ReportView::new(&merged, Lang::En);
+        assert!(v.merged && v.by_host);
+        assert_eq!(v.scopes.len(), 2);
+        let stored = &v.sections[0];
+        let hosts: Vec<(&str, usize)> = stored.hosts.iter().map(|h| (h.host.as_str(), h.count)).collect();
+        assert_eq!(hosts, [("pos1", 1), ("pos2", 2)]);
+        assert_eq!(v.hosts, ["pos1", "pos2"]);
+        assert_eq!(v.skipped.len(), 2, "each host's skipped item is kept");
+        assert!(v.skipped[0].item.starts_with("pos1: "));
+        let dirs: Vec<&str> = v.charts[2].bars.rows.iter().map(|r| r.full_label.as_str()).collect();
+        assert_eq!(dirs, ["pos1:.", "pos2:.", "pos2:logs"]);
+    }
+
+    #[test]
+    fn shards_of_one_host_are_merged_without_host_groups() {
+        let mut shards: Vec<ScanOutcome> = (1..=2)
+            .map(|k| {
+                let mut o = outcome(
+                    "nas",
+                    vec![finding("PAN", Level::Warning, GuidelineCategory::Stored, Provenance::file("a"))],
+                );
+                o.shard = Some(format!("{k}/2"));
+                o
+            })
+            .collect();
+        shards[1].findings[0].provenance = Provenance::file("b");
+        let v = ReportView::new(&merge(shards).unwrap(), Lang::En);
+        assert!(v.merged && !v.by_host);
+        assert_eq!(v.scopes[1].shard.as_deref(), Some("2/2"));
+        assert_eq!(v.sections[0].hosts.len(), 1);
+        assert_eq!(v.sections[0].hosts[0].host, "");
+        assert_eq!(v.sections[0].hosts[0].groups.len(), 2);
+        assert_eq!(v.skipped[0].item, "secret.zip", "no host prefix for one host");
+    }
+
+    #[test]
+    fn charts_count_categories_brands_and_top_directories() {
+        let mut findings: Vec<Finding> = (0..3)
+            .map(|_| finding("PAN", Level::Warning, GuidelineCategory::Stored, Provenance::file("x/y/a.log")))
+            .collect();
+        let mut jcb = finding("PAN", Level::Warning, GuidelineCategory::Stored, Provenance::file("b.log"));
+        jcb.brand = Some("JCB".to_string());
+        findings.push(jcb);
+        let v = ReportView::new(&outcome("h", findings), Lang::En);
+        let totals = |i: usize| -> Vec<(String, usize)> {
+            v.charts[i].bars.rows.iter().map(|r| (r.full_label.clone(), r.total)).collect()
+        };
+        assert_eq!(totals(0)[0], ("Stored (保存)".to_string(), 4));
+        assert_eq!(totals(1), [("Visa".to_string(), 3), ("JCB".to_string(), 1)]);
+        assert_eq!(totals(2), [("x/y".to_string(), 3), (".".to_string(), 1)]);
+    }
+
+    #[test]
+    fn coverage_lists_skips_with_reasons_and_notes() {
+        let v = ReportView::new(&outcome("h", Vec::new()), Lang::Ja);
+        assert_eq!(v.skipped[0].reason, "暗号化されていて読めない");
+        assert_eq!(v.skipped_by_reason, [("暗号化されていて読めない".to_string(), 1)]);
+        assert_eq!(v.notes[0].kind, "TLS で暗号化された通信（内容は読めません）");
+        assert_eq!(v.coverage.files, 10);
+        assert_eq!(v.coverage.bytes, "2.0 KiB (2048 B)");
+    }
+
+    #[test]
+    fn bytes_are_human_with_the_exact_count() {
+        assert_eq!(human_bytes(512), "512 B");
+        assert_eq!(human_bytes(1536), "1.5 KiB (1536 B)");
+        assert_eq!(human_bytes(3 * 1024 * 1024 * 1024), "3.0 GiB (3221225472 B)");
+    }
 }
