@@ -354,3 +354,6 @@ impl<'r> Detector<'r> {
         });
     }
 }
+
+#[cfg(test)]
+mod tests;
