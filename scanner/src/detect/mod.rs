@@ -141,6 +141,15 @@ pub struct Hit {
     pub expiry_nearby: bool,
 }
 
+/// Track data holds a valid card number followed by its field separator
+/// (`^` in track 1, `=` or EMV's `D` in track 2): a cheap test that keeps the
+/// track patterns away from the timestamps and ids that fill logs.
+fn could_start_track(bytes: &[u8], g: &Group, rules: &RuleSet) -> bool {
+    (13..=19).contains(&g.len())
+        && matches!(bytes.get(g.end), Some(b'^' | b'=' | b'D'))
+        && Digits::from_ascii(&bytes[g.start..g.end]).is_some_and(|d| is_card_number(&d, rules))
+}
+
 /// A view of a stream's bytes handed to the detectors.
 #[derive(Debug, Clone, Copy)]
 pub struct Window<'a> {
@@ -228,7 +237,8 @@ impl<'r> Detector<'r> {
             // A run touching the start of a carried-over window may be the tail
             // of a longer one: the previous window decided it.
             let cut_at_start = start == 0 && !window.starts_stream;
-            if cut_at_start || !self.decides(window, end) {
+            // Fewer than 6 digits can be neither a card number nor a masked one.
+            if end - start < 6 && groups.len() == 1 || cut_at_start || !self.decides(window, end) {
                 continue;
             }
             self.run_hits(window, &groups, hits);
@@ -264,7 +274,10 @@ impl<'r> Detector<'r> {
             return;
         }
         let mut track_end = 0;
-        for g in groups.iter().filter(|g| (13..=19).contains(&g.len())) {
+        for g in groups
+            .iter()
+            .filter(|g| could_start_track(window.bytes, g, self.rules))
+        {
             track_end = track_end.max(self.track_hits(window, g, hits));
         }
         let rules = self.rules;
@@ -368,7 +381,8 @@ impl<'r> Detector<'r> {
         brand.map(|b| b.name.clone())
     }
 
-    /// Pattern rules without a card number (security codes), over the whole window.
+    /// Pattern rules without a card number (security codes): where their
+    /// literal prefixes occur, or over the whole window when they have none.
     fn scan_free_patterns(&mut self, window: &Window<'_>, hits: &mut Vec<Hit>) {
         let lookahead = self.lookahead();
         let (Some(set), Some(caps)) = (&self.rules.free_patterns, self.free_caps.as_mut()) else {
@@ -376,7 +390,7 @@ impl<'r> Detector<'r> {
         };
         let bytes = window.bytes;
         let rules = self.rules;
-        patterns::search(set, rules, bytes, 0, bytes.len(), caps, |m| {
+        let mut push = |m: patterns::PatternMatch| {
             let horizon = m.end + lookahead;
             let decided_here = (window.ends_stream || horizon <= bytes.len()) && horizon > window.fresh_from;
             let cut_at_start = m.start == 0 && !window.starts_stream;
@@ -391,7 +405,23 @@ impl<'r> Detector<'r> {
                     expiry_nearby: false,
                 });
             }
-        });
+        };
+        match &set.prefixes {
+            Some(prefixes) => {
+                // Every position where a prefix starts, found with the
+                // automaton's own prefilter (leftmost search from one past the
+                // previous start, so overlapping prefixes are not missed).
+                let mut from = 0;
+                while let Some(p) = prefixes.find(aho_corasick::Input::new(bytes).range(from..)) {
+                    from = p.start() + 1;
+                    if let Some(m) = patterns::match_at(set, rules, bytes, p.start(), caps) {
+                        from = from.max(m.end);
+                        push(m);
+                    }
+                }
+            }
+            None => patterns::search(set, rules, bytes, 0, bytes.len(), caps, push),
+        }
     }
 }
 
