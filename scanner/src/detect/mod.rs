@@ -16,6 +16,7 @@ mod luhn;
 mod masked;
 mod pan;
 mod patterns;
+mod skip;
 
 use std::sync::Arc;
 
@@ -230,20 +231,57 @@ impl<'r> Detector<'r> {
         let bytes = window.bytes;
         let mut at = 0;
         let mut groups = std::mem::take(&mut self.groups);
-        while let Some(offset) = bytes[at..].iter().position(u8::is_ascii_digit) {
-            let start = at + offset;
-            let end = parse_run(bytes, start, &mut groups);
-            at = end;
-            // A run touching the start of a carried-over window may be the tail
-            // of a longer one: the previous window decided it.
-            let cut_at_start = start == 0 && !window.starts_stream;
-            // Fewer than 6 digits can be neither a card number nor a masked one.
-            if end - start < 6 && groups.len() == 1 || cut_at_start || !self.decides(window, end) {
-                continue;
-            }
-            self.run_hits(window, &groups, hits);
+        while let Some(inside) = skip::next_four_digits(bytes, at) {
+            let start = digits::run_start(bytes, inside, at);
+            at = self.digit_run(window, start, &mut groups, hits);
         }
         self.groups = groups;
+    }
+
+    /// The plain loop that visits every digit run: the reference the skipping
+    /// loop above is tested against.
+    #[cfg(test)]
+    fn scan_digit_runs_reference(&mut self, window: &Window<'_>, hits: &mut Vec<Hit>) {
+        let bytes = window.bytes;
+        let mut at = 0;
+        let mut groups = Vec::new();
+        while let Some(offset) = bytes[at..].iter().position(u8::is_ascii_digit) {
+            at = self.digit_run(window, at + offset, &mut groups, hits);
+        }
+    }
+
+    /// Decides the run of digit groups starting at `start`; returns its end.
+    fn digit_run(
+        &mut self,
+        window: &Window<'_>,
+        start: usize,
+        groups: &mut Vec<Group>,
+        hits: &mut Vec<Hit>,
+    ) -> usize {
+        let end = parse_run(window.bytes, start, groups);
+        // A run touching the start of a carried-over window may be the tail
+        // of a longer one: the previous window decided it.
+        let cut_at_start = start == 0 && !window.starts_stream;
+        if !cut_at_start && self.could_hold_card_data(window.bytes, groups, end) && self.decides(window, end)
+        {
+            self.run_hits(window, groups, hits);
+        }
+        end
+    }
+
+    /// A cheap first look at a run: most runs in logs are timestamps, ids and
+    /// amounts written as one group, which can be neither a card number (13–19
+    /// digits starting 2–8) nor the visible part of a masked one (6 or 8 digits
+    /// followed by a mask character).
+    fn could_hold_card_data(&self, bytes: &[u8], groups: &[Group], end: usize) -> bool {
+        let [only] = groups else { return true };
+        match only.len() {
+            6..=8 => bytes
+                .get(end)
+                .is_some_and(|&b| !b.is_ascii_alphanumeric() || b == b'X' || b == b'x'),
+            13..=19 => matches!(bytes[only.start], b'2'..=b'8'),
+            _ => false,
+        }
     }
 
     /// Hits in one run of digit groups.
