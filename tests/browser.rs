@@ -97,7 +97,12 @@ fn report_renders_in_chromium_and_filters_by_address() {
     for lang in ["ja", "en"] {
         let html = work.path().join(format!("report-{lang}.html"));
         run(
-            hihoji().arg("report").arg(&json).arg("--html").arg(&html).args(["--lang", lang]),
+            hihoji()
+                .arg("report")
+                .arg(&json)
+                .arg("--html")
+                .arg(&html)
+                .args(["--lang", lang]),
             &[1],
         );
         let profile = work.path().join(format!("profile-{lang}"));
@@ -107,7 +112,11 @@ fn report_renders_in_chromium_and_filters_by_address() {
         assert_eq!(console_messages(&stderr), Vec::<&str>::new(), "console messages");
         let doc = Html::parse_document(&dom);
         let root = doc.root_element();
-        assert_eq!(root.value().attr("data-ready"), Some("1"), "the script did not finish");
+        assert_eq!(
+            root.value().attr("data-ready"),
+            Some("1"),
+            "the script did not finish"
+        );
         assert_eq!(root.value().attr("data-js-error"), None);
         assert_no_planted_value(&dom, &planted);
 
@@ -125,7 +134,9 @@ fn report_renders_in_chromium_and_filters_by_address() {
         let visible = Selector::parse("tr.f:not([hidden])").unwrap();
         let shown: Vec<_> = doc.select(&visible).collect();
         assert_eq!(shown.len() as u64, errors);
-        assert!(shown.iter().all(|r| r.value().attr("data-level") == Some("error")));
+        assert!(shown
+            .iter()
+            .all(|r| r.value().attr("data-level") == Some("error")));
         let output = Selector::parse("#shown").unwrap();
         let counter: String = doc.select(&output).flat_map(|e| e.text()).collect();
         assert_eq!(counter, errors.to_string());
@@ -145,7 +156,10 @@ fn report_renders_in_chromium_and_filters_by_address() {
             &browser,
             &profile,
             &file_url(&html),
-            &[&format!("--screenshot={}", shot.display()), "--window-size=1280,2200"],
+            &[
+                &format!("--screenshot={}", shot.display()),
+                "--window-size=1280,2200",
+            ],
         );
         assert!(
             std::fs::metadata(&shot).is_ok_and(|m| m.len() > 10_000),

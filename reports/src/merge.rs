@@ -63,8 +63,18 @@ pub fn merge(outcomes: Vec<ScanOutcome>) -> Option<ScanOutcome> {
         .filter(|key| seen.insert(*key))
         .map(|(host, root)| format!("{host}:{root}"))
         .collect();
-    merged.started_at = inputs.iter().map(|s| &s.started_at).min().cloned().unwrap_or_default();
-    merged.finished_at = inputs.iter().map(|s| &s.finished_at).max().cloned().unwrap_or_default();
+    merged.started_at = inputs
+        .iter()
+        .map(|s| &s.started_at)
+        .min()
+        .cloned()
+        .unwrap_or_default();
+    merged.finished_at = inputs
+        .iter()
+        .map(|s| &s.finished_at)
+        .max()
+        .cloned()
+        .unwrap_or_default();
     let sort_key = |p: &Provenance| (p.host.clone(), p.to_string());
     merged
         .findings

@@ -118,12 +118,21 @@ pub fn synthetic_tree(dir: &Path, seed: u64, many: usize) -> Planted {
         writeln!(gz, "order card_number: {p}").unwrap();
     }
     write("exports/orders.log.gz", &gz.finish().unwrap());
-    write("db/masked.txt", b"card=452601******3012\ntest card 4111111111111111\n");
+    write(
+        "db/masked.txt",
+        b"card=452601******3012\ntest card 4111111111111111\n",
+    );
     write("clean/readme.txt", b"no card data here, order 1234567890\n");
-    write("excluded/secret.log", format!("card={}\n", pan(&mut rng, "4526", 16)).as_bytes());
+    write(
+        "excluded/secret.log",
+        format!("card={}\n", pan(&mut rng, "4526", 16)).as_bytes(),
+    );
     for i in 0..many {
         let p = pan(&mut rng, "4909", 16);
-        write(&format!("many/{:02}/note{i}.txt", i % 7), format!("card no {p}\n").as_bytes());
+        write(
+            &format!("many/{:02}/note{i}.txt", i % 7),
+            format!("card no {p}\n").as_bytes(),
+        );
     }
     #[cfg(unix)]
     std::os::unix::fs::symlink("logs/app.log", dir.join("link-to-app.log")).unwrap();
@@ -181,7 +190,11 @@ pub fn assert_no_planted_value(text: &str, planted: &Planted) {
         .filter(|c| !matches!(c, ' ' | '-' | '+' | '\u{a0}'))
         .collect();
     for pan in &planted.pans {
-        assert!(!text.contains(pan.as_str()), "full card number {}… in the report", &pan[..6]);
+        assert!(
+            !text.contains(pan.as_str()),
+            "full card number {}… in the report",
+            &pan[..6]
+        );
         assert!(
             !squeezed.contains(pan.as_str()),
             "card number {}… in the report with separators",

@@ -54,7 +54,12 @@ const CLASSES: [&str; 3] = ["error", "warning", "note"];
 impl BarChart {
     /// Lays out `rows` (label, counts), scaled so the longest bar fills the area.
     pub fn stacked(rows: Vec<(String, SeverityCounts)>) -> BarChart {
-        let max = rows.iter().map(|(_, c)| c.iter().sum::<usize>()).max().unwrap_or(0).max(1);
+        let max = rows
+            .iter()
+            .map(|(_, c)| c.iter().sum::<usize>())
+            .max()
+            .unwrap_or(0)
+            .max(1);
         let scale = BAR_AREA / max as f64;
         let rows: Vec<BarRow> = rows
             .into_iter()
@@ -114,10 +119,7 @@ mod tests {
 
     #[test]
     fn longest_bar_fills_the_area_and_segments_stack() {
-        let chart = BarChart::stacked(vec![
-            ("a".to_string(), [1, 2, 1]),
-            ("b".to_string(), [0, 2, 0]),
-        ]);
+        let chart = BarChart::stacked(vec![("a".to_string(), [1, 2, 1]), ("b".to_string(), [0, 2, 0])]);
         let a = &chart.rows[0];
         assert_eq!(a.total, 4);
         assert_eq!(a.segments.len(), 3);

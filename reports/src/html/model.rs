@@ -398,7 +398,8 @@ fn verdict(outcome: &ScanOutcome, t: &Catalogue, counts: &[CountRow]) -> Verdict
     let (headline, detail) = if retention {
         (
             t.verdict_retention.to_string(),
-            t.verdict_retention_detail.replace("{list}", &retained.join(t.list_separator)),
+            t.verdict_retention_detail
+                .replace("{list}", &retained.join(t.list_separator)),
         )
     } else {
         (
@@ -412,8 +413,10 @@ fn verdict(outcome: &ScanOutcome, t: &Catalogue, counts: &[CountRow]) -> Verdict
         retention,
         headline,
         detail,
-        blind_spots: (!outcome.skipped.is_empty())
-            .then(|| t.verdict_blind_spots.replace("{n}", &outcome.skipped.len().to_string())),
+        blind_spots: (!outcome.skipped.is_empty()).then(|| {
+            t.verdict_blind_spots
+                .replace("{n}", &outcome.skipped.len().to_string())
+        }),
         notes: (notes > 0).then(|| t.verdict_notes_only.replace("{n}", &notes.to_string())),
     }
 }
@@ -518,7 +521,11 @@ pub fn split_group(p: &Provenance) -> (String, String) {
         artifact: p.artifact.clone(),
         layers: p.layers[..cut].to_vec(),
     };
-    let full = Provenance { host: None, ..p.clone() }.to_string();
+    let full = Provenance {
+        host: None,
+        ..p.clone()
+    }
+    .to_string();
     let title = group.to_string();
     let inner = full.get(title.len()..).unwrap_or_default().to_string();
     (title, inner)
@@ -552,7 +559,12 @@ fn tally(findings: &[Finding], key: impl Fn(&Finding) -> Option<String>) -> Vec<
         }
     }
     let mut rows: Vec<(String, SeverityCounts)> = counts.into_iter().collect();
-    rows.sort_by(|a, b| b.1.iter().sum::<usize>().cmp(&a.1.iter().sum::<usize>()).then(a.0.cmp(&b.0)));
+    rows.sort_by(|a, b| {
+        b.1.iter()
+            .sum::<usize>()
+            .cmp(&a.1.iter().sum::<usize>())
+            .then(a.0.cmp(&b.0))
+    });
     rows
 }
 
@@ -666,19 +678,45 @@ mod tests {
         let o = outcome(
             "pos1",
             vec![
-                finding("PAN", Level::Warning, GuidelineCategory::Stored, Provenance::file("a.log")),
-                finding("CVV", Level::Error, GuidelineCategory::Stored, Provenance::file("a.log")),
-                finding("PAN", Level::Warning, GuidelineCategory::Transmitted, capture_stream()),
-                finding("PAN_MASKED", Level::Note, GuidelineCategory::Processed, Provenance::file("core")),
+                finding(
+                    "PAN",
+                    Level::Warning,
+                    GuidelineCategory::Stored,
+                    Provenance::file("a.log"),
+                ),
+                finding(
+                    "CVV",
+                    Level::Error,
+                    GuidelineCategory::Stored,
+                    Provenance::file("a.log"),
+                ),
+                finding(
+                    "PAN",
+                    Level::Warning,
+                    GuidelineCategory::Transmitted,
+                    capture_stream(),
+                ),
+                finding(
+                    "PAN_MASKED",
+                    Level::Note,
+                    GuidelineCategory::Processed,
+                    Provenance::file("core"),
+                ),
             ],
         );
         let v = ReportView::new(&o, Lang::En);
         let row = |key: &str| v.counts.iter().find(|r| r.key == key).unwrap().clone();
-        assert_eq!((row("stored").error, row("stored").warning, row("stored").total), (1, 1, 2));
+        assert_eq!(
+            (row("stored").error, row("stored").warning, row("stored").total),
+            (1, 1, 2)
+        );
         assert_eq!((row("transmitted").warning, row("transmitted").total), (1, 1));
         assert_eq!((row("processed").note, row("processed").total), (1, 1));
         let total = v.counts.last().unwrap();
-        assert_eq!((total.error, total.warning, total.note, total.total), (1, 2, 1, 4));
+        assert_eq!(
+            (total.error, total.warning, total.note, total.total),
+            (1, 2, 1, 4)
+        );
         assert_eq!(v.sections.iter().map(|s| s.count).sum::<usize>(), 4);
     }
 
@@ -686,17 +724,30 @@ mod tests {
     fn verdict_shows_retention_only_above_note() {
         let notes_only = outcome(
             "h",
-            vec![finding("PAN_TEST", Level::Note, GuidelineCategory::Stored, Provenance::file("t"))],
+            vec![finding(
+                "PAN_TEST",
+                Level::Note,
+                GuidelineCategory::Stored,
+                Provenance::file("t"),
+            )],
         );
         let v = ReportView::new(&notes_only, Lang::Ja);
         assert!(!v.verdict.retention);
         assert_eq!(v.verdict.headline, super::super::i18n::JA.verdict_clean);
         assert!(v.verdict.notes.is_some());
-        assert!(v.verdict.blind_spots.as_deref().unwrap().contains('1'), "the skipped zip is a blind spot");
+        assert!(
+            v.verdict.blind_spots.as_deref().unwrap().contains('1'),
+            "the skipped zip is a blind spot"
+        );
 
         let retained = outcome(
             "h",
-            vec![finding("PAN", Level::Warning, GuidelineCategory::Transmitted, capture_stream())],
+            vec![finding(
+                "PAN",
+                Level::Warning,
+                GuidelineCategory::Transmitted,
+                capture_stream(),
+            )],
         );
         let v = ReportView::new(&retained, Lang::Ja);
         assert!(v.verdict.retention);
@@ -708,8 +759,18 @@ mod tests {
         let o = outcome(
             "h",
             vec![
-                finding("PAN", Level::Warning, GuidelineCategory::Transmitted, capture_stream()),
-                finding("PAN", Level::Warning, GuidelineCategory::Transmitted, capture_stream()),
+                finding(
+                    "PAN",
+                    Level::Warning,
+                    GuidelineCategory::Transmitted,
+                    capture_stream(),
+                ),
+                finding(
+                    "PAN",
+                    Level::Warning,
+                    GuidelineCategory::Transmitted,
+                    capture_stream(),
+                ),
                 finding(
                     "PAN",
                     Level::Error,
@@ -724,7 +785,10 @@ mod tests {
         let transmitted = v.sections.iter().find(|s| s.key == "transmitted").unwrap();
         let groups = &transmitted.hosts[0].groups;
         assert_eq!(groups.len(), 1);
-        assert_eq!(groups[0].title, "captures/edge.pcapng#tcp:10.0.0.5:51234->10.0.0.9:80");
+        assert_eq!(
+            groups[0].title,
+            "captures/edge.pcapng#tcp:10.0.0.5:51234->10.0.0.9:80"
+        );
         assert_eq!(groups[0].count, 2);
         assert_eq!(groups[0].findings[0].inner, "!/http-body");
         let stored = v.sections.iter().find(|s| s.key == "stored").unwrap();
@@ -740,13 +804,28 @@ mod tests {
     fn merged_report_groups_findings_by_host() {
         let a = outcome(
             "pos1",
-            vec![finding("PAN", Level::Warning, GuidelineCategory::Stored, Provenance::file("a.log"))],
+            vec![finding(
+                "PAN",
+                Level::Warning,
+                GuidelineCategory::Stored,
+                Provenance::file("a.log"),
+            )],
         );
         let b = outcome(
             "pos2",
             vec![
-                finding("PAN", Level::Warning, GuidelineCategory::Stored, Provenance::file("a.log")),
-                finding("PAN", Level::Warning, GuidelineCategory::Stored, Provenance::file("logs/b.log")),
+                finding(
+                    "PAN",
+                    Level::Warning,
+                    GuidelineCategory::Stored,
+                    Provenance::file("a.log"),
+                ),
+                finding(
+                    "PAN",
+                    Level::Warning,
+                    GuidelineCategory::Stored,
+                    Provenance::file("logs/b.log"),
+                ),
             ],
         );
         let merged = merge(vec![a, b]).unwrap();
@@ -759,7 +838,12 @@ mod tests {
         assert_eq!(v.hosts, ["pos1", "pos2"]);
         assert_eq!(v.skipped.len(), 2, "each host's skipped item is kept");
         assert!(v.skipped[0].item.starts_with("pos1: "));
-        let dirs: Vec<&str> = v.charts[2].bars.rows.iter().map(|r| r.full_label.as_str()).collect();
+        let dirs: Vec<&str> = v.charts[2]
+            .bars
+            .rows
+            .iter()
+            .map(|r| r.full_label.as_str())
+            .collect();
         assert_eq!(dirs, ["pos1:.", "pos2:.", "pos2:logs"]);
     }
 
@@ -769,7 +853,12 @@ mod tests {
             .map(|k| {
                 let mut o = outcome(
                     "nas",
-                    vec![finding("PAN", Level::Warning, GuidelineCategory::Stored, Provenance::file("a"))],
+                    vec![finding(
+                        "PAN",
+                        Level::Warning,
+                        GuidelineCategory::Stored,
+                        Provenance::file("a"),
+                    )],
                 );
                 o.shard = Some(format!("{k}/2"));
                 o
@@ -788,14 +877,31 @@ mod tests {
     #[test]
     fn charts_count_categories_brands_and_top_directories() {
         let mut findings: Vec<Finding> = (0..3)
-            .map(|_| finding("PAN", Level::Warning, GuidelineCategory::Stored, Provenance::file("x/y/a.log")))
+            .map(|_| {
+                finding(
+                    "PAN",
+                    Level::Warning,
+                    GuidelineCategory::Stored,
+                    Provenance::file("x/y/a.log"),
+                )
+            })
             .collect();
-        let mut jcb = finding("PAN", Level::Warning, GuidelineCategory::Stored, Provenance::file("b.log"));
+        let mut jcb = finding(
+            "PAN",
+            Level::Warning,
+            GuidelineCategory::Stored,
+            Provenance::file("b.log"),
+        );
         jcb.brand = Some("JCB".to_string());
         findings.push(jcb);
         let v = ReportView::new(&outcome("h", findings), Lang::En);
         let totals = |i: usize| -> Vec<(String, usize)> {
-            v.charts[i].bars.rows.iter().map(|r| (r.full_label.clone(), r.total)).collect()
+            v.charts[i]
+                .bars
+                .rows
+                .iter()
+                .map(|r| (r.full_label.clone(), r.total))
+                .collect()
         };
         assert_eq!(totals(0)[0], ("Stored (保存)".to_string(), 4));
         assert_eq!(totals(1), [("Visa".to_string(), 3), ("JCB".to_string(), 1)]);

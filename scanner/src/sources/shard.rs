@@ -87,7 +87,9 @@ mod tests {
     #[test]
     fn paths_spread_over_shards() {
         let shard = Shard::new(2, 4).unwrap();
-        let owned = (0..4000).filter(|i| shard.owns(&format!("dir/file{i}.txt"))).count();
+        let owned = (0..4000)
+            .filter(|i| shard.owns(&format!("dir/file{i}.txt")))
+            .count();
         assert!((800..1200).contains(&owned), "{owned} of 4000");
     }
 
