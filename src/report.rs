@@ -1,11 +1,12 @@
 //! `hihoji report`: render reports from saved JSON reports without scanning
 //! again, merging several (the hosts of a fleet, the shards of one tree).
 
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{anyhow, Context, Result};
-use hihoji_reports::{html, json, merge, sarif};
+use hihoji_reports::{html, json, merge, sarif, summary};
 use hihoji_scanner::outcome::ScanOutcome;
 
 use crate::cli::{report_lang, ReportArgs};
@@ -29,6 +30,17 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
         write_report(path, |out| json::write_json(&outcome, out))?;
     }
     let failing = failing_count(&outcome, args.fail_on.level());
+    let wrote_any = args.html.is_some() || args.sarif.is_some() || args.json.is_some();
+    if !args.quiet && !wrote_any {
+        let stdout = std::io::stdout();
+        let style = summary::SummaryStyle {
+            color: stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            max_listed: 200,
+        };
+        let mut out = stdout.lock();
+        summary::write_summary(&outcome, style, &mut out)?;
+        out.flush()?;
+    }
     if !args.quiet {
         eprintln!(
             "hihoji report: {} input report(s), {} scan(s), {} finding(s), {} at or above {}, {} not scanned",

@@ -100,3 +100,105 @@ fn distinct<'a>(values: impl Iterator<Item = &'a str>) -> String {
     }
     out.join(", ")
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use hihoji_scanner::findings::{Finding, GuidelineCategory, Level, Location, SkipReason, Skipped};
+    use hihoji_scanner::outcome::RulePackInfo;
+
+    use super::*;
+
+    fn outcome(host: &str, files: &[&str], started: &str) -> ScanOutcome {
+        ScanOutcome {
+            tool_version: "0.1.0".to_string(),
+            host: host.to_string(),
+            roots: vec!["/srv".to_string()],
+            started_at: started.to_string(),
+            finished_at: started.replace("00:00", "00:05"),
+            rule_pack: RulePackInfo {
+                id: "p".to_string(),
+                version: "1".to_string(),
+                sha256: "00".to_string(),
+            },
+            rules: Vec::new(),
+            findings: files
+                .iter()
+                .map(|file| Finding {
+                    rule_id: "PAN".to_string(),
+                    level: Level::Warning,
+                    brand: None,
+                    masked: "452601******3012".to_string(),
+                    fingerprint: "ff".to_string(),
+                    category: GuidelineCategory::Stored,
+                    provenance: Provenance::file(*file),
+                    location: Location {
+                        offset: 0,
+                        line: None,
+                        column: None,
+                    },
+                    confidence: 0.9,
+                    expiry_nearby: false,
+                    annotations: BTreeMap::new(),
+                })
+                .collect(),
+            skipped: vec![Skipped {
+                provenance: Provenance::file("locked"),
+                reason: SkipReason::PermissionDenied,
+                detail: String::new(),
+            }],
+            notes: Vec::new(),
+            coverage: Coverage {
+                files_scanned: files.len() as u64,
+                bytes_scanned: 100,
+                by_decoder: BTreeMap::new(),
+            },
+            shard: None,
+            inputs: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn merge_keeps_everything_and_names_each_host() {
+        let merged = merge(vec![
+            outcome("b-host", &["x", "y"], "2026-01-02T00:00:00Z"),
+            outcome("a-host", &["x"], "2026-01-01T00:00:00Z"),
+        ])
+        .unwrap();
+        assert_eq!(merged.findings.len(), 3);
+        assert_eq!(merged.skipped.len(), 2);
+        assert_eq!(merged.coverage.files_scanned, 3);
+        assert_eq!(merged.coverage.bytes_scanned, 200);
+        let hosts: Vec<_> = merged
+            .findings
+            .iter()
+            .map(|f| f.provenance.host.as_deref())
+            .collect();
+        assert_eq!(
+            hosts,
+            [Some("a-host"), Some("b-host"), Some("b-host")],
+            "sorted by host"
+        );
+        assert_eq!(merged.host, "b-host, a-host");
+        assert_eq!(merged.roots, ["b-host:/srv", "a-host:/srv"]);
+        assert_eq!(merged.started_at, "2026-01-01T00:00:00Z");
+        assert_eq!(merged.finished_at, "2026-01-02T00:05:00Z");
+        assert_eq!(merged.inputs.len(), 2);
+        assert!(!rule_packs_differ(&merged.inputs));
+    }
+
+    #[test]
+    fn merging_a_merged_outcome_flattens_its_inputs() {
+        let once = merge(vec![
+            outcome("a", &["x"], "2026-01-01T00:00:00Z"),
+            outcome("b", &["y"], "2026-01-01T00:00:00Z"),
+        ])
+        .unwrap();
+        let twice = merge(vec![once.clone(), outcome("c", &["z"], "2026-01-01T00:00:00Z")]).unwrap();
+        assert_eq!(twice.inputs.len(), 3);
+        assert_eq!(twice.findings.len(), 3);
+        assert_eq!(merge(vec![once.clone()]).unwrap(), once);
+        assert!(merge(Vec::new()).is_none());
+    }
+}

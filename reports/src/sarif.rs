@@ -164,6 +164,10 @@ fn result(f: &Finding, rule: Option<(usize, &RuleSpec)>, artifacts: &mut Artifac
     if let Some(brand) = &f.brand {
         properties.insert("brand".to_string(), json!(brand));
     }
+    if let Some(host) = &f.provenance.host {
+        // A merged report of several hosts: say which machine the file is on.
+        properties.insert("host".to_string(), json!(host));
+    }
     if let Some(line) = f.location.line {
         properties.insert("line".to_string(), json!(line));
     }
