@@ -26,7 +26,7 @@ impl View for FullWidth {
             if at < next || !matches!(window.get(at + 2), Some(0x90..=0x99)) {
                 continue;
             }
-            let start = start_of_number(window, at);
+            let start = first_digit(window, start_of_number(window, at));
             let (end, digits) = end_of_number(window, start);
             next = end.max(at + 3);
             if digits >= MIN_PAN_DIGITS {
@@ -76,6 +76,14 @@ fn start_of_number(window: &[u8], mut at: usize) -> usize {
             return at;
         }
     }
+}
+
+/// The first digit from `at` (the walk back may have stopped on separators before the number).
+fn first_digit(window: &[u8], mut at: usize) -> usize {
+    while at < window.len() && digit_at(window, at).is_none() {
+        at += 1;
+    }
+    at
 }
 
 /// The end of the number starting at `at`, and how many digits it holds.
@@ -128,6 +136,11 @@ mod tests {
             decoded("４５２６\u{3000}０１８１\u{3000}５９０８\u{3000}３０１２"),
             vec!["4526 0181 5908 3012"]
         );
+    }
+
+    #[test]
+    fn spaces_before_the_number_do_not_hide_it() {
+        assert_eq!(decoded(",  ４５２６０１８１５９０８３０１２").len(), 1);
     }
 
     #[test]

@@ -21,8 +21,13 @@ impl View for Hex {
 
     fn decode(&self, window: &[u8], out: &mut Vec<Decoded>) {
         let mut next = 0;
-        for at in memchr::memchr_iter(b'3', window) {
-            if at < next || !encoded_digits_from(window, at, TRIGGER_DIGITS) {
+        // A run long enough to hold a card number has four hex characters in a
+        // row at one of these sample points, so most text is never looked at.
+        let mut sample = 0;
+        while sample + SAMPLE_RUN <= window.len() {
+            let at = sample;
+            sample += SAMPLE_STRIDE;
+            if at < next || !window[at..at + SAMPLE_RUN].iter().all(u8::is_ascii_hexdigit) {
                 continue;
             }
             let mut start = at;
@@ -34,12 +39,15 @@ impl View for Hex {
                 end += 1;
             }
             next = end;
-            // Pair the run up so that the `3X` digits are whole bytes.
-            start += (at - start) % 2;
-            end -= (end - start) % 2;
             if end - start < 2 * MIN_PAN_DIGITS {
                 continue;
             }
+            let Some(digits) = (start..end).find(|&i| encoded_digits_from(window, i, TRIGGER_DIGITS)) else {
+                continue;
+            };
+            // Pair the run up so that the `3X` digits are whole bytes.
+            let start = start + (digits - start) % 2;
+            let end = end - (end - start) % 2;
             let bytes = window[start..end]
                 .chunks_exact(2)
                 .filter_map(|pair| hex::decode(pair).ok().and_then(|b| b.first().copied()));
@@ -48,6 +56,13 @@ impl View for Hex {
         }
     }
 }
+
+/// Hex characters in a row at a sample point before the run around it is measured.
+const SAMPLE_RUN: usize = 4;
+
+/// Distance between sample points: any run of `2 * MIN_PAN_DIGITS` hex
+/// characters holds `SAMPLE_RUN` of them after some sample point.
+const SAMPLE_STRIDE: usize = 2 * MIN_PAN_DIGITS - SAMPLE_RUN;
 
 /// `count` hex-encoded ASCII digits (`3` then a digit, repeated) from `at`.
 fn encoded_digits_from(window: &[u8], at: usize, count: usize) -> bool {

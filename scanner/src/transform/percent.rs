@@ -24,7 +24,7 @@ impl View for Percent {
             if at < next || !window.get(at + 2).is_some_and(u8::is_ascii_digit) {
                 continue;
             }
-            let start = start_of_number(window, at);
+            let start = first_digit(window, start_of_number(window, at));
             let (end, digits) = end_of_number(window, start);
             next = end;
             if digits >= MIN_PAN_DIGITS {
@@ -55,6 +55,14 @@ fn separator_at(window: &[u8], at: usize) -> Option<usize> {
 fn start_of_number(window: &[u8], mut at: usize) -> usize {
     while at > 0 && matches!(window[at - 1], b'0'..=b'9' | b'+' | b'-' | b' ') {
         at -= 1;
+    }
+    at
+}
+
+/// The first digit from `at` (the walk back may have stopped on separators before the number).
+fn first_digit(window: &[u8], mut at: usize) -> usize {
+    while at < window.len() && digit_at(window, at).is_none() {
+        at += 1;
     }
     at
 }
@@ -108,6 +116,14 @@ mod tests {
         assert_eq!(pieces, vec!["GET /pay?card_no=4526018159083012&x=1"]);
         let mixed = decoded("n=4526%2001%38%31+5908%203012");
         assert_eq!(mixed, vec!["n=4526 0181+5908 3012"]);
+    }
+
+    #[test]
+    fn separators_before_the_number_do_not_hide_it() {
+        assert_eq!(
+            decoded("a=+ -%34%35%32%36%30%31%38%31%35%39%30%38%33%30%31%32").len(),
+            1
+        );
     }
 
     #[test]
