@@ -21,13 +21,15 @@ impl View for Hex {
 
     fn decode(&self, window: &[u8], out: &mut Vec<Decoded>) {
         let mut next = 0;
-        // A run long enough to hold a card number has four hex characters in a
-        // row at one of these sample points, so most text is never looked at.
-        let mut sample = 0;
-        while sample + SAMPLE_RUN <= window.len() {
+        // A hex-encoded card number (a run of `3X` pairs, maybe grouped by
+        // `20` or `2d`) has a `3X` pair at one of these sample points, so most
+        // text is never looked at.
+        let mut sample = 1;
+        while sample + 1 < window.len() {
             let at = sample;
             sample += SAMPLE_STRIDE;
-            if at < next || !window[at..at + SAMPLE_RUN].iter().all(u8::is_ascii_hexdigit) {
+            let pair_here = |i: usize| window[i] == b'3' && window[i + 1].is_ascii_digit();
+            if at < next || !(pair_here(at) || pair_here(at - 1)) {
                 continue;
             }
             let mut start = at;
@@ -57,12 +59,9 @@ impl View for Hex {
     }
 }
 
-/// Hex characters in a row at a sample point before the run around it is measured.
-const SAMPLE_RUN: usize = 4;
-
-/// Distance between sample points: any run of `2 * MIN_PAN_DIGITS` hex
-/// characters holds `SAMPLE_RUN` of them after some sample point.
-const SAMPLE_STRIDE: usize = 2 * MIN_PAN_DIGITS - SAMPLE_RUN;
+/// Distance between sample points: two samples fall in any encoded number,
+/// and a separator (two characters between groups of eight) can hide only one.
+const SAMPLE_STRIDE: usize = 12;
 
 /// `count` hex-encoded ASCII digits (`3` then a digit, repeated) from `at`.
 fn encoded_digits_from(window: &[u8], at: usize, count: usize) -> bool {

@@ -2,8 +2,6 @@
 //! (`pan=%34%35%32%36…`). `%20` and `+` between plain digits are handled by
 //! the detectors already; this view decodes digits that are themselves encoded.
 
-use memchr::memmem;
-
 use super::{transliterate, Decoded, Step, View, MIN_PAN_DIGITS};
 
 pub struct Percent;
@@ -20,8 +18,11 @@ impl View for Percent {
     fn decode(&self, window: &[u8], out: &mut Vec<Decoded>) {
         let mut clusters = Vec::new();
         let mut next = 0;
-        for at in memmem::find_iter(window, b"%3") {
-            if at < next || !window.get(at + 2).is_some_and(u8::is_ascii_digit) {
+        for at in memchr::memchr_iter(b'%', window) {
+            if at < next
+                || window.get(at + 1) != Some(&b'3')
+                || !window.get(at + 2).is_some_and(u8::is_ascii_digit)
+            {
                 continue;
             }
             let start = first_digit(window, start_of_number(window, at));
