@@ -7,11 +7,13 @@
 //! run starts. Segments starting with a container's signature (gzip `H4sI`,
 //! zip `UEsDB`, …) are decoded too; the worker then decodes the container.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 use base64::alphabet;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
 use base64::Engine;
-use memchr::memmem;
 
 use super::{Decoded, View};
 
@@ -24,8 +26,10 @@ const MIN_CHARS: usize = 20;
 /// multiple of 4 from this length up (RFC 2045 wraps at 76).
 const MIN_WRAPPED_LINE: usize = 40;
 
-/// The base64 of container formats the worker can decode.
-const CONTAINER_SIGNATURES: [&[u8]; 6] = [b"H4sI", b"UEsDB", b"QlpoO", b"/Td6WFo", b"KLUv/", b"JVBERi0"];
+/// The base64 of the signatures of container formats the worker can decode
+/// (gzip, zip, bzip2, xz, zstd, PDF), searched in one pass.
+static CONTAINER_SIGNATURES: LazyLock<Option<AhoCorasick>> =
+    LazyLock::new(|| AhoCorasick::new(["H4sI", "UEsDB", "QlpoO", "/Td6WFo", "KLUv/", "JVBERi0"]).ok());
 
 const ENGINE: GeneralPurpose = GeneralPurpose::new(
     &alphabet::STANDARD,
@@ -47,10 +51,9 @@ impl View for Base64 {
         let mut triggers: Vec<usize> = memchr::memchr3_iter(b'M', b'N', b'O', window)
             .filter(|&at| encodes_digits(window, at))
             .collect();
-        for signature in CONTAINER_SIGNATURES {
-            triggers.extend(
-                memmem::find_iter(window, signature).filter(|&at| at == 0 || !is_base64(window[at - 1])),
-            );
+        if let Some(signatures) = CONTAINER_SIGNATURES.as_ref() {
+            let starts = signatures.find_iter(window).map(|m| m.start());
+            triggers.extend(starts.filter(|&at| at == 0 || !is_base64(window[at - 1])));
         }
         triggers.sort_unstable();
         let mut next = 0;

@@ -25,11 +25,12 @@ impl View for Hex {
         // `20` or `2d`) has a `3X` pair at one of these sample points, so most
         // text is never looked at.
         let mut sample = 1;
-        while sample + 1 < window.len() {
+        while sample + 3 < window.len() {
             let at = sample;
             sample += SAMPLE_STRIDE;
-            let pair_here = |i: usize| window[i] == b'3' && window[i + 1].is_ascii_digit();
-            if at < next || !(pair_here(at) || pair_here(at - 1)) {
+            // Bitwise, not short-circuit: the rare hit is then the only branch.
+            let pair_at = |i: usize| (window[i] == b'3') & window[i + 1].is_ascii_digit();
+            if !(pair_at(at - 1) | pair_at(at) | pair_at(at + 1) | pair_at(at + 2)) || at < next {
                 continue;
             }
             let mut start = at;
@@ -59,9 +60,10 @@ impl View for Hex {
     }
 }
 
-/// Distance between sample points: two samples fall in any encoded number,
-/// and a separator (two characters between groups of eight) can hide only one.
-const SAMPLE_STRIDE: usize = 12;
+/// Distance between sample points: one falls in any encoded number (26 or
+/// more characters), and looking a character before and two after it finds a
+/// `3X` pair even when it falls on a separator between groups.
+const SAMPLE_STRIDE: usize = 24;
 
 /// `count` hex-encoded ASCII digits (`3` then a digit, repeated) from `at`.
 fn encoded_digits_from(window: &[u8], at: usize, count: usize) -> bool {
@@ -92,6 +94,20 @@ mod tests {
             decoded(&format!("x{line} ")),
             vec![b"pan: 4526 0181 5908 3012".to_vec()]
         );
+    }
+
+    #[test]
+    fn sampling_finds_an_encoded_number_at_any_offset() {
+        for number in ["4526018159083012", "4526 0181 5908 3012", "3723-194875-74919"] {
+            for shift in 0..30 {
+                let text = format!("{} {} end", "x".repeat(shift), hex::encode(number));
+                assert_eq!(
+                    decoded(&text),
+                    vec![number.as_bytes().to_vec()],
+                    "{number} at {shift}"
+                );
+            }
+        }
     }
 
     #[test]
