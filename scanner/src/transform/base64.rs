@@ -5,15 +5,13 @@
 //! characters of a fixed shape (`[MNO][DTjz][AEIMQUYcgk][w-z0-5]`), so a
 //! segment holding a run of digits shows that shape at least once wherever the
 //! run starts. Segments starting with a container's signature (gzip `H4sI`,
-//! zip `UEsDB`, …) are decoded too; the worker then decodes the container.
+//! zip `UEsDB`, PDF `JVBERi0`) are decoded too; the worker then decodes the container.
 
-use std::sync::LazyLock;
-
-use aho_corasick::AhoCorasick;
 use base64::alphabet;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
 use base64::Engine;
+use memchr::memmem;
 
 use super::{Decoded, View};
 
@@ -26,10 +24,11 @@ const MIN_CHARS: usize = 20;
 /// multiple of 4 from this length up (RFC 2045 wraps at 76).
 const MIN_WRAPPED_LINE: usize = 40;
 
-/// The base64 of the signatures of container formats the worker can decode
-/// (gzip, zip, bzip2, xz, zstd, PDF), searched in one pass.
-static CONTAINER_SIGNATURES: LazyLock<Option<AhoCorasick>> =
-    LazyLock::new(|| AhoCorasick::new(["H4sI", "UEsDB", "QlpoO", "/Td6WFo", "KLUv/", "JVBERi0"]).ok());
+/// The base64 of the signatures of the containers most often embedded in
+/// text (gzip, zip and everything zip-based, PDF). Each is one memchr-fast
+/// `memmem` pass; an Aho-Corasick automaton over them measured 10 times slower
+/// on logs, whose letters defeat its prefilter.
+const CONTAINER_SIGNATURES: [&[u8]; 3] = [b"H4sI", b"UEsDB", b"JVBERi0"];
 
 const ENGINE: GeneralPurpose = GeneralPurpose::new(
     &alphabet::STANDARD,
@@ -51,8 +50,8 @@ impl View for Base64 {
         let mut triggers: Vec<usize> = memchr::memchr3_iter(b'M', b'N', b'O', window)
             .filter(|&at| encodes_digits(window, at))
             .collect();
-        if let Some(signatures) = CONTAINER_SIGNATURES.as_ref() {
-            let starts = signatures.find_iter(window).map(|m| m.start());
+        for signature in CONTAINER_SIGNATURES {
+            let starts = memmem::find_iter(window, signature);
             triggers.extend(starts.filter(|&at| at == 0 || !is_base64(window[at - 1])));
         }
         triggers.sort_unstable();
