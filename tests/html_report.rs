@@ -187,6 +187,7 @@ fn merged_report_counts_are_the_sums_of_the_inputs() {
     let b = scan_to_json(tree_b.path(), out.path(), "b", &["--host", "pos-b"]);
     let html = out.path().join("merged.html");
     let merged_json = out.path().join("merged.json");
+    let merged_sarif = out.path().join("merged.sarif");
     run(
         hihoji()
             .arg("report")
@@ -195,6 +196,8 @@ fn merged_report_counts_are_the_sums_of_the_inputs() {
             .arg(&html)
             .arg("--json")
             .arg(&merged_json)
+            .arg("--sarif")
+            .arg(&merged_sarif)
             .args(["--lang", "en"]),
         &[1],
     );
@@ -251,6 +254,28 @@ fn merged_report_counts_are_the_sums_of_the_inputs() {
     );
     assert_no_planted_value(&raw, &planted_a);
     assert_no_planted_value(&raw, &planted_b);
+
+    // The merged SARIF is valid SARIF 2.1.0 and says which host each result is on.
+    let sarif = read_json(&merged_sarif);
+    let schema = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-schema-2.1.0.json"),
+    )
+    .unwrap()
+    // The published schema's `run.language` pattern has a stray `]`; repaired in memory.
+    .replace(
+        "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$",
+        "^[a-zA-Z]{2}(-[a-zA-Z]{2})?$",
+    );
+    let validator = jsonschema::validator_for(&serde_json::from_str(&schema).unwrap()).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&sarif).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len() as u64, total(&merged, "findings"));
+    let on_b = results
+        .iter()
+        .filter(|r| r["properties"]["host"] == "pos-b")
+        .count() as u64;
+    assert_eq!(on_b, total(&jb, "findings"));
 
     // A merged report is itself an input: merging it again changes nothing.
     let again = out.path().join("again.json");
