@@ -10,6 +10,7 @@
 
 use std::io::{self, Read};
 
+use super::allow::allowance;
 use crate::decode::{OffsetMap, SourcePosition};
 use crate::detect::{Detector, Hit, Window};
 use crate::findings::{Finding, GuidelineCategory, Location, Provenance};
@@ -147,9 +148,24 @@ impl<'r> TextScanner<'r> {
                 confidence: (hit.confidence * 100.0).round() / 100.0,
                 expiry_nearby: hit.expiry_nearby,
                 annotations: source.annotations,
+                baseline_state: None,
+                // Allow comments apply to the source's own lines, not to decoded bytes.
+                suppression: match label.origin {
+                    None => allowance(line_around(window.bytes, hit.start, hit.end), &meta.id),
+                    Some(_) => None,
+                },
             });
         }
     }
+}
+
+/// The bytes of the line holding `start..end`, as far as the window shows it.
+fn line_around(bytes: &[u8], start: usize, end: usize) -> &[u8] {
+    let end = end.min(bytes.len());
+    let start = start.min(end);
+    let from = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |i| i + 1);
+    let to = memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i);
+    &bytes[from..to]
 }
 
 /// Reads until `buf` is full or the stream ends. Returns the bytes read and

@@ -1,0 +1,42 @@
+//! `hihoji baseline create|update`: scan, and write the findings as accepted.
+
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use hihoji_scanner::baseline::Baseline;
+
+use crate::cli::{BaselineAction, BaselineArgs};
+use crate::scan::{run_scan, write_reports, Settings};
+
+pub fn run(action: &BaselineAction) -> Result<ExitCode> {
+    let (args, update) = match action {
+        BaselineAction::Create(args) => (args, false),
+        BaselineAction::Update(args) => (args, true),
+    };
+    write_baseline(args, update)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_baseline(args: &BaselineArgs, update: bool) -> Result<()> {
+    let mut settings = Settings::resolve(&args.scan)?;
+    // The baseline holds masked values: scanning it would report them.
+    settings.add_own_file(&args.output, "baseline");
+    let outcome = run_scan(&settings, &args.scan)?;
+    write_reports(&settings, &outcome)?;
+    let mut baseline = Baseline::from_outcome(&outcome);
+    if update && args.output.exists() {
+        baseline = Baseline::read(&args.output)?.merged(baseline);
+    }
+    let text = serde_json::to_string_pretty(&baseline).context("serialising the baseline")?;
+    std::fs::write(&args.output, text + "\n")
+        .with_context(|| format!("writing baseline {}", args.output.display()))?;
+    if !args.scan.quiet {
+        eprintln!(
+            "hihoji: wrote {} accepted finding(s) to {} ({} skipped item(s) not covered)",
+            baseline.entries.len(),
+            args.output.display(),
+            outcome.skipped.len()
+        );
+    }
+    Ok(())
+}
