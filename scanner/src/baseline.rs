@@ -60,7 +60,7 @@ pub enum BaselineError {
 impl Baseline {
     /// Every finding of the outcome, once per (fingerprint, rule, path), sorted.
     pub fn from_outcome(outcome: &ScanOutcome) -> Self {
-        let mut entries: Vec<BaselineEntry> = outcome.findings.iter().map(|f| entry(f)).collect();
+        let mut entries: Vec<BaselineEntry> = outcome.findings.iter().map(entry).collect();
         entries.sort();
         entries.dedup();
         Baseline {
