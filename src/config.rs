@@ -59,14 +59,18 @@ pub struct Config {
 
 impl Config {
     /// `explicit` if given (it must exist), else `hihoji.yaml` in the first
-    /// root that is a directory, else the defaults.
+    /// root that is a directory, or in the current directory when only files
+    /// are scanned (as a pre-commit hook does), else the defaults.
     pub fn load(explicit: Option<&Path>, roots: &[PathBuf]) -> Result<Self> {
         let path = match explicit {
             Some(path) => Some(path.to_path_buf()),
             None => roots
                 .iter()
                 .find(|r| r.is_dir())
-                .map(|r| r.join(CONFIG_FILE))
+                .map_or(Path::new("."), PathBuf::as_path)
+                .join(CONFIG_FILE)
+                .canonicalize()
+                .ok()
                 .filter(|p| p.is_file()),
         };
         let Some(path) = path else {

@@ -14,8 +14,9 @@ use hihoji_scanner::scan::{ScanConfig, ScanObserver};
 use hihoji_scanner::sources::walk::{walk, Entry};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-const COUNTING: &str = "{spinner} {elapsed} {bytes} {msg}";
-const WITH_TOTAL: &str = "{spinner} {elapsed} [{bar:30}] {bytes}/{total_bytes} ETA {eta} {msg}";
+const COUNTING: &str = "{spinner} {elapsed} {decimal_bytes} {msg}";
+const WITH_TOTAL: &str =
+    "{spinner} {elapsed} [{bar:30}] {decimal_bytes}/{decimal_total_bytes} ETA {eta} {msg}";
 
 /// Counts files, bytes and findings and draws them when a terminal is there.
 pub struct Progress {
@@ -34,6 +35,7 @@ impl Progress {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(8));
             bar.set_style(style(COUNTING));
             bar.enable_steady_tick(Duration::from_millis(250));
+            bar.tick();
             bar
         });
         Progress {

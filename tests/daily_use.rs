@@ -3,25 +3,26 @@
 //!
 //! Every card number here is synthetic (Luhn-valid, random middle digits).
 
+mod common;
+
 use std::path::Path;
 use std::process::Command as StdCommand;
 
 use assert_cmd::Command;
 use serde_json::Value;
 
-/// A fixed key, so tests never write the user's key file.
-const KEY: &str = "5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed";
 const VISA: &str = "4526018159083012";
 const JCB: &str = "3530186252760186";
 const MASTERCARD: &str = "5382199351819096";
 const DISCOVER: &str = "6011170342366718";
 
+/// `hihoji` in `dir`, with the tests' fixed key and English messages.
 fn hihoji(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("hihoji").unwrap();
+    let mut cmd = common::hihoji();
     cmd.current_dir(dir)
-        .env("HIHOJI_FINGERPRINT_KEY", KEY)
-        .env("NO_COLOR", "1")
-        .env("LANG", "C");
+        .env("LANG", "C")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
     cmd
 }
 
