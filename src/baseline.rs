@@ -1,5 +1,6 @@
 //! `hihoji baseline create|update`: scan, and write the findings as accepted.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -7,6 +8,9 @@ use hihoji_scanner::baseline::Baseline;
 
 use crate::cli::{BaselineAction, BaselineArgs};
 use crate::scan::{run_scan, write_reports, Settings};
+
+/// Where a baseline goes when neither `--output` nor hihoji.yaml says.
+const DEFAULT_BASELINE: &str = ".hihoji-baseline.json";
 
 pub fn run(action: &BaselineAction) -> Result<ExitCode> {
     let (args, update) = match action {
@@ -19,22 +23,26 @@ pub fn run(action: &BaselineAction) -> Result<ExitCode> {
 
 fn write_baseline(args: &BaselineArgs, update: bool) -> Result<()> {
     let mut settings = Settings::resolve(&args.scan)?;
+    let output = args
+        .output
+        .clone()
+        .or_else(|| settings.baseline.clone())
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_BASELINE));
     // The baseline holds masked values: scanning it would report them.
-    settings.add_own_file(&args.output, "baseline");
+    settings.add_own_file(&output, "baseline");
     let outcome = run_scan(&settings, &args.scan)?;
     write_reports(&settings, &outcome)?;
     let mut baseline = Baseline::from_outcome(&outcome);
-    if update && args.output.exists() {
-        baseline = Baseline::read(&args.output)?.merged(baseline);
+    if update && output.exists() {
+        baseline = Baseline::read(&output)?.merged(baseline);
     }
     let text = serde_json::to_string_pretty(&baseline).context("serialising the baseline")?;
-    std::fs::write(&args.output, text + "\n")
-        .with_context(|| format!("writing baseline {}", args.output.display()))?;
+    std::fs::write(&output, text + "\n").with_context(|| format!("writing baseline {}", output.display()))?;
     if !args.scan.quiet {
         eprintln!(
             "hihoji: wrote {} accepted finding(s) to {} ({} skipped item(s) not covered)",
             baseline.entries.len(),
-            args.output.display(),
+            output.display(),
             outcome.skipped.len()
         );
     }

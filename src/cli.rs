@@ -55,9 +55,10 @@ pub enum BaselineAction {
 
 #[derive(Debug, Args)]
 pub struct BaselineArgs {
-    /// Where to write the baseline (fingerprints, rule ids, paths and masked values only).
-    #[arg(long, short, value_name = "FILE", default_value = ".hihoji-baseline.json")]
-    pub output: PathBuf,
+    /// Where to write the baseline (fingerprints, rule ids, paths and masked
+    /// values only) [default: hihoji.yaml's `baseline`, else .hihoji-baseline.json].
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 
     #[command(flatten)]
     pub scan: ScanArgs,

@@ -160,7 +160,8 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
     let settings = Settings::resolve(args)?;
     let mut outcome = run_scan(&settings, args)?;
     if let Some(path) = &settings.baseline {
-        Baseline::read(path)?.apply(&mut outcome);
+        let whole_tree = settings.scan.walk.only.is_none();
+        Baseline::read(path)?.apply(&mut outcome, whole_tree);
     }
     let wrote_any = write_reports(&settings, &outcome)?;
     let failing = failing_count(&outcome, settings.fail_on);

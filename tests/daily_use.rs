@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
 
 use assert_cmd::Command;
@@ -81,13 +81,16 @@ fn git(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
-fn git_repo() -> tempfile::TempDir {
+/// A temporary directory with a new git repository in its `repo` folder.
+fn git_repo() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
-    git(dir.path(), &["init", "-q", "-b", "main"]);
-    git(dir.path(), &["config", "user.name", "Test Author"]);
-    git(dir.path(), &["config", "user.email", "author@example.com"]);
-    git(dir.path(), &["config", "commit.gpgsign", "false"]);
-    dir
+    let repo = dir.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    git(&repo, &["config", "user.name", "Test Author"]);
+    git(&repo, &["config", "user.email", "author@example.com"]);
+    git(&repo, &["config", "commit.gpgsign", "false"]);
+    (dir, repo)
 }
 
 #[test]
@@ -331,22 +334,33 @@ fn inline_allow_comment_suppresses_with_its_reason() {
 
 #[test]
 fn git_diff_scans_only_files_changed_since_base() {
-    let repo = git_repo();
-    let root = repo.path();
+    let (_dir, repo) = git_repo();
+    let root = repo.as_path();
     write(root, "old.txt", &format!("{VISA}\n"));
     write(root, "edited.txt", "nothing yet\n");
     git(root, &["add", "."]);
     git(root, &["commit", "-qm", "base"]);
+    hihoji(root)
+        .args(["baseline", "create", "--no-progress", "-o", "../base.json", "."])
+        .assert()
+        .success();
     write(root, "edited.txt", &format!("now {JCB}\n"));
     write(root, "new/untracked.txt", &format!("{MASTERCARD}\n"));
     write(root, "staged.txt", &format!("{DISCOVER}\n"));
     git(root, &["add", "staged.txt"]);
 
-    let (code, report) = scan_json(root, &["--git-diff", "HEAD", "."]);
+    let (code, report) = scan_json(root, &["--git-diff", "HEAD", "--baseline", "../base.json", "."]);
     assert_eq!(code, 1);
     let mut found = artifacts(&report);
     found.sort();
     assert_eq!(found, ["edited.txt", "new/untracked.txt", "staged.txt"]);
+    // old.txt was not looked at: its baseline entry is not stale.
+    assert_eq!(
+        report["notes"].as_array().unwrap().len(),
+        0,
+        "{:#}",
+        report["notes"]
+    );
 
     let output = hihoji(root)
         .args(["scan", "--no-progress", "--git-diff", "no-such-ref", "."])
@@ -358,8 +372,8 @@ fn git_diff_scans_only_files_changed_since_base() {
 
 #[test]
 fn git_history_finds_a_number_committed_and_later_deleted() {
-    let repo = git_repo();
-    let root = repo.path();
+    let (_dir, repo) = git_repo();
+    let root = repo.as_path();
     write(root, "README", "shop\n");
     git(root, &["add", "."]);
     git(root, &["commit", "-qm", "first"]);

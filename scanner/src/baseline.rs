@@ -99,9 +99,11 @@ impl Baseline {
     }
 
     /// Marks every finding `new` or `unchanged` (and lowers unchanged ones to
-    /// `note`), and records each entry no finding matched as a
-    /// `baseline_stale` note: fixed, moved, or scanned with another key.
-    pub fn apply(&self, outcome: &mut ScanOutcome) {
+    /// `note`). With `list_stale`, records each entry no finding matched as a
+    /// `baseline_stale` note: fixed, moved, or scanned with another key. A
+    /// scan of part of the tree (only changed files) leaves it off, since
+    /// entries in files it did not look at are not stale.
+    pub fn apply(&self, outcome: &mut ScanOutcome, list_stale: bool) {
         let accepted: HashSet<&BaselineEntry> = self.entries.iter().collect();
         let mut seen: HashSet<BaselineEntry> = HashSet::new();
         for f in &mut outcome.findings {
@@ -113,6 +115,9 @@ impl Baseline {
             } else {
                 f.baseline_state = Some(BaselineState::New);
             }
+        }
+        if !list_stale {
+            return;
         }
         for stale in self.entries.iter().filter(|e| !seen.contains(*e)) {
             outcome.notes.push(Note {
