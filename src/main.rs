@@ -21,13 +21,18 @@ fn main() -> ExitCode {
         cli::Command::Baseline { action } => baseline::run(&action),
         cli::Command::Rules { action } => rules_cmd::run(&action),
         cli::Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut cli::Cli::command(), "hihoji", &mut std::io::stdout());
-            Ok(ExitCode::SUCCESS)
+            // Generated into memory: clap_complete panics when its writer fails.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cli::Cli::command(), "hihoji", &mut script);
+            print_document(&script)
         }
-        cli::Command::Man => clap_mangen::Man::new(cli::Cli::command())
-            .render(&mut std::io::stdout())
-            .map(|()| ExitCode::SUCCESS)
-            .map_err(anyhow::Error::from),
+        cli::Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(cli::Cli::command())
+                .render(&mut page)
+                .map_err(anyhow::Error::from)
+                .and_then(|()| print_document(&page))
+        }
     };
     match result {
         Ok(code) => code,
@@ -35,5 +40,14 @@ fn main() -> ExitCode {
             eprintln!("hihoji: error: {e:#}");
             ExitCode::from(EXIT_ERROR)
         }
+    }
+}
+
+/// Prints a generated document; a reader that stops early (`| head`) is not an error.
+fn print_document(bytes: &[u8]) -> anyhow::Result<ExitCode> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(bytes) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(ExitCode::SUCCESS),
     }
 }

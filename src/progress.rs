@@ -68,9 +68,7 @@ impl Progress {
                         bytes += std::fs::symlink_metadata(&path).map_or(0, |m| m.len());
                     }
                 }
-                total_files.store(files, Ordering::Relaxed);
-                bar.set_length(bytes);
-                bar.set_style(style(WITH_TOTAL));
+                set_total(&bar, &total_files, files, bytes);
             });
         // Without the thread there is no ETA, and the scan goes on all the same.
         drop(spawned);
@@ -85,6 +83,13 @@ impl Progress {
     }
 }
 
+/// Switches the bar from counting to a bar with an ETA.
+fn set_total(bar: &ProgressBar, total_files: &AtomicU64, files: u64, bytes: u64) {
+    total_files.store(files, Ordering::Relaxed);
+    bar.set_length(bytes);
+    bar.set_style(style(WITH_TOTAL));
+}
+
 fn style(template: &str) -> ProgressStyle {
     ProgressStyle::with_template(template)
         .unwrap_or_else(|_| ProgressStyle::default_spinner())
@@ -92,6 +97,12 @@ fn style(template: &str) -> ProgressStyle {
 }
 
 impl ScanObserver for Progress {
+    fn total(&self, files: u64, bytes: u64) {
+        if let Some(bar) = &self.bar {
+            set_total(bar, &self.total_files, files, bytes);
+        }
+    }
+
     fn file_done(&self, bytes: u64, findings: usize) {
         let files = self.files.fetch_add(1, Ordering::Relaxed) + 1;
         let found = self.findings.fetch_add(findings as u64, Ordering::Relaxed) + findings as u64;

@@ -22,6 +22,8 @@ pub fn scan_git_history(
 ) -> Result<ScanOutcome, ScanError> {
     let started = SystemTime::now();
     let sightings = first_sightings(repo)?;
+    let bytes = sightings.iter().map(|s| s.size as u64).sum();
+    observer.total(sightings.len() as u64, bytes);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()

@@ -57,6 +57,9 @@ pub struct ScanConfig {
 /// Told about progress as files finish, from any worker thread.
 pub trait ScanObserver: Sync {
     fn file_done(&self, _bytes: u64, _findings: usize) {}
+    /// How much there is to scan, when the source knows it up front (a git
+    /// history's blobs); a walk of files is counted by the observer itself.
+    fn total(&self, _files: u64, _bytes: u64) {}
 }
 
 /// An observer that ignores everything.
