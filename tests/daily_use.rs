@@ -376,6 +376,9 @@ fn git_history_finds_a_number_committed_and_later_deleted() {
     let root = repo.as_path();
     write(root, "README", "shop\n");
     git(root, &["add", "."]);
+    // A submodule (gitlink): its content is in another repository.
+    let gitlink = "160000,0123456789abcdef0123456789abcdef01234567,vendor/lib";
+    git(root, &["update-index", "--add", "--cacheinfo", gitlink]);
     git(root, &["commit", "-qm", "first"]);
     write(root, "exports/orders.csv", &format!("1;{VISA}\n"));
     git(root, &["add", "."]);
@@ -408,6 +411,13 @@ fn git_history_finds_a_number_committed_and_later_deleted() {
     assert_eq!(f["provenance"]["artifact"], "exports/orders.csv");
     assert_eq!(f["annotations"]["commit"], leaked.as_str());
     assert_eq!(f["annotations"]["author"], "Test Author <author@example.com>");
+    let notes = report["notes"].as_array().unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n["kind"] == "git_submodule" && n["provenance"]["artifact"] == "vendor/lib"),
+        "{notes:#?}"
+    );
 }
 
 #[test]
@@ -562,4 +572,18 @@ fn sarif_with_baseline_states_suppressions_and_stale_entries_is_valid() {
         .map(|e| format!("{e} at {}", e.instance_path()))
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
+}
+
+#[test]
+fn unreadable_baseline_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.txt", "nothing\n");
+    write(dir.path(), "base.json", "{\"version\": 1, \"entries\": \"oops\"}");
+    let output = hihoji(dir.path())
+        .args(["scan", "--no-progress", "--baseline", "base.json", "."])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("base.json: not a hihoji baseline"), "{err}");
 }

@@ -1,6 +1,7 @@
 //! Scanning a git repository's history: every blob reachable from any ref,
 //! once, each reported at its first appearance (commit, path, author).
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::SystemTime;
@@ -9,7 +10,7 @@ use git2::Repository;
 use rayon::prelude::*;
 
 use super::{assemble, Engine, FileOutcome, ScanError, ScanObserver, Worker};
-use crate::findings::{GuidelineCategory, Provenance, SkipReason, Skipped};
+use crate::findings::{GuidelineCategory, Note, Provenance, SkipReason, Skipped};
 use crate::outcome::ScanOutcome;
 use crate::sources::git::{first_sightings, BlobSighting};
 
@@ -21,7 +22,8 @@ pub fn scan_git_history(
     observer: &dyn ScanObserver,
 ) -> Result<ScanOutcome, ScanError> {
     let started = SystemTime::now();
-    let sightings = first_sightings(repo)?;
+    let history = first_sightings(repo)?;
+    let sightings = history.blobs;
     let bytes = sightings.iter().map(|s| s.size as u64).sum();
     observer.total(sightings.len() as u64, bytes);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -48,9 +50,19 @@ pub fn scan_git_history(
             },
         );
     });
-    let all = collected
+    let mut all = collected
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
+    // A submodule's content is another repository's history: say so, never pass silently.
+    all.notes.extend(history.submodules.into_iter().map(|s| Note {
+        provenance: Provenance::file(s.path),
+        kind: "git_submodule".to_string(),
+        detail: format!(
+            "submodule (commit {}) not scanned: scan its own repository with --git-history",
+            short(&s.commit)
+        ),
+        annotations: BTreeMap::from([("commit".to_string(), s.commit)]),
+    }));
     Ok(assemble(
         vec![repo.to_string_lossy().into_owned()],
         started,
@@ -89,7 +101,7 @@ fn scan_blob(
     out
 }
 
-fn annotate(annotations: &mut std::collections::BTreeMap<String, String>, sighting: &BlobSighting) {
+fn annotate(annotations: &mut BTreeMap<String, String>, sighting: &BlobSighting) {
     annotations.insert("commit".to_string(), sighting.commit.clone());
     annotations.insert("author".to_string(), sighting.author.clone());
     annotations.insert("blob".to_string(), sighting.blob.to_string());

@@ -61,8 +61,23 @@ pub struct BlobSighting {
     pub author: String,
 }
 
+/// A submodule met in the history: its blobs live in another repository.
+#[derive(Debug, Clone)]
+pub struct SubmoduleSighting {
+    pub path: String,
+    /// The submodule commit recorded the first time the path was seen.
+    pub commit: String,
+}
+
+/// What a history holds: every blob once, and the submodules it points to.
+#[derive(Debug, Default)]
+pub struct History {
+    pub blobs: Vec<BlobSighting>,
+    pub submodules: Vec<SubmoduleSighting>,
+}
+
 /// Every blob reachable from every ref, once, with its first sighting.
-pub fn first_sightings(repo_path: &Path) -> Result<Vec<BlobSighting>, GitError> {
+pub fn first_sightings(repo_path: &Path) -> Result<History, GitError> {
     let repo = Repository::open(repo_path).map_err(context(repo_path, "open repository"))?;
     let mut walk = repo.revwalk().map_err(context(repo_path, "walk history"))?;
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)
@@ -77,7 +92,7 @@ pub fn first_sightings(repo_path: &Path) -> Result<Vec<BlobSighting>, GitError> 
     }
     let mut seen_trees = HashSet::new();
     let mut seen_blobs = HashSet::new();
-    let mut sightings = Vec::new();
+    let mut history = History::default();
     for oid in walk {
         let oid = oid.map_err(context(repo_path, "walk history"))?;
         let commit = repo
@@ -98,13 +113,13 @@ pub fn first_sightings(repo_path: &Path) -> Result<Vec<BlobSighting>, GitError> 
             seen_blobs: &mut seen_blobs,
             commit: oid.to_string(),
             author,
-            out: &mut sightings,
+            out: &mut history,
         };
         found
             .tree(&tree, "")
             .map_err(context(repo_path, format!("read tree of {oid}")))?;
     }
-    Ok(sightings)
+    Ok(history)
 }
 
 /// One commit's tree walk, skipping subtrees and blobs seen in earlier commits.
@@ -114,7 +129,7 @@ struct FirstSeen<'a> {
     seen_blobs: &'a mut HashSet<Oid>,
     commit: String,
     author: String,
-    out: &'a mut Vec<BlobSighting>,
+    out: &'a mut History,
 }
 
 impl FirstSeen<'_> {
@@ -133,7 +148,7 @@ impl FirstSeen<'_> {
                 Some(ObjectType::Blob) if self.seen_blobs.insert(entry.id()) => {
                     // The header alone gives the size without inflating the blob.
                     let (size, _) = self.repo.odb()?.read_header(entry.id())?;
-                    self.out.push(BlobSighting {
+                    self.out.blobs.push(BlobSighting {
                         blob: entry.id(),
                         size,
                         path,
@@ -141,7 +156,13 @@ impl FirstSeen<'_> {
                         author: self.author.clone(),
                     });
                 }
-                // Submodule commits live in another repository; blobs seen before are done.
+                Some(ObjectType::Commit) if !self.out.submodules.iter().any(|s| s.path == path) => {
+                    self.out.submodules.push(SubmoduleSighting {
+                        path,
+                        commit: entry.id().to_string(),
+                    });
+                }
+                // Blobs and submodules seen before are done.
                 _ => {}
             }
         }
