@@ -338,6 +338,8 @@ fn git_diff_scans_only_files_changed_since_base() {
     let root = repo.as_path();
     write(root, "old.txt", &format!("{VISA}\n"));
     write(root, "edited.txt", "nothing yet\n");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("old.txt", root.join("link")).unwrap();
     git(root, &["add", "."]);
     git(root, &["commit", "-qm", "base"]);
     hihoji(root)
@@ -354,6 +356,8 @@ fn git_diff_scans_only_files_changed_since_base() {
     let mut found = artifacts(&report);
     found.sort();
     assert_eq!(found, ["edited.txt", "new/untracked.txt", "staged.txt"]);
+    // Unchanged files are out of scope, not "not scanned".
+    assert!(skipped_with(&report, "link").is_none(), "{:#}", report["skipped"]);
     // old.txt was not looked at: its baseline entry is not stale.
     assert_eq!(
         report["notes"].as_array().unwrap().len(),

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use git2::{DiffOptions, ObjectType, Oid, Repository, Sort, Tree};
 
+use super::walk::resolved_dir;
+
 /// Why git could not be read.
 #[derive(Debug, thiserror::Error)]
 #[error("git {what} in {repo}: {source}")]
@@ -23,9 +25,9 @@ fn context(repo: &Path, what: impl Into<String>) -> impl FnOnce(git2::Error) -> 
     move |source| GitError { repo, what, source }
 }
 
-/// Canonical paths of the files in the working tree of the repository around
-/// `dir` that differ from commit `base`: modified, added, staged or untracked
-/// (deleted files are gone and need no scan).
+/// The files in the working tree of the repository around `dir` that differ
+/// from commit `base` — modified, added, staged or untracked — as
+/// [`resolved_dir`] gives them (deleted files are gone and need no scan).
 pub fn changed_files(dir: &Path, base: &str) -> Result<HashSet<PathBuf>, GitError> {
     let repo = Repository::discover(dir).map_err(context(dir, "open repository"))?;
     let workdir = repo
@@ -45,7 +47,8 @@ pub fn changed_files(dir: &Path, base: &str) -> Result<HashSet<PathBuf>, GitErro
     Ok(diff
         .deltas()
         .filter_map(|delta| delta.new_file().path().map(|p| workdir.join(p)))
-        .filter_map(|path| std::fs::canonicalize(path).ok())
+        .filter(|path| path.symlink_metadata().is_ok())
+        .filter_map(|path| resolved_dir(&path))
         .collect())
 }
 

@@ -1,9 +1,8 @@
 //! Walking the scan roots: every entry is either a file to scan or a
 //! [`Skipped`] record with its reason. Nothing is dropped silently.
 
-use std::path::{Path, PathBuf};
-
 use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use globset::GlobSet;
@@ -33,8 +32,9 @@ pub struct WalkOptions {
     /// Also honour `.gitignore` files. Off by default: the files a repository
     /// ignores (dumps, logs, local exports) are exactly where card data leaks.
     pub respect_gitignore: bool,
-    /// When set, only these files (canonical paths) are scanned, e.g. the
-    /// files changed since a git commit; other files are out of scope.
+    /// When set, only these files are scanned (paths as [`resolved_dir`]
+    /// gives them), e.g. the files changed since a git commit; other files
+    /// are out of scope.
     pub only: Option<Arc<HashSet<PathBuf>>>,
     /// Files hihoji itself reads or writes (a baseline, its reports), as
     /// canonical paths with what they are: recorded as excluded, because
@@ -126,6 +126,11 @@ pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> impl Iterator<Item = En
             };
             let file_type = entry.file_type();
             let is_dir = file_type.is_dir();
+            if let Some(only) = options.only.as_ref().filter(|_| !is_dir) {
+                if !resolved_dir(path).is_some_and(|p| only.contains(&p)) {
+                    continue;
+                }
+            }
             if entry.depth() > 0 && is_excluded(&options.exclude, &root, path) {
                 if is_dir {
                     walker.skip_current_dir();
@@ -159,11 +164,6 @@ pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> impl Iterator<Item = En
             if let Some(kind) = special_file_kind(&file_type) {
                 return skip(SkipReason::SpecialFile, kind);
             }
-            if let Some(only) = &options.only {
-                if !std::fs::canonicalize(path).is_ok_and(|p| only.contains(&p)) {
-                    continue;
-                }
-            }
             if let Some(what) = own_file(&options.own_files, path) {
                 return skip(SkipReason::Excluded, &format!("hihoji's own {what}"));
             }
@@ -184,6 +184,17 @@ fn display(root: &Path, display_base: Option<&Path>, path: &Path) -> String {
             .map(|rel| rel.to_string_lossy().into_owned())
             .unwrap_or_else(|_| path.to_string_lossy().into_owned()),
     }
+}
+
+/// `path` with its directory made canonical and its last component kept as
+/// it is (a changed symbolic link is itself, not its target).
+pub fn resolved_dir(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?;
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    Some(std::fs::canonicalize(dir).ok()?.join(name))
 }
 
 /// What `path` is when it is one of hihoji's own files. Only files with the
