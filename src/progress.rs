@@ -15,8 +15,10 @@ use hihoji_scanner::sources::walk::{walk, Entry};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 const COUNTING: &str = "{spinner} {elapsed} {decimal_bytes} {msg}";
+/// Counts first and a bar that takes what width is left, so the line fits
+/// an 80-column terminal (a wrapped line is redrawn as two).
 const WITH_TOTAL: &str =
-    "{spinner} {elapsed} [{bar:30}] {decimal_bytes}/{decimal_total_bytes} ETA {eta} {msg}";
+    "{spinner} {elapsed} {decimal_bytes}/{decimal_total_bytes} {msg} ETA {eta} [{wide_bar}]";
 
 /// Counts files, bytes and findings and draws them when a terminal is there.
 pub struct Progress {
@@ -104,10 +106,13 @@ impl ScanObserver for Progress {
     }
 
     fn file_done(&self, bytes: u64, findings: usize) {
-        let files = self.files.fetch_add(1, Ordering::Relaxed) + 1;
-        let found = self.findings.fetch_add(findings as u64, Ordering::Relaxed) + findings as u64;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.findings.fetch_add(findings as u64, Ordering::Relaxed);
         if let Some(bar) = &self.bar {
             bar.inc(bytes);
+            // Read back after the update: another worker may have counted more since.
+            let files = self.files.load(Ordering::Relaxed);
+            let found = self.findings.load(Ordering::Relaxed);
             let total = self.total_files.load(Ordering::Relaxed);
             let of_total = if total > 0 {
                 format!("/{total}")
