@@ -591,3 +591,33 @@ fn unreadable_baseline_is_a_clear_error() {
     let err = String::from_utf8_lossy(&output.stderr);
     assert!(err.contains("base.json: not a hihoji baseline"), "{err}");
 }
+
+#[test]
+fn a_baselined_number_copied_into_another_file_is_new() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "fixtures/cards.txt", &format!("{VISA}\n"));
+    hihoji(root)
+        .args(["baseline", "create", "--no-progress", "."])
+        .assert()
+        .success();
+    write(root, "logs/app.log", &format!("charged {VISA}\n"));
+    let (code, report) = scan_json(root, &["--baseline", ".hihoji-baseline.json", "."]);
+    assert_eq!(code, 1);
+    let states: Vec<(String, String)> = findings(&report)
+        .iter()
+        .map(|f| {
+            (
+                f["provenance"]["artifact"].as_str().unwrap().to_string(),
+                f["baseline_state"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("fixtures/cards.txt".to_string(), "unchanged".to_string()),
+            ("logs/app.log".to_string(), "new".to_string())
+        ]
+    );
+}
