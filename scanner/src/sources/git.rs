@@ -93,6 +93,7 @@ pub fn first_sightings(repo_path: &Path) -> Result<History, GitError> {
                 .map_err(context(repo_path, "walk history"))?;
         }
     }
+    let odb = repo.odb().map_err(context(repo_path, "open object database"))?;
     let mut seen_trees = HashSet::new();
     let mut seen_blobs = HashSet::new();
     let mut history = History::default();
@@ -112,6 +113,7 @@ pub fn first_sightings(repo_path: &Path) -> Result<History, GitError> {
             .map_err(context(repo_path, format!("read tree of {oid}")))?;
         let mut found = FirstSeen {
             repo: &repo,
+            odb: &odb,
             seen_trees: &mut seen_trees,
             seen_blobs: &mut seen_blobs,
             commit: oid.to_string(),
@@ -128,6 +130,7 @@ pub fn first_sightings(repo_path: &Path) -> Result<History, GitError> {
 /// One commit's tree walk, skipping subtrees and blobs seen in earlier commits.
 struct FirstSeen<'a> {
     repo: &'a Repository,
+    odb: &'a git2::Odb<'a>,
     seen_trees: &'a mut HashSet<Oid>,
     seen_blobs: &'a mut HashSet<Oid>,
     commit: String,
@@ -150,7 +153,7 @@ impl FirstSeen<'_> {
                 }
                 Some(ObjectType::Blob) if self.seen_blobs.insert(entry.id()) => {
                     // The header alone gives the size without inflating the blob.
-                    let (size, _) = self.repo.odb()?.read_header(entry.id())?;
+                    let (size, _) = self.odb.read_header(entry.id())?;
                     self.out.blobs.push(BlobSighting {
                         blob: entry.id(),
                         size,
