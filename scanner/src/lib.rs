@@ -17,3 +17,4 @@ pub mod outcome;
 pub mod rules;
 pub mod scan;
 pub mod sources;
+pub mod transform;

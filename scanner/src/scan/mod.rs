@@ -6,6 +6,7 @@
 //! sorted at the end, so the outcome does not depend on thread timing.
 
 mod allow;
+mod category;
 mod history;
 mod text;
 mod worker;
@@ -17,7 +18,7 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 
 pub use history::scan_git_history;
-pub use text::{looks_like_text, StreamLabel, TextScanner, CHUNK};
+pub use text::{looks_like_text, PendingStream, StreamLabel, TextScanner, CHUNK};
 pub use worker::{FileOutcome, Worker};
 
 use crate::findings::Skipped;
