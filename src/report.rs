@@ -9,8 +9,8 @@ use anyhow::{anyhow, Context, Result};
 use hihoji_reports::{html, json, merge, sarif, summary};
 use hihoji_scanner::outcome::ScanOutcome;
 
-use crate::cli::{report_lang, ReportArgs};
-use crate::scan::{failing_count, write_report};
+use crate::cli::ReportArgs;
+use crate::scan::{failing_count, lang_from_env, write_report};
 
 pub fn run(args: &ReportArgs) -> Result<ExitCode> {
     let outcomes = args
@@ -19,8 +19,8 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
         .map(|path| read_outcome(path))
         .collect::<Result<Vec<_>>>()?;
     let outcome = merge::merge(outcomes).ok_or_else(|| anyhow!("no input report"))?;
+    let lang = args.lang.map_or_else(lang_from_env, |l| l.lang());
     if let Some(path) = &args.html {
-        let lang = report_lang(args.lang);
         write_report(path, |out| html::write_html(&outcome, lang, out))?;
     }
     if let Some(path) = &args.sarif {
@@ -29,28 +29,29 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
     if let Some(path) = &args.json {
         write_report(path, |out| json::write_json(&outcome, out))?;
     }
-    let failing = failing_count(&outcome, args.fail_on.level());
-    let wrote_any = args.html.is_some() || args.sarif.is_some() || args.json.is_some();
-    if !args.quiet && !wrote_any {
-        let stdout = std::io::stdout();
-        let style = summary::SummaryStyle {
-            color: stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-            max_listed: 200,
-        };
-        let mut out = stdout.lock();
-        summary::write_summary(&outcome, style, &mut out)?;
-        out.flush()?;
-    }
+    let fail_on = args.fail_on.level();
+    let failing = failing_count(&outcome, fail_on);
     if !args.quiet {
-        eprintln!(
-            "hihoji report: {} input report(s), {} scan(s), {} finding(s), {} at or above {}, {} not scanned",
-            args.inputs.len(),
-            outcome.scopes().len(),
-            outcome.findings.len(),
-            failing,
-            args.fail_on.level().as_str(),
-            outcome.skipped.len()
-        );
+        let wrote_any = args.html.is_some() || args.sarif.is_some() || args.json.is_some();
+        if wrote_any {
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            eprintln!("{}", summary::verdict(&outcome, failing, fail_on, lang, color));
+        } else {
+            let stdout = std::io::stdout();
+            let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let style = summary::SummaryStyle {
+                color,
+                max_listed: 200,
+                lang,
+            };
+            let mut out = stdout.lock();
+            summary::write_summary(&outcome, style, &mut out)?;
+            writeln!(
+                out,
+                "{}",
+                summary::verdict(&outcome, failing, fail_on, lang, color)
+            )?;
+        }
     }
     Ok(ExitCode::from(if failing > 0 { 1 } else { 0 }))
 }

@@ -12,6 +12,7 @@ pub mod json;
 pub mod merge;
 pub mod sarif;
 pub mod summary;
+mod summary_text;
 mod uri;
 
 pub use hihoji_scanner::outcome::ScanOutcome;

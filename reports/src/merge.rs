@@ -141,6 +141,8 @@ mod tests {
                     confidence: 0.9,
                     expiry_nearby: false,
                     annotations: BTreeMap::new(),
+                    baseline_state: None,
+                    suppression: None,
                 })
                 .collect(),
             skipped: vec![Skipped {

@@ -5,45 +5,21 @@
 
 use hihoji_scanner::findings::{GuidelineCategory, Level, SkipReason};
 
-/// The report's language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Ja,
-    En,
+pub use crate::summary::Lang;
+
+/// The catalogue of `lang`.
+pub fn catalogue(lang: Lang) -> &'static Catalogue {
+    match lang {
+        Lang::Ja => &JA,
+        Lang::En => &EN,
+    }
 }
 
-impl Lang {
-    /// The language the locale asks for: the first of `LC_ALL`, `LC_MESSAGES`
-    /// and `LANG` that is set (POSIX precedence); Japanese for `ja*`, else English.
-    pub fn from_locale() -> Lang {
-        let var = |name| std::env::var(name).ok().filter(|v| !v.is_empty());
-        Lang::from_locale_name(
-            var("LC_ALL")
-                .or_else(|| var("LC_MESSAGES"))
-                .or_else(|| var("LANG"))
-                .as_deref(),
-        )
-    }
-
-    pub fn from_locale_name(locale: Option<&str>) -> Lang {
-        match locale {
-            Some(l) if l.to_ascii_lowercase().starts_with("ja") => Lang::Ja,
-            _ => Lang::En,
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Ja => "ja",
-            Lang::En => "en",
-        }
-    }
-
-    pub fn catalogue(self) -> &'static Catalogue {
-        match self {
-            Lang::Ja => &JA,
-            Lang::En => &EN,
-        }
+/// The `lang` attribute of the page.
+pub fn lang_code(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ja => "ja",
+        Lang::En => "en",
     }
 }
 
@@ -115,6 +91,7 @@ pub struct Catalogue {
     pub col_confidence: &'static str,
     pub col_pci_dss: &'static str,
     pub expiry_nearby: &'static str,
+    pub accepted: &'static str,
     pub guideline: &'static str,
     pub remedy: &'static str,
     pub rule_help_link: &'static str,
@@ -284,6 +261,7 @@ pub static JA: Catalogue = Catalogue {
     col_confidence: "確度",
     col_pci_dss: "PCI DSS",
     expiry_nearby: "有効期限あり",
+    accepted: "受け入れ済み（ベースラインまたは許可コメント）",
     guideline: "ガイドライン",
     remedy: "対処",
     rule_help_link: "対処の詳細",
@@ -390,6 +368,7 @@ pub static EN: Catalogue = Catalogue {
     col_confidence: "Confidence",
     col_pci_dss: "PCI DSS",
     expiry_nearby: "expiry nearby",
+    accepted: "accepted (baseline or allow comment)",
     guideline: "Guideline",
     remedy: "What to do",
     rule_help_link: "remediation",
@@ -434,15 +413,6 @@ pub static EN: Catalogue = Catalogue {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn locale_picks_japanese_only_for_ja() {
-        assert_eq!(Lang::from_locale_name(Some("ja_JP.UTF-8")), Lang::Ja);
-        assert_eq!(Lang::from_locale_name(Some("JA")), Lang::Ja);
-        assert_eq!(Lang::from_locale_name(Some("en_US.UTF-8")), Lang::En);
-        assert_eq!(Lang::from_locale_name(Some("C")), Lang::En);
-        assert_eq!(Lang::from_locale_name(None), Lang::En);
-    }
 
     #[test]
     fn japanese_uses_the_guideline_terms() {

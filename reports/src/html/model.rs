@@ -10,7 +10,7 @@ use hihoji_scanner::findings::{Finding, GuidelineCategory, LayerKind, Level, Pro
 use hihoji_scanner::outcome::ScanOutcome;
 
 use super::charts::{BarChart, SeverityCounts};
-use super::i18n::{Catalogue, Lang};
+use super::i18n::{catalogue, lang_code, Catalogue, Lang};
 use super::markdown::help_html;
 use crate::merge::rule_packs_differ;
 
@@ -142,6 +142,9 @@ pub struct FindingRow {
     pub confidence: String,
     pub pci_dss: String,
     pub expiry_nearby: bool,
+    /// Accepted in a baseline or allowed by a comment in the source: still
+    /// card data, but not a failure of the scan.
+    pub accepted: bool,
 }
 
 /// One rule and its remediation.
@@ -193,7 +196,7 @@ pub struct NoteRow {
 
 impl ReportView {
     pub fn new(outcome: &ScanOutcome, lang: Lang) -> ReportView {
-        let t = lang.catalogue();
+        let t = catalogue(lang);
         let scopes = outcome.scopes();
         let merged = scopes.len() > 1;
         let by_host = scopes.iter().any(|s| s.host != scopes[0].host);
@@ -229,7 +232,7 @@ impl ReportView {
 
         ReportView {
             t,
-            lang: lang.code(),
+            lang: lang_code(lang),
             verdict: verdict(outcome, t, &counts),
             charts: vec![
                 Chart {
@@ -504,6 +507,7 @@ fn finding_row(f: &Finding, inner: String, t: &Catalogue, pci: &dyn Fn(&str) -> 
         confidence: format!("{:.2}", f.confidence),
         pci_dss: pci(&f.rule_id),
         expiry_nearby: f.expiry_nearby,
+        accepted: !f.is_actionable(),
     }
 }
 
@@ -629,6 +633,8 @@ mod tests {
             confidence: 0.9,
             expiry_nearby: true,
             annotations: BTreeMap::new(),
+            baseline_state: None,
+            suppression: None,
         }
     }
 
