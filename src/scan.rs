@@ -13,6 +13,7 @@ use hihoji_scanner::mask::Fingerprinter;
 use hihoji_scanner::outcome::ScanOutcome;
 use hihoji_scanner::rules::load_rules;
 use hihoji_scanner::scan::{scan, Engine, Limits, ScanConfig};
+use hihoji_scanner::sources::process::ProcessTargets;
 use hihoji_scanner::sources::walk::WalkOptions;
 
 use crate::cli::ScanArgs;
@@ -25,14 +26,23 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
     for pattern in &args.exclude {
         exclude.add(Glob::new(pattern).with_context(|| format!("--exclude {pattern:?}"))?);
     }
+    let processes = process_targets(args);
+    // Paths default to "." only when no process is asked for.
+    let roots = if args.paths.is_empty() && processes.is_none() {
+        vec![".".into()]
+    } else {
+        args.paths.clone()
+    };
     let config = ScanConfig {
-        roots: args.paths.clone(),
+        roots,
+        processes,
         walk: WalkOptions {
             follow_symlinks: args.follow_symlinks,
             exclude: exclude.build().context("--exclude")?,
         },
         limits: Limits {
             max_file_size: args.max_file_size,
+            max_region_size: Some(args.max_region_size),
             ..Limits::default()
         },
         threads: args.threads,
@@ -74,6 +84,17 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
     Ok(ExitCode::from(if failing > 0 { 1 } else { 0 }))
 }
 
+/// The processes asked for with `--processes`, `--pid` and `--process-name`.
+fn process_targets(args: &ScanArgs) -> Option<ProcessTargets> {
+    let asked = args.processes || !args.pids.is_empty() || !args.process_names.is_empty();
+    asked.then(|| ProcessTargets {
+        all: args.processes,
+        pids: args.pids.clone(),
+        names: args.process_names.clone(),
+        all_regions: args.all_regions,
+    })
+}
+
 fn failing_count(outcome: &ScanOutcome, fail_on: hihoji_scanner::findings::Level) -> usize {
     outcome.findings.iter().filter(|f| f.level >= fail_on).count()
 }
@@ -86,8 +107,14 @@ fn verdict(outcome: &ScanOutcome, failing: usize, args: &ScanArgs) -> String {
             "Verdict: card data found — {failing} finding(s) at or above {level}; exit 1. カード情報の保持が見つかりました。"
         )
     } else {
+        let processes = &outcome.coverage.processes;
+        let memory = if processes.is_empty() {
+            String::new()
+        } else {
+            format!(" and {} processes", processes.len())
+        };
         format!(
-            "Verdict: no card data at or above {level} in {} files ({} not scanned); exit 0.",
+            "Verdict: no card data at or above {level} in {} files{memory} ({} not scanned); exit 0.",
             outcome.coverage.files_scanned,
             outcome.skipped.len()
         )

@@ -23,8 +23,8 @@ pub struct FileOutcome {
 
 /// Per-thread scanning state.
 pub struct Worker<'e> {
-    engine: &'e Engine,
-    text: TextScanner<'e>,
+    pub(super) engine: &'e Engine,
+    pub(super) text: TextScanner<'e>,
 }
 
 impl<'e> Worker<'e> {

@@ -1,0 +1,280 @@
+//! One worker thread's scanning of a process's memory: region by region,
+//! through the same windowed [`TextScanner`] as files, so a hit across two
+//! chunks of a region is found exactly once.
+//!
+//! Region contents go from the target process into the worker's read buffer
+//! and from there only to the detectors: nothing read is ever written out,
+//! logged or kept, only the masked values and fingerprints of findings.
+
+use std::collections::BTreeMap;
+use std::io::{self, Read};
+
+use super::text::{StreamLabel, TextScanner};
+use super::worker::{FileOutcome, Worker};
+use crate::decode::{OffsetMap, SourcePosition};
+use crate::findings::{GuidelineCategory, LayerKind, Provenance, SkipReason, Skipped};
+use crate::outcome::{ProcessCoverage, ProcessStatus};
+use crate::sources::process::{AccessError, MemoryReader, ProcessInfo, ProcessMemory, Region};
+
+/// Name under which process memory appears in the coverage's decoder counts.
+pub const PROCESS_MEMORY: &str = "process_memory";
+
+impl Worker<'_> {
+    /// Scans the selected regions of one process. Every region is read or
+    /// counted as excluded or recorded as skipped; a process that exits or
+    /// refuses part-way keeps what was found before.
+    pub fn scan_process(
+        &mut self,
+        memory: &dyn ProcessMemory,
+        process: &ProcessInfo,
+        all_regions: bool,
+    ) -> FileOutcome {
+        let mut out = FileOutcome::default();
+        let provenance = process.provenance();
+        let mut coverage = process_coverage(process.pid, Some(process));
+        let opened = memory
+            .regions(process.pid)
+            .and_then(|regions| Ok((regions, memory.open(process.pid)?)));
+        let (regions, mut reader) = match opened {
+            Ok(opened) => opened,
+            Err(error) => {
+                skip_process(&mut out, coverage, provenance, &error, "");
+                return out;
+            }
+        };
+        let annotations = process.annotations();
+        let selected = regions
+            .iter()
+            .filter(|r| r.exclusion(all_regions).is_none())
+            .count();
+        for region in &regions {
+            if region.exclusion(all_regions).is_some() {
+                coverage.regions_excluded += 1;
+                coverage.bytes_excluded += region.len();
+                continue;
+            }
+            let region_provenance = provenance.child(LayerKind::Stream, region.label());
+            let mut skip = |out: &mut FileOutcome, reason, detail: String| {
+                coverage.regions_skipped += 1;
+                out.skipped.push(Skipped {
+                    provenance: region_provenance.clone(),
+                    reason,
+                    detail,
+                });
+            };
+            if let Some(limit) = self
+                .engine
+                .limits
+                .max_region_size
+                .filter(|&limit| region.len() > limit)
+            {
+                let detail = format!("{} bytes, over the {limit}-byte region limit", region.len());
+                skip(&mut out, SkipReason::TooLarge, detail);
+                continue;
+            }
+            let read = scan_region(
+                &mut self.text,
+                reader.as_mut(),
+                region,
+                &region_provenance,
+                &annotations,
+                &mut out.findings,
+            );
+            match read {
+                Ok(read) => {
+                    let readable = region.len() - read.unreadable;
+                    out.coverage.add_stream(PROCESS_MEMORY, readable);
+                    if readable > 0 {
+                        coverage.regions_scanned += 1;
+                        coverage.bytes_scanned += readable;
+                    }
+                    if let Some(error) = read.first_unreadable {
+                        let detail = if readable == 0 {
+                            format!("{error}")
+                        } else {
+                            format!(
+                                "{} of {} bytes are {error}; the rest was read",
+                                read.unreadable,
+                                region.len()
+                            )
+                        };
+                        skip(&mut out, SkipReason::ReadError, detail);
+                    }
+                }
+                Err(error @ (AccessError::Exited(_) | AccessError::Denied(_))) => {
+                    let done = coverage.regions_scanned + coverage.regions_skipped;
+                    let context = format!(" after {done} of {selected} regions");
+                    skip_process(&mut out, coverage, provenance, &error, &context);
+                    return out;
+                }
+                Err(error) => skip(&mut out, error.skip_reason(), error.to_string()),
+            }
+        }
+        out.coverage.processes.push(coverage);
+        out
+    }
+}
+
+/// A process that could not be described at all (it exited, or its details are denied).
+pub fn unreadable_process(pid: u32, error: &AccessError) -> FileOutcome {
+    let mut out = FileOutcome::default();
+    let provenance = crate::sources::process::process_provenance(pid, None);
+    skip_process(&mut out, process_coverage(pid, None), provenance, error, "");
+    out
+}
+
+fn process_coverage(pid: u32, process: Option<&ProcessInfo>) -> ProcessCoverage {
+    ProcessCoverage {
+        pid,
+        name: process.map(|p| p.name.clone()),
+        executable: process.and_then(|p| p.executable.clone()),
+        user: process.and_then(|p| p.user.clone()),
+        status: ProcessStatus::Scanned,
+        regions_scanned: 0,
+        bytes_scanned: 0,
+        regions_skipped: 0,
+        regions_excluded: 0,
+        bytes_excluded: 0,
+        reason: None,
+        detail: None,
+    }
+}
+
+/// Records why a process was not (completely) read.
+fn skip_process(
+    out: &mut FileOutcome,
+    mut coverage: ProcessCoverage,
+    provenance: Provenance,
+    error: &AccessError,
+    context: &str,
+) {
+    let detail = format!("{error}{context}");
+    coverage.status = if coverage.regions_scanned > 0 {
+        ProcessStatus::Partial
+    } else {
+        ProcessStatus::Skipped
+    };
+    coverage.reason = Some(error.skip_reason());
+    coverage.detail = Some(detail.clone());
+    out.coverage.processes.push(coverage);
+    out.skipped.push(Skipped {
+        provenance,
+        reason: error.skip_reason(),
+        detail,
+    });
+}
+
+/// What reading a region came to.
+struct RegionRead {
+    /// Bytes in pages that could not be read (scanned as zeros).
+    unreadable: u64,
+    first_unreadable: Option<AccessError>,
+}
+
+/// Scans one region. Returns the error that stopped the read, if any;
+/// findings made before it are kept in `findings`.
+fn scan_region(
+    text: &mut TextScanner<'_>,
+    memory: &mut dyn MemoryReader,
+    region: &Region,
+    provenance: &Provenance,
+    annotations: &BTreeMap<String, String>,
+    findings: &mut Vec<crate::findings::Finding>,
+) -> Result<RegionRead, AccessError> {
+    let mut reader = RegionReader::new(memory, region);
+    let origin = RegionOrigin {
+        start: region.start,
+        annotations,
+    };
+    let label = StreamLabel {
+        provenance,
+        category: GuidelineCategory::Processed,
+        origin: Some(&origin),
+    };
+    let result = text.scan_reader(&mut reader, &label, findings);
+    if let Some(error) = reader.error.take() {
+        return Err(error);
+    }
+    if let Err(e) = result {
+        return Err(AccessError::Other(e.to_string()));
+    }
+    Ok(RegionRead {
+        unreadable: reader.unreadable,
+        first_unreadable: reader.first_unreadable,
+    })
+}
+
+/// A region as a byte stream. Pages that cannot be read become zeros (so
+/// no digits join across them) and are counted; an exited or refusing process
+/// ends the stream with an error kept in `error`.
+struct RegionReader<'m> {
+    memory: &'m mut dyn MemoryReader,
+    start: u64,
+    len: u64,
+    pos: u64,
+    unreadable: u64,
+    first_unreadable: Option<AccessError>,
+    error: Option<AccessError>,
+}
+
+impl<'m> RegionReader<'m> {
+    fn new(memory: &'m mut dyn MemoryReader, region: &Region) -> Self {
+        RegionReader {
+            memory,
+            start: region.start,
+            len: region.len(),
+            pos: 0,
+            unreadable: 0,
+            first_unreadable: None,
+            error: None,
+        }
+    }
+}
+
+impl Read for RegionReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let remaining = self.len - self.pos;
+        if remaining == 0 || buf.is_empty() {
+            return Ok(0);
+        }
+        let want = usize::try_from(remaining).unwrap_or(usize::MAX).min(buf.len());
+        let address = self.start + self.pos;
+        let error = match self.memory.read_at(address, &mut buf[..want]) {
+            Ok(n) if n > 0 => {
+                let n = n.min(want);
+                self.pos += n as u64;
+                return Ok(n);
+            }
+            Ok(_) => AccessError::Unreadable("no bytes returned".to_string()),
+            Err(error) => error,
+        };
+        if !matches!(error, AccessError::Unreadable(_)) {
+            let message = error.to_string();
+            self.error = Some(error);
+            return Err(io::Error::other(message));
+        }
+        let page = self.memory.page_size();
+        let to_boundary = page - address % page;
+        let n = usize::try_from(to_boundary).unwrap_or(want).min(want);
+        buf[..n].fill(0);
+        self.pos += n as u64;
+        self.unreadable += n as u64;
+        self.first_unreadable.get_or_insert(error);
+        Ok(n)
+    }
+}
+
+/// Reports a region's findings at their offset in the region, with the
+/// process's details and the absolute address.
+struct RegionOrigin<'a> {
+    start: u64,
+    annotations: &'a BTreeMap<String, String>,
+}
+
+impl OffsetMap for RegionOrigin<'_> {
+    fn locate(&self, offset: u64) -> SourcePosition {
+        let mut annotations = self.annotations.clone();
+        annotations.insert("address".to_string(), format!("0x{:x}", self.start + offset));
+        SourcePosition { offset, annotations }
+    }
+}
