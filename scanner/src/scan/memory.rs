@@ -278,3 +278,207 @@ impl OffsetMap for RegionOrigin<'_> {
         SourcePosition { offset, annotations }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mask::Fingerprinter;
+    use crate::rules::load_rules;
+    use crate::scan::{Engine, Limits, CHUNK};
+    use crate::sources::process::RegionKind;
+
+    const PAGE: u64 = 4096;
+
+    /// A process whose memory is a few byte vectors. Reads of `exits_at`
+    /// report the process gone; pages in `holes` are unreadable.
+    struct FakeProcess {
+        regions: Vec<(u64, Vec<u8>)>,
+        holes: Vec<u64>,
+        exits_at: Option<u64>,
+    }
+
+    struct FakeReader {
+        regions: Vec<(u64, Vec<u8>)>,
+        holes: Vec<u64>,
+        exits_at: Option<u64>,
+    }
+
+    impl ProcessMemory for FakeProcess {
+        fn process_ids(&self) -> io::Result<Vec<u32>> {
+            Ok(vec![42])
+        }
+        fn inspect(&self, _pid: u32) -> Result<ProcessInfo, AccessError> {
+            Ok(info())
+        }
+        fn regions(&self, _pid: u32) -> Result<Vec<Region>, AccessError> {
+            Ok(self
+                .regions
+                .iter()
+                .map(|(start, bytes)| Region {
+                    start: *start,
+                    end: start + bytes.len() as u64,
+                    readable: true,
+                    writable: true,
+                    executable: false,
+                    shared: false,
+                    kind: RegionKind::Anonymous,
+                    name: "[anon]".to_string(),
+                })
+                .collect())
+        }
+        fn open(&self, _pid: u32) -> Result<Box<dyn MemoryReader>, AccessError> {
+            Ok(Box::new(FakeReader {
+                regions: self.regions.clone(),
+                holes: self.holes.clone(),
+                exits_at: self.exits_at,
+            }))
+        }
+    }
+
+    impl MemoryReader for FakeReader {
+        fn read_at(&mut self, address: u64, buf: &mut [u8]) -> Result<usize, AccessError> {
+            if self.exits_at.is_some_and(|at| address >= at) {
+                return Err(AccessError::Exited("process_vm_readv: No such process".to_string()));
+            }
+            if self.holes.contains(&(address / PAGE * PAGE)) {
+                return Err(AccessError::Unreadable("EFAULT".to_string()));
+            }
+            let (start, bytes) = self
+                .regions
+                .iter()
+                .find(|(start, bytes)| (*start..start + bytes.len() as u64).contains(&address))
+                .ok_or_else(|| AccessError::Unreadable("unmapped".to_string()))?;
+            let from = (address - start) as usize;
+            // Like the kernel: stop at the next unreadable page.
+            let next_hole = self.holes.iter().filter(|&&h| h > address).min().copied();
+            let limit = next_hole.map_or(usize::MAX, |h| (h - address) as usize);
+            let n = buf.len().min(bytes.len() - from).min(limit);
+            buf[..n].copy_from_slice(&bytes[from..from + n]);
+            Ok(n)
+        }
+        fn page_size(&self) -> u64 {
+            PAGE
+        }
+    }
+
+    fn info() -> ProcessInfo {
+        ProcessInfo {
+            pid: 42,
+            name: "pos".to_string(),
+            executable: Some("/opt/pos/bin/pos".to_string()),
+            user: Some("pos".to_string()),
+            kernel_thread: false,
+        }
+    }
+
+    fn engine() -> Engine {
+        Engine {
+            rules: load_rules(&[]).unwrap(),
+            fingerprinter: Fingerprinter::new(b"test key"),
+            limits: Limits::default(),
+        }
+    }
+
+    /// `len` bytes of filler with `text` written at `at`.
+    fn memory_with(len: usize, writes: &[(usize, &str)]) -> Vec<u8> {
+        let mut bytes = vec![0u8; len];
+        for (at, text) in writes {
+            bytes[*at..at + text.len()].copy_from_slice(text.as_bytes());
+        }
+        bytes
+    }
+
+    #[test]
+    fn process_that_exits_during_the_scan_keeps_earlier_findings_and_is_recorded_as_vanished() {
+        let process = FakeProcess {
+            regions: vec![
+                (0x10000, memory_with(8192, &[(100, " 4526018159083012 ")])),
+                (0x20000, memory_with(8192, &[(100, " 3530186252760186 ")])),
+            ],
+            holes: vec![],
+            exits_at: Some(0x20000),
+        };
+        let engine = engine();
+        let out = Worker::new(&engine).scan_process(&process, &info(), false);
+        assert_eq!(out.findings.len(), 1);
+        let finding = &out.findings[0];
+        assert_eq!(finding.masked, "452601******3012");
+        assert_eq!(finding.category, GuidelineCategory::Processed);
+        assert_eq!(finding.provenance.to_string(), "pid:42(pos)#[anon]@0x10000");
+        assert_eq!(finding.location.offset, 101);
+        assert_eq!(finding.annotations["address"], "0x10065");
+        assert_eq!(finding.annotations["executable"], "/opt/pos/bin/pos");
+        assert_eq!(finding.annotations["user"], "pos");
+        assert_eq!(out.skipped.len(), 1);
+        assert_eq!(out.skipped[0].reason, SkipReason::Vanished);
+        assert_eq!(out.skipped[0].provenance.to_string(), "pid:42(pos)");
+        assert!(out.skipped[0].detail.contains("after 1 of 2 regions"), "{}", out.skipped[0].detail);
+        let coverage = &out.coverage.processes[0];
+        assert_eq!(coverage.status, ProcessStatus::Partial);
+        assert_eq!(coverage.regions_scanned, 1);
+        assert_eq!(coverage.reason, Some(SkipReason::Vanished));
+    }
+
+    #[test]
+    fn unreadable_page_is_recorded_and_digits_never_join_across_it() {
+        // A PAN's first half ends the page before the hole, its second half
+        // starts the page after: reading around the hole must not join them.
+        let start = 0x40000;
+        let len = 4 * PAGE as usize;
+        let bytes = memory_with(
+            len,
+            &[
+                (100, " 4526018159083012 "),
+                (2 * PAGE as usize - 9, " 45260181"),
+                (3 * PAGE as usize, "59083012 "),
+                (3 * PAGE as usize + 200, " 3530186252760186 "),
+            ],
+        );
+        let process = FakeProcess {
+            regions: vec![(start, bytes)],
+            holes: vec![start + 2 * PAGE],
+            exits_at: None,
+        };
+        let engine = engine();
+        let out = Worker::new(&engine).scan_process(&process, &info(), false);
+        let masked: Vec<&str> = out.findings.iter().map(|f| f.masked.as_str()).collect();
+        assert_eq!(masked, vec!["452601******3012", "353018******0186"]);
+        assert_eq!(out.skipped.len(), 1);
+        assert_eq!(out.skipped[0].reason, SkipReason::ReadError);
+        assert!(out.skipped[0].detail.starts_with("4096 of 16384 bytes"), "{}", out.skipped[0].detail);
+        let coverage = &out.coverage.processes[0];
+        assert_eq!(coverage.status, ProcessStatus::Scanned);
+        assert_eq!(coverage.bytes_scanned, 3 * PAGE);
+    }
+
+    #[test]
+    fn pan_across_a_chunk_boundary_of_a_region_is_found_once() {
+        let at = CHUNK - 7;
+        let bytes = memory_with(3 * CHUNK, &[(at, " 6011170342366718 ")]);
+        let process = FakeProcess {
+            regions: vec![(0x100000, bytes)],
+            holes: vec![],
+            exits_at: None,
+        };
+        let engine = engine();
+        let out = Worker::new(&engine).scan_process(&process, &info(), false);
+        assert_eq!(out.findings.len(), 1);
+        assert_eq!(out.findings[0].location.offset, at as u64 + 1);
+    }
+
+    #[test]
+    fn region_over_the_size_limit_is_skipped_as_too_large() {
+        let process = FakeProcess {
+            regions: vec![(0x10000, memory_with(8192, &[(10, " 4526018159083012 ")]))],
+            holes: vec![],
+            exits_at: None,
+        };
+        let mut engine = engine();
+        engine.limits.max_region_size = Some(4096);
+        let out = Worker::new(&engine).scan_process(&process, &info(), false);
+        assert!(out.findings.is_empty());
+        assert_eq!(out.skipped[0].reason, SkipReason::TooLarge);
+        assert_eq!(out.skipped[0].provenance.to_string(), "pid:42(pos)#[anon]@0x10000");
+        assert_eq!(out.coverage.processes[0].regions_skipped, 1);
+    }
+}
