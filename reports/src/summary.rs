@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use hihoji_scanner::findings::{GuidelineCategory, Level};
-use hihoji_scanner::outcome::ScanOutcome;
+use hihoji_scanner::outcome::{ProcessStatus, ScanOutcome};
 
 /// How to print.
 #[derive(Debug, Clone, Copy)]
@@ -33,6 +33,17 @@ pub fn write_summary(outcome: &ScanOutcome, style: SummaryStyle, out: &mut dyn W
         c.bytes_scanned,
         outcome.roots.join(", ")
     )?;
+    if !c.processes.is_empty() {
+        let count = |status| c.processes.iter().filter(|p| p.status == status).count();
+        writeln!(
+            out,
+            "Process memory: {} processes read, {} partly, {} not read; {} bytes",
+            count(ProcessStatus::Scanned),
+            count(ProcessStatus::Partial),
+            count(ProcessStatus::Skipped),
+            c.processes.iter().map(|p| p.bytes_scanned).sum::<u64>()
+        )?;
+    }
     let mut current = String::new();
     for f in outcome.findings.iter().take(style.max_listed) {
         let file = f.provenance.to_string();

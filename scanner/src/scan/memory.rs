@@ -338,7 +338,9 @@ mod tests {
     impl MemoryReader for FakeReader {
         fn read_at(&mut self, address: u64, buf: &mut [u8]) -> Result<usize, AccessError> {
             if self.exits_at.is_some_and(|at| address >= at) {
-                return Err(AccessError::Exited("process_vm_readv: No such process".to_string()));
+                return Err(AccessError::Exited(
+                    "process_vm_readv: No such process".to_string(),
+                ));
             }
             if self.holes.contains(&(address / PAGE * PAGE)) {
                 return Err(AccessError::Unreadable("EFAULT".to_string()));
@@ -412,7 +414,11 @@ mod tests {
         assert_eq!(out.skipped.len(), 1);
         assert_eq!(out.skipped[0].reason, SkipReason::Vanished);
         assert_eq!(out.skipped[0].provenance.to_string(), "pid:42(pos)");
-        assert!(out.skipped[0].detail.contains("after 1 of 2 regions"), "{}", out.skipped[0].detail);
+        assert!(
+            out.skipped[0].detail.contains("after 1 of 2 regions"),
+            "{}",
+            out.skipped[0].detail
+        );
         let coverage = &out.coverage.processes[0];
         assert_eq!(coverage.status, ProcessStatus::Partial);
         assert_eq!(coverage.regions_scanned, 1);
@@ -445,7 +451,11 @@ mod tests {
         assert_eq!(masked, vec!["452601******3012", "353018******0186"]);
         assert_eq!(out.skipped.len(), 1);
         assert_eq!(out.skipped[0].reason, SkipReason::ReadError);
-        assert!(out.skipped[0].detail.starts_with("4096 of 16384 bytes"), "{}", out.skipped[0].detail);
+        assert!(
+            out.skipped[0].detail.starts_with("4096 of 16384 bytes"),
+            "{}",
+            out.skipped[0].detail
+        );
         let coverage = &out.coverage.processes[0];
         assert_eq!(coverage.status, ProcessStatus::Scanned);
         assert_eq!(coverage.bytes_scanned, 3 * PAGE);
@@ -478,7 +488,10 @@ mod tests {
         let out = Worker::new(&engine).scan_process(&process, &info(), false);
         assert!(out.findings.is_empty());
         assert_eq!(out.skipped[0].reason, SkipReason::TooLarge);
-        assert_eq!(out.skipped[0].provenance.to_string(), "pid:42(pos)#[anon]@0x10000");
+        assert_eq!(
+            out.skipped[0].provenance.to_string(),
+            "pid:42(pos)#[anon]@0x10000"
+        );
         assert_eq!(out.coverage.processes[0].regions_skipped, 1);
     }
 }

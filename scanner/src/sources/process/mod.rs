@@ -271,6 +271,7 @@ pub fn resolve(
             }
             // Gone since the listing: only worth a record when every process was asked for.
             Err(AccessError::Exited(_)) if !targets.all => continue,
+            // It might bear the name asked for: listed as not read.
             Err(error) => Target::Unreadable { pid, error },
         };
         picked.insert(pid, target);
@@ -388,6 +389,93 @@ mod tests {
         assert_eq!(region(RegionKind::Kernel, "r-xp").exclusion(true), None);
         assert!(region(RegionKind::Device, "rw-s").exclusion(true).is_some());
         assert!(region(RegionKind::Anonymous, "---p").exclusion(true).is_some());
+    }
+
+    /// A system with four processes besides this one: a JVM, a kernel
+    /// thread, another user's daemon and (pid 9) one that has exited.
+    struct FakeSystem;
+
+    impl ProcessMemory for FakeSystem {
+        fn process_ids(&self) -> std::io::Result<Vec<u32>> {
+            Ok(vec![1, 2, 3, 9, std::process::id()])
+        }
+        fn inspect(&self, pid: u32) -> Result<ProcessInfo, AccessError> {
+            let info = |name: &str, kernel_thread| ProcessInfo {
+                pid,
+                name: name.to_string(),
+                executable: None,
+                user: None,
+                kernel_thread,
+            };
+            match pid {
+                1 => Ok(info("java", false)),
+                2 => Ok(info("kworker/0:1", true)),
+                3 => Err(AccessError::Denied("stat".to_string())),
+                p if p == std::process::id() => Ok(info("hihoji", false)),
+                _ => Err(AccessError::Exited("no such process".to_string())),
+            }
+        }
+        fn regions(&self, _pid: u32) -> Result<Vec<Region>, AccessError> {
+            Ok(Vec::new())
+        }
+        fn open(&self, _pid: u32) -> Result<Box<dyn MemoryReader>, AccessError> {
+            Err(AccessError::Other("not readable".to_string()))
+        }
+    }
+
+    fn pids(targets: &[Target]) -> Vec<u32> {
+        targets
+            .iter()
+            .map(|t| match t {
+                Target::Process(info) => info.pid,
+                Target::Unreadable { pid, .. } => *pid,
+            })
+            .collect()
+    }
+
+    fn note_kinds(notes: &[Note]) -> Vec<&str> {
+        notes.iter().map(|n| n.kind.as_str()).collect()
+    }
+
+    #[test]
+    fn all_processes_leave_out_the_scanner_and_kernel_threads_with_notes() {
+        let all = ProcessTargets {
+            all: true,
+            ..ProcessTargets::default()
+        };
+        let (targets, notes) = resolve(&FakeSystem, &all).unwrap();
+        assert_eq!(pids(&targets), vec![1, 3, 9]);
+        assert!(matches!(
+            &targets[1],
+            Target::Unreadable {
+                error: AccessError::Denied(_),
+                ..
+            }
+        ));
+        assert!(matches!(
+            &targets[2],
+            Target::Unreadable {
+                error: AccessError::Exited(_),
+                ..
+            }
+        ));
+        assert_eq!(note_kinds(&notes), vec!["scanner_itself", "kernel_threads"]);
+        assert_eq!(notes[1].annotations["pids"], "2");
+    }
+
+    #[test]
+    fn names_and_pids_pick_their_processes_and_unmatched_names_are_noted() {
+        let picked = ProcessTargets {
+            names: vec!["java".to_string(), "pos".to_string()],
+            pids: vec![9, 1],
+            ..ProcessTargets::default()
+        };
+        let (targets, notes) = resolve(&FakeSystem, &picked).unwrap();
+        // Pid 3 could be named "pos": a process that cannot be described is
+        // listed as not read rather than passed over.
+        assert_eq!(pids(&targets), vec![1, 3, 9]);
+        assert_eq!(note_kinds(&notes), vec!["no_matching_process"]);
+        assert_eq!(notes[0].provenance.artifact, "process-name:pos");
     }
 
     #[test]
