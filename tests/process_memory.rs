@@ -355,11 +355,21 @@ mod tests {
             .unwrap_or_default()
     }
 
-    fn process_entry<'a>(report: &'a Value, pid: u32) -> Option<&'a Value> {
+    fn process_entry(report: &Value, pid: u32) -> Option<&Value> {
         report["coverage"]["processes"]
             .as_array()?
             .iter()
             .find(|p| p["pid"] == u64::from(pid))
+    }
+
+    /// A finding read through a UTF-16 view: named by an `encoding`
+    /// annotation or by a decoded layer (`…#[heap]@0x…!/utf-16@1234`).
+    fn found_as_utf16(f: &Value) -> bool {
+        let utf16 = |v: &Value| v.as_str().is_some_and(|s| s.starts_with("utf-16"));
+        utf16(&f["annotations"]["encoding"])
+            || f["provenance"]["layers"]
+                .as_array()
+                .is_some_and(|layers| layers.iter().any(|l| utf16(&l["name"])))
     }
 
     fn check(condition: bool, message: impl FnOnce() -> String) -> Result<(), Failed> {
@@ -414,7 +424,7 @@ mod tests {
                 })?;
                 check(notes["user"].is_string(), || format!("{form}: {notes}"))?;
             }
-            let utf16 = found.iter().any(|f| f["annotations"]["encoding"] == "utf-16le");
+            let utf16 = found.iter().any(|f| found_as_utf16(f));
             check(utf16 == (form == "UTF-16LE string"), || {
                 format!("{form}: found as UTF-16LE: {utf16}")
             })?;

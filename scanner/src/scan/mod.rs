@@ -122,6 +122,7 @@ pub fn scan(
     let (processes, process_notes) = match &config.processes {
         Some(targets) => {
             let memory = process::system().ok_or(ScanError::ProcessesUnsupported)?;
+            memory.protect_scanner();
             let (picked, notes) = process::resolve(memory, targets).map_err(ScanError::Processes)?;
             (
                 picked.into_iter().map(|t| Task::Process(memory, t)).collect(),

@@ -66,6 +66,16 @@ impl ProcessMemory for ProcFs {
         parse_maps(&maps).map_err(AccessError::Other)
     }
 
+    /// A non-dumpable process leaves no core dump and cannot be read by
+    /// other processes of its user: the chunks of other processes' memory in
+    /// its buffers stay in its memory.
+    fn protect_scanner(&self) {
+        // SAFETY: prctl with PR_SET_DUMPABLE takes plain integer arguments.
+        unsafe {
+            libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+        }
+    }
+
     fn open(&self, pid: u32) -> Result<Box<dyn MemoryReader>, AccessError> {
         let pid =
             libc::pid_t::try_from(pid).map_err(|_| AccessError::Exited("no such process".to_string()))?;

@@ -47,6 +47,11 @@ pub trait ProcessMemory: Sync {
 
     /// A reader of the process's memory.
     fn open(&self, pid: u32) -> Result<Box<dyn MemoryReader>, AccessError>;
+
+    /// Called once before any memory is read: keeps what will be read in
+    /// the scanner's buffers from reaching a file (a core dump) or another
+    /// process.
+    fn protect_scanner(&self) {}
 }
 
 /// Copies bytes out of one process's memory.
@@ -251,6 +256,7 @@ pub fn resolve(
     };
     let mut picked: BTreeMap<u32, Target> = BTreeMap::new();
     let mut named: BTreeSet<&str> = BTreeSet::new();
+    let mut exited = Vec::new();
     for &pid in &listed {
         if pid == own {
             continue;
@@ -269,8 +275,13 @@ pub fn resolve(
                 }
                 Target::Process(info)
             }
-            // Gone since the listing: only worth a record when every process was asked for.
-            Err(AccessError::Exited(_)) if !targets.all => continue,
+            // Gone since the listing, or a zombie: no memory is left to read.
+            Err(AccessError::Exited(_)) => {
+                if targets.all {
+                    exited.push(pid);
+                }
+                continue;
+            }
             // It might bear the name asked for: listed as not read.
             Err(error) => Target::Unreadable { pid, error },
         };
@@ -311,24 +322,27 @@ pub fn resolve(
         })
         .collect();
     if !kernel_threads.is_empty() {
-        notes.push(Note {
-            provenance: Provenance::file("processes"),
-            kind: "kernel_threads".to_string(),
-            detail: format!(
-                "{} kernel threads have no user-space memory and were not read",
-                kernel_threads.len()
-            ),
-            annotations: BTreeMap::from([(
-                "pids".to_string(),
-                kernel_threads
-                    .iter()
-                    .map(u32::to_string)
-                    .collect::<Vec<_>>()
-                    .join(","),
-            )]),
-        });
+        let detail = "kernel threads have no user-space memory and were not read";
+        notes.push(pids_note("kernel_threads", detail, &kernel_threads));
+    }
+    if !exited.is_empty() {
+        let detail = "processes had exited (zombies, or gone since the listing): no memory was left to read";
+        notes.push(pids_note("exited_processes", detail, &exited));
     }
     Ok((targets, notes))
+}
+
+/// A note about processes left out for a reason that loses nothing, with their pids.
+fn pids_note(kind: &str, detail: &str, pids: &[u32]) -> Note {
+    Note {
+        provenance: Provenance::file("processes"),
+        kind: kind.to_string(),
+        detail: format!("{} {detail}", pids.len()),
+        annotations: BTreeMap::from([(
+            "pids".to_string(),
+            pids.iter().map(u32::to_string).collect::<Vec<_>>().join(","),
+        )]),
+    }
 }
 
 /// The scanner's own memory holds what it read from others: never scanned.
@@ -392,7 +406,7 @@ mod tests {
     }
 
     /// A system with four processes besides this one: a JVM, a kernel
-    /// thread, another user's daemon and (pid 9) one that has exited.
+    /// thread, one whose details are denied and (pid 9) one that has exited.
     struct FakeSystem;
 
     impl ProcessMemory for FakeSystem {
@@ -438,13 +452,13 @@ mod tests {
     }
 
     #[test]
-    fn all_processes_leave_out_the_scanner_and_kernel_threads_with_notes() {
+    fn all_processes_leave_out_the_scanner_kernel_threads_and_exited_ones_with_notes() {
         let all = ProcessTargets {
             all: true,
             ..ProcessTargets::default()
         };
         let (targets, notes) = resolve(&FakeSystem, &all).unwrap();
-        assert_eq!(pids(&targets), vec![1, 3, 9]);
+        assert_eq!(pids(&targets), vec![1, 3]);
         assert!(matches!(
             &targets[1],
             Target::Unreadable {
@@ -452,15 +466,12 @@ mod tests {
                 ..
             }
         ));
-        assert!(matches!(
-            &targets[2],
-            Target::Unreadable {
-                error: AccessError::Exited(_),
-                ..
-            }
-        ));
-        assert_eq!(note_kinds(&notes), vec!["scanner_itself", "kernel_threads"]);
+        assert_eq!(
+            note_kinds(&notes),
+            vec!["scanner_itself", "kernel_threads", "exited_processes"]
+        );
         assert_eq!(notes[1].annotations["pids"], "2");
+        assert_eq!(notes[2].annotations["pids"], "9");
     }
 
     #[test]
