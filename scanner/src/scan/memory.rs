@@ -10,9 +10,10 @@ use std::collections::BTreeMap;
 use std::io::{self, Read};
 
 use super::text::{StreamLabel, TextScanner};
+use super::utf16_memory::{self, Utf16Ascii};
 use super::worker::{FileOutcome, Worker};
 use crate::decode::{OffsetMap, SourcePosition};
-use crate::findings::{GuidelineCategory, LayerKind, Provenance, SkipReason, Skipped};
+use crate::findings::{Finding, GuidelineCategory, LayerKind, Provenance, SkipReason, Skipped};
 use crate::outcome::{ProcessCoverage, ProcessStatus};
 use crate::sources::process::{AccessError, MemoryReader, ProcessInfo, ProcessMemory, Region};
 
@@ -171,37 +172,59 @@ struct RegionRead {
     first_unreadable: Option<AccessError>,
 }
 
-/// Scans one region. Returns the error that stopped the read, if any;
-/// findings made before it are kept in `findings`.
+/// Scans one region, as bytes and then through the UTF-16LE view. Returns
+/// the error that stopped the read, if any; findings made before it are kept
+/// in `findings`.
 fn scan_region(
     text: &mut TextScanner<'_>,
     memory: &mut dyn MemoryReader,
     region: &Region,
     provenance: &Provenance,
     annotations: &BTreeMap<String, String>,
-    findings: &mut Vec<crate::findings::Finding>,
+    findings: &mut Vec<Finding>,
 ) -> Result<RegionRead, AccessError> {
-    let mut reader = RegionReader::new(memory, region);
-    let origin = RegionOrigin {
+    let mut origin = RegionOrigin {
         start: region.start,
         annotations,
+        unit: 1,
+        encoding: None,
     };
-    let label = StreamLabel {
-        provenance,
-        category: GuidelineCategory::Processed,
-        origin: Some(&origin),
-    };
-    let result = text.scan_reader(&mut reader, &label, findings);
-    if let Some(error) = reader.error.take() {
-        return Err(error);
-    }
-    if let Err(e) = result {
-        return Err(AccessError::Other(e.to_string()));
-    }
-    Ok(RegionRead {
+    let mut reader = RegionReader::new(memory, region);
+    let result = text.scan_reader(&mut reader, &label(provenance, &origin), findings);
+    finish(result, reader.error.take())?;
+    let read = RegionRead {
         unreadable: reader.unreadable,
         first_unreadable: reader.first_unreadable,
-    })
+    };
+    // The region is read a second time for the view: copying it again costs
+    // less than keeping the first pass's chunks.
+    origin.unit = utf16_memory::UNIT;
+    origin.encoding = Some(utf16_memory::ENCODING);
+    let mut reader = RegionReader::new(memory, region);
+    let result = text.scan_reader(
+        &mut Utf16Ascii::new(&mut reader),
+        &label(provenance, &origin),
+        findings,
+    );
+    finish(result, reader.error)?;
+    Ok(read)
+}
+
+fn label<'a>(provenance: &'a Provenance, origin: &'a RegionOrigin<'_>) -> StreamLabel<'a> {
+    StreamLabel {
+        provenance,
+        category: GuidelineCategory::Processed,
+        origin: Some(origin),
+    }
+}
+
+/// The process's error if reading it failed, else the scan's own.
+fn finish(result: io::Result<u64>, error: Option<AccessError>) -> Result<(), AccessError> {
+    match (error, result) {
+        (Some(error), _) => Err(error),
+        (None, Err(e)) => Err(AccessError::Other(e.to_string())),
+        (None, Ok(_)) => Ok(()),
+    }
 }
 
 /// A region as a byte stream. Pages that cannot be read become zeros (so
@@ -265,16 +288,23 @@ impl Read for RegionReader<'_> {
 }
 
 /// Reports a region's findings at their offset in the region, with the
-/// process's details and the absolute address.
+/// process's details, the absolute address and, for a view, its encoding.
 struct RegionOrigin<'a> {
     start: u64,
     annotations: &'a BTreeMap<String, String>,
+    /// Region bytes per byte of the scanned stream (2 for the UTF-16 view).
+    unit: u64,
+    encoding: Option<&'static str>,
 }
 
 impl OffsetMap for RegionOrigin<'_> {
     fn locate(&self, offset: u64) -> SourcePosition {
+        let offset = offset * self.unit;
         let mut annotations = self.annotations.clone();
         annotations.insert("address".to_string(), format!("0x{:x}", self.start + offset));
+        if let Some(encoding) = self.encoding {
+            annotations.insert("encoding".to_string(), encoding.to_string());
+        }
         SourcePosition { offset, annotations }
     }
 }

@@ -8,6 +8,7 @@
 
 mod memory;
 mod text;
+mod utf16_memory;
 mod worker;
 
 use std::path::PathBuf;
