@@ -87,7 +87,7 @@ pub struct Engine {
 /// it is recorded as skipped).
 #[derive(Debug, thiserror::Error)]
 pub enum ScanError {
-    #[error("scan root {path}: {source}")]
+    #[error("scan root {path}")]
     Root {
         path: PathBuf,
         #[source]
