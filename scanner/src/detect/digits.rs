@@ -82,7 +82,7 @@ pub fn run_start(bytes: &[u8], inside: usize, floor: usize) -> usize {
             start -= 1;
         }
         let joined_by = |len: usize| {
-            start >= floor + len + 1
+            start > floor + len
                 && Separator::at(bytes, start - len).is_some_and(|(_, l)| l == len)
                 && bytes[start - len - 1].is_ascii_digit()
         };

@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 use std::io::{self, Read};
 
 use super::text::{StreamLabel, TextScanner};
-use super::utf16_memory::{self, Utf16Ascii};
 use super::worker::{FileOutcome, Worker};
 use crate::decode::{OffsetMap, SourcePosition};
 use crate::findings::{Finding, GuidelineCategory, LayerKind, Provenance, SkipReason, Skipped};
@@ -81,6 +80,9 @@ impl Worker<'_> {
                 &annotations,
                 &mut out.findings,
             );
+            // Containers that views decoded in the region (base64 of a gzip
+            // stream), and pieces they could not scan whole.
+            self.scan_pending(0, &mut out);
             match read {
                 Ok(read) => {
                     let readable = region.len() - read.unreadable;
@@ -172,9 +174,8 @@ struct RegionRead {
     first_unreadable: Option<AccessError>,
 }
 
-/// Scans one region, as bytes and then through the UTF-16LE view. Returns
-/// the error that stopped the read, if any; findings made before it are kept
-/// in `findings`.
+/// Scans one region. Returns the error that stopped the read, if any;
+/// findings made before it are kept in `findings`.
 fn scan_region(
     text: &mut TextScanner<'_>,
     memory: &mut dyn MemoryReader,
@@ -183,31 +184,17 @@ fn scan_region(
     annotations: &BTreeMap<String, String>,
     findings: &mut Vec<Finding>,
 ) -> Result<RegionRead, AccessError> {
-    let mut origin = RegionOrigin {
+    let origin = RegionOrigin {
         start: region.start,
         annotations,
-        unit: 1,
-        encoding: None,
     };
     let mut reader = RegionReader::new(memory, region);
     let result = text.scan_reader(&mut reader, &label(provenance, &origin), findings);
     finish(result, reader.error.take())?;
-    let read = RegionRead {
+    Ok(RegionRead {
         unreadable: reader.unreadable,
         first_unreadable: reader.first_unreadable,
-    };
-    // The region is read a second time for the view: copying it again costs
-    // less than keeping the first pass's chunks.
-    origin.unit = utf16_memory::UNIT;
-    origin.encoding = Some(utf16_memory::ENCODING);
-    let mut reader = RegionReader::new(memory, region);
-    let result = text.scan_reader(
-        &mut Utf16Ascii::new(&mut reader),
-        &label(provenance, &origin),
-        findings,
-    );
-    finish(result, reader.error)?;
-    Ok(read)
+    })
 }
 
 fn label<'a>(provenance: &'a Provenance, origin: &'a RegionOrigin<'_>) -> StreamLabel<'a> {
@@ -288,23 +275,16 @@ impl Read for RegionReader<'_> {
 }
 
 /// Reports a region's findings at their offset in the region, with the
-/// process's details, the absolute address and, for a view, its encoding.
+/// process's details and the absolute address.
 struct RegionOrigin<'a> {
     start: u64,
     annotations: &'a BTreeMap<String, String>,
-    /// Region bytes per byte of the scanned stream (2 for the UTF-16 view).
-    unit: u64,
-    encoding: Option<&'static str>,
 }
 
 impl OffsetMap for RegionOrigin<'_> {
     fn locate(&self, offset: u64) -> SourcePosition {
-        let offset = offset * self.unit;
         let mut annotations = self.annotations.clone();
         annotations.insert("address".to_string(), format!("0x{:x}", self.start + offset));
-        if let Some(encoding) = self.encoding {
-            annotations.insert("encoding".to_string(), encoding.to_string());
-        }
         SourcePosition { offset, annotations }
     }
 }

@@ -3,12 +3,13 @@
 //! The walker runs on the calling thread and feeds files to a rayon pool; each
 //! pool thread keeps one [`Worker`] (detector scratch and read buffer) for all
 //! the files it scans. Processes whose memory is asked for are a second kind
-//! of task, fed to the same pool after the files. Results are pushed per file into a shared collector and
-//! sorted at the end, so the outcome does not depend on thread timing.
+//! of task, fed to the same pool after the files. Results are pushed per file
+//! into a shared collector and sorted at the end, so the outcome does not
+//! depend on thread timing.
 
+mod category;
 mod memory;
 mod text;
-mod utf16_memory;
 mod worker;
 
 use std::path::PathBuf;
@@ -18,7 +19,7 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 
 pub use memory::PROCESS_MEMORY;
-pub use text::{looks_like_text, StreamLabel, TextScanner, CHUNK};
+pub use text::{looks_like_text, PendingStream, StreamLabel, TextScanner, CHUNK};
 pub use worker::{FileOutcome, Worker};
 
 use crate::findings::Skipped;
