@@ -7,7 +7,9 @@
 //! into a shared collector and sorted at the end, so the outcome does not
 //! depend on thread timing.
 
+mod allow;
 mod category;
+mod history;
 mod memory;
 mod text;
 mod worker;
@@ -18,6 +20,7 @@ use std::time::SystemTime;
 
 use rayon::prelude::*;
 
+pub use history::scan_git_history;
 pub use memory::PROCESS_MEMORY;
 pub use text::{looks_like_text, PendingStream, StreamLabel, TextScanner, CHUNK};
 pub use worker::{FileOutcome, Worker};
@@ -70,6 +73,9 @@ pub struct ScanConfig {
 /// Told about progress as files finish, from any worker thread.
 pub trait ScanObserver: Sync {
     fn file_done(&self, _bytes: u64, _findings: usize) {}
+    /// How much there is to scan, when the source knows it up front (a git
+    /// history's blobs); a walk of files is counted by the observer itself.
+    fn total(&self, _files: u64, _bytes: u64) {}
 }
 
 /// An observer that ignores everything.
@@ -96,6 +102,8 @@ pub enum ScanError {
     },
     #[error("cannot start {threads} worker threads: {message}")]
     Threads { threads: usize, message: String },
+    #[error(transparent)]
+    Git(#[from] crate::sources::git::GitError),
     #[error("scanning process memory is supported on Linux only (--processes, --pid, --process-name)")]
     ProcessesUnsupported,
     #[error("listing processes: {0}")]
@@ -171,21 +179,28 @@ pub fn scan(
     let mut all = collected
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
+    all.notes.extend(process_notes);
+    let roots = config
+        .roots
+        .iter()
+        .map(|r| r.to_string_lossy().into_owned())
+        .chain(config.processes.iter().flat_map(ProcessTargets::roots))
+        .collect();
+    Ok(assemble(roots, started, engine, all))
+}
+
+/// The outcome of a scan from everything its workers produced, sorted so it
+/// does not depend on thread timing.
+fn assemble(roots: Vec<String>, started: SystemTime, engine: &Engine, mut all: FileOutcome) -> ScanOutcome {
     all.findings
         .sort_by_cached_key(|f| (f.provenance.to_string(), f.location.offset, f.rule_id.clone()));
     all.skipped.sort_by_cached_key(|s| s.provenance.to_string());
-    all.notes.extend(process_notes);
     all.notes.sort_by_cached_key(|n| n.provenance.to_string());
     all.coverage.processes.sort_by_key(|p| p.pid);
-    Ok(ScanOutcome {
+    ScanOutcome {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         host: host_name(),
-        roots: config
-            .roots
-            .iter()
-            .map(|r| r.to_string_lossy().into_owned())
-            .chain(config.processes.iter().flat_map(ProcessTargets::roots))
-            .collect(),
+        roots,
         started_at: humantime::format_rfc3339_seconds(started).to_string(),
         finished_at: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
         rule_pack: RulePackInfo {
@@ -198,7 +213,7 @@ pub fn scan(
         skipped: all.skipped,
         notes: all.notes,
         coverage: all.coverage,
-    })
+    }
 }
 
 /// This machine's name, for reports that merge many hosts.

@@ -1,6 +1,7 @@
-//! Sources: where bytes come from: files under the scan roots, and the
-//! memory of running processes.
+//! Sources: where bytes come from: files under the scan roots, git, and
+//! the memory of running processes.
 
+pub mod git;
 pub mod process;
 mod special;
 pub mod walk;
