@@ -229,6 +229,10 @@ mod tests {
                 "sarif_names_the_process_and_its_executable_and_validates",
                 sarif_names_the_process_and_its_executable_and_validates,
             ),
+            Trial::test(
+                "summary_counts_processes_read_and_not_read",
+                summary_counts_processes_read_and_not_read,
+            ),
         ]
     }
 
@@ -629,6 +633,26 @@ mod tests {
             .map(|e| format!("{e} at {}", e.instance_path()))
             .collect();
         check(errors.is_empty(), || format!("{errors:#?}"))
+    }
+
+    fn summary_counts_processes_read_and_not_read() -> Result<(), Failed> {
+        let holder = Holder::start()?;
+        let missing: u32 = std::fs::read_to_string("/proc/sys/kernel/pid_max")?
+            .trim()
+            .parse()?;
+        let out = hihoji()
+            .args(["scan", "--no-progress", "--lang", "en"])
+            .args(["--pid", &holder.pid().to_string(), "--pid", &missing.to_string()])
+            .output()?;
+        let stdout = String::from_utf8(out.stdout)?;
+        check(
+            stdout.contains("Process memory: 1 processes read, 0 partly, 1 not read;"),
+            || stdout.clone(),
+        )?;
+        check(stdout.contains(&masked(&holder.ascii)), || stdout.clone())?;
+        check(!stdout.contains(holder.ascii.as_str()), || {
+            "the summary holds a full card number".to_string()
+        })
     }
 
     fn set_mode(path: &std::path::Path, mode: u32) -> std::io::Result<()> {

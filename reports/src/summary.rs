@@ -54,14 +54,21 @@ pub fn write_summary(outcome: &ScanOutcome, style: SummaryStyle, out: &mut dyn W
     )?;
     if !c.processes.is_empty() {
         let count = |status| c.processes.iter().filter(|p| p.status == status).count();
-        writeln!(
-            out,
-            "Process memory: {} processes read, {} partly, {} not read; {} bytes",
+        let (read, partly, not_read) = (
             count(ProcessStatus::Scanned),
             count(ProcessStatus::Partial),
             count(ProcessStatus::Skipped),
-            c.processes.iter().map(|p| p.bytes_scanned).sum::<u64>()
-        )?;
+        );
+        let bytes: u64 = c.processes.iter().map(|p| p.bytes_scanned).sum();
+        let line = match style.lang {
+            Lang::En => format!(
+                "Process memory: {read} processes read, {partly} partly, {not_read} not read; {bytes} bytes"
+            ),
+            Lang::Ja => format!(
+                "プロセスメモリ: 読み取り {read} プロセス、一部のみ {partly}、読み取れず {not_read}; {bytes} バイト"
+            ),
+        };
+        writeln!(out, "{line}")?;
     }
     let mut current = String::new();
     for f in outcome.findings.iter().take(style.max_listed) {
