@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
 use hihoji_reports::summary::Lang;
 use hihoji_scanner::findings::Level;
@@ -114,10 +114,32 @@ impl FailOn {
 }
 
 #[derive(Debug, Args)]
+#[command(group(ArgGroup::new("process_selection").multiple(true)))]
 pub struct ScanArgs {
-    /// Files or directories to scan.
-    #[arg(default_value = ".")]
+    /// Files or directories to scan (default: ".", unless only processes are asked for).
     pub paths: Vec<PathBuf>,
+
+    /// Scan the memory of every process this user may read (Linux; root or
+    /// CAP_SYS_PTRACE reads other users' processes).
+    #[arg(long, group = "process_selection")]
+    pub processes: bool,
+
+    /// Scan the memory of process PID (repeatable).
+    #[arg(long = "pid", value_name = "PID", group = "process_selection")]
+    pub pids: Vec<u32>,
+
+    /// Scan the memory of processes with this command or executable name (repeatable).
+    #[arg(long = "process-name", value_name = "NAME", group = "process_selection")]
+    pub process_names: Vec<String>,
+
+    /// Also read read-only file mappings (libraries, executables) and kernel
+    /// pages of the processes scanned.
+    #[arg(long, requires = "process_selection")]
+    pub all_regions: bool,
+
+    /// Skip process memory regions larger than this many bytes (recorded as too large).
+    #[arg(long, value_name = "BYTES", default_value_t = hihoji_scanner::scan::DEFAULT_MAX_REGION_SIZE)]
+    pub max_region_size: u64,
 
     /// Write a SARIF 2.1.0 report to FILE ("-" for standard output).
     #[arg(long, value_name = "FILE")]

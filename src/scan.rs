@@ -18,6 +18,7 @@ use hihoji_scanner::outcome::ScanOutcome;
 use hihoji_scanner::rules::load_rules;
 use hihoji_scanner::scan::{scan, scan_git_history, Engine, Limits, ScanConfig};
 use hihoji_scanner::sources::git::changed_files;
+use hihoji_scanner::sources::process::ProcessTargets;
 use hihoji_scanner::sources::walk::WalkOptions;
 
 use crate::cli::{FailOn, ScanArgs};
@@ -70,8 +71,16 @@ impl Settings {
         let html = args.html.clone();
         let baseline = pick(&args.baseline, &file.baseline);
         let defaults = Limits::default();
+        let processes = process_targets(args);
+        // Paths default to "." only when no process is asked for.
+        let roots = if args.paths.is_empty() && processes.is_none() {
+            vec![PathBuf::from(".")]
+        } else {
+            args.paths.clone()
+        };
         let scan = ScanConfig {
-            roots: args.paths.clone(),
+            roots,
+            processes,
             walk: WalkOptions {
                 follow_symlinks: args.follow_symlinks || file.follow_symlinks.unwrap_or(false),
                 exclude: exclude.build().context("exclude patterns")?,
@@ -91,6 +100,7 @@ impl Settings {
                     .max_depth
                     .or(file.limits.max_depth)
                     .unwrap_or(defaults.max_depth),
+                max_region_size: Some(args.max_region_size),
             },
             threads: args.threads.or(file.threads).unwrap_or(0),
         };
@@ -117,6 +127,17 @@ impl Settings {
     pub fn add_own_file(&mut self, path: &Path, what: &str) {
         self.scan.walk.own_files.extend(own_files(&[(Some(path), what)]));
     }
+}
+
+/// The processes asked for with `--processes`, `--pid` and `--process-name`.
+fn process_targets(args: &ScanArgs) -> Option<ProcessTargets> {
+    let asked = args.processes || !args.pids.is_empty() || !args.process_names.is_empty();
+    asked.then(|| ProcessTargets {
+        all: args.processes,
+        pids: args.pids.clone(),
+        names: args.process_names.clone(),
+        all_regions: args.all_regions,
+    })
 }
 
 /// Canonical paths of the files among `files` that exist.

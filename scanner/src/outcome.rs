@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::findings::{Finding, Note, Skipped};
+use crate::findings::{Finding, Note, SkipReason, Skipped};
 use crate::rules::RuleSpec;
 
 /// Bytes and streams scanned by one decoder.
@@ -25,6 +25,48 @@ pub struct Coverage {
     pub bytes_scanned: u64,
     /// Streams and decoded bytes per decoder (`text`, `gzip`, `zip`, …).
     pub by_decoder: BTreeMap<String, DecoderCoverage>,
+    /// Every process whose memory was asked for: read, partly read or not read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub processes: Vec<ProcessCoverage>,
+}
+
+/// How far a process's memory was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProcessStatus {
+    /// Every selected region was read (unreadable pages are listed as skipped).
+    Scanned,
+    /// Some regions were read before the process exited or refused the rest.
+    Partial,
+    /// Nothing could be read.
+    Skipped,
+}
+
+/// What was read from one process.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcessCoverage {
+    pub pid: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub executable: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    pub status: ProcessStatus,
+    /// Regions read, and their bytes.
+    pub regions_scanned: u64,
+    pub bytes_scanned: u64,
+    /// Regions recorded as skipped (too large, unreadable), each in `skipped`.
+    pub regions_skipped: u64,
+    /// Regions left out by choice (read-only file mappings, guard pages,
+    /// devices), with their bytes; `--all-regions` reads most of them.
+    pub regions_excluded: u64,
+    pub bytes_excluded: u64,
+    /// Why the process was not (completely) read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<SkipReason>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 impl Coverage {
@@ -42,6 +84,7 @@ impl Coverage {
             entry.streams += c.streams;
             entry.bytes += c.bytes;
         }
+        self.processes.extend(other.processes.iter().cloned());
     }
 }
 
