@@ -155,6 +155,7 @@ mod tests {
                 files_scanned: files.len() as u64,
                 bytes_scanned: 100,
                 by_decoder: BTreeMap::new(),
+                ..Coverage::default()
             },
             shard: None,
             inputs: Vec::new(),

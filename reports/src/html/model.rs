@@ -667,6 +667,7 @@ mod tests {
                 files_scanned: 10,
                 bytes_scanned: 2048,
                 by_decoder: BTreeMap::new(),
+                ..Coverage::default()
             },
             shard: None,
             inputs: Vec::new(),
