@@ -30,6 +30,14 @@ pub struct Limits {
     pub max_file_size: Option<u64>,
     /// How many containers deep (a `.gz` in a `.tar` in a `.zip` is 3) decoding goes.
     pub max_depth: u32,
+    /// Bytes of one direction of one TCP flow kept for scanning (also the
+    /// limit for one decoded HTTP body); the rest of a longer flow is recorded
+    /// as truncated (docs/captures.md).
+    pub max_stream_bytes: u64,
+    /// Bytes of all TCP flows of one capture held at once; over it, the
+    /// largest open flow is scanned early and its later packets start a new
+    /// stream (docs/captures.md).
+    pub max_reassembly_bytes: u64,
 }
 
 impl Default for Limits {
@@ -37,6 +45,8 @@ impl Default for Limits {
         Limits {
             max_file_size: None,
             max_depth: 8,
+            max_stream_bytes: 64 << 20,
+            max_reassembly_bytes: 256 << 20,
         }
     }
 }
