@@ -359,7 +359,7 @@ impl HalfStream {
             }
         });
         let at = o.view + (stream - o.stream);
-        (at < run_end).then(|| (at as usize, run_end as usize))
+        (at < run_end).then_some((at as usize, run_end as usize))
     }
 }
 
