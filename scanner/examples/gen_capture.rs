@@ -66,7 +66,12 @@ fn next(rng: &mut u64) -> u64 {
 }
 
 /// Synthetic PANs (Luhn-valid, random middle digits), one per thousand flows.
-const PANS: [&str; 4] = ["4526018159083012", "3530186252760186", "5382199351819096", "6011170342366718"];
+const PANS: [&str; 4] = [
+    "4526018159083012",
+    "3530186252760186",
+    "5382199351819096",
+    "6011170342366718",
+];
 
 fn conversation(n: u64, rng: &mut u64, clock: u64) -> Vec<Frame> {
     let port = 1024 + (n % 60000) as u16;
@@ -77,9 +82,14 @@ fn conversation(n: u64, rng: &mut u64, clock: u64) -> Vec<Frame> {
         6 | 7 => tls(rng, port, host, clock),
         8 => pos(rng, port, host, card, clock),
         _ => {
-            let src = format!("10.1.0.{host}:{port}").parse().unwrap_or_else(|_| unreachable!());
+            let src = format!("10.1.0.{host}:{port}")
+                .parse()
+                .unwrap_or_else(|_| unreachable!());
             let dst = "10.1.0.1:514".parse().unwrap_or_else(|_| unreachable!());
-            let line = format!("<13>pos-terminal {n}: sale approved amount {} JPY", next(rng) % 100_000);
+            let line = format!(
+                "<13>pos-terminal {n}: sale approved amount {} JPY",
+                next(rng) % 100_000
+            );
             let data = udp_frame(Link::Ethernet, src, dst, line.as_bytes());
             vec![Frame {
                 secs: 0,
@@ -92,7 +102,11 @@ fn conversation(n: u64, rng: &mut u64, clock: u64) -> Vec<Frame> {
 }
 
 fn start(port: u16, host: u8, server: &str, clock: u64) -> Conversation {
-    let mut c = Conversation::new(Link::Ethernet, &format!("10.0.{}.{host}:{port}", host / 100), server);
+    let mut c = Conversation::new(
+        Link::Ethernet,
+        &format!("10.0.{}.{host}:{port}", host / 100),
+        server,
+    );
     c.clock = clock;
     c.handshake();
     c
@@ -106,7 +120,16 @@ fn send(c: &mut Conversation, side: Side, bytes: &[u8]) {
 }
 
 fn filler(rng: &mut u64, len: usize) -> Vec<u8> {
-    const WORDS: [&str; 8] = ["item", "price", "JPY", "order", "<div class=\"row\">", "</div>\n", "stock", "1200"];
+    const WORDS: [&str; 8] = [
+        "item",
+        "price",
+        "JPY",
+        "order",
+        "<div class=\"row\">",
+        "</div>\n",
+        "stock",
+        "1200",
+    ];
     let mut out = Vec::with_capacity(len + 32);
     while out.len() < len {
         out.extend_from_slice(WORDS[(next(rng) % 8) as usize].as_bytes());
@@ -131,7 +154,9 @@ fn http(n: u64, rng: &mut u64, port: u16, host: u8, card: Option<&str>, clock: u
     let page = filler(rng, len);
     let mut response = Vec::new();
     if n.is_multiple_of(2) {
-        response.extend_from_slice(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n");
+        response.extend_from_slice(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n",
+        );
         for chunk in page.chunks(4096) {
             response.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
             response.extend_from_slice(chunk);
@@ -140,7 +165,11 @@ fn http(n: u64, rng: &mut u64, port: u16, host: u8, card: Option<&str>, clock: u
         response.extend_from_slice(b"0\r\n\r\n");
     } else {
         response.extend_from_slice(
-            format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\r\n", page.len()).as_bytes(),
+            format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\r\n",
+                page.len()
+            )
+            .as_bytes(),
         );
         response.extend_from_slice(&page);
     }
@@ -153,7 +182,9 @@ fn tls(rng: &mut u64, port: u16, host: u8, clock: u64) -> Vec<Frame> {
     let mut c = start(port, host, "203.0.113.7:443", clock);
     c.send(Side::Client, &client_hello("pay.psp.example"));
     let mut record = vec![0x17, 3, 3];
-    let body: Vec<u8> = (0..30_000 + next(rng) % 60_000).map(|_| next(rng) as u8).collect();
+    let body: Vec<u8> = (0..30_000 + next(rng) % 60_000)
+        .map(|_| next(rng) as u8)
+        .collect();
     record.extend_from_slice(&(body.len().min(65535) as u16).to_be_bytes());
     record.extend_from_slice(&body);
     send(&mut c, Side::Server, &record);
@@ -165,7 +196,10 @@ fn pos(rng: &mut u64, port: u16, host: u8, card: Option<&str>, clock: u64) -> Ve
     let mut c = start(port, host, "10.0.0.85:8583", clock);
     for i in 0..20 {
         let pan = card.filter(|_| i == 7).unwrap_or("");
-        let line = format!("0200|{i:06}|{pan}|AMT={:08}|TERM=POS{host:03}\n", next(rng) % 1_000_000);
+        let line = format!(
+            "0200|{i:06}|{pan}|AMT={:08}|TERM=POS{host:03}\n",
+            next(rng) % 1_000_000
+        );
         c.send(Side::Client, line.as_bytes());
         c.send(Side::Server, b"0210|00|APPROVED\n");
     }

@@ -429,3 +429,83 @@ fn flows_over_the_total_limit_are_scanned_early_without_losing_data() {
     assert!(outcome.skipped.is_empty(), "{:?}", outcome.skipped);
     assert!(outcome.notes.iter().any(|n| n.kind == "tcp_flow_split"));
 }
+
+mod robustness {
+    //! Property tests standing in for the fuzz targets in the normal suite
+    //! (fuzz/ runs them at length; see docs/captures.md).
+
+    use super::*;
+    use proptest::prelude::*;
+
+    const PCAP_HEADER_LEN: usize = 24;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn garbage_after_a_pcap_header_is_a_recorded_skip_not_a_panic(
+            body in proptest::collection::vec(any::<u8>(), 0..2048)
+        ) {
+            let mut bytes = pcap(&[], ETHERNET, PcapFlavour::default());
+            bytes.extend(&body);
+            let outcome = scan_capture("capture.pcap", bytes);
+            prop_assert_eq!(outcome.coverage.files_scanned, 1);
+            for s in &outcome.skipped {
+                prop_assert!(matches!(s.reason, SkipReason::Corrupt | SkipReason::BombLimit), "{:?}", s);
+                prop_assert!(!s.detail.is_empty());
+            }
+        }
+
+        #[test]
+        fn a_capture_cut_anywhere_keeps_earlier_frames_and_records_the_cut(cut in PCAP_HEADER_LEN..2000usize) {
+            let mut c = web();
+            c.send(Side::Client, &form_post(&format!("card={PAN}")));
+            c.send(Side::Client, &[b'\n'; 900]);
+            let bytes = pcap(&c.frames, ETHERNET, PcapFlavour::default());
+            let boundaries: Vec<usize> = c.frames.iter().scan(PCAP_HEADER_LEN, |at, f| {
+                *at += 16 + f.data.len();
+                Some(*at)
+            }).collect();
+            let cut = cut.min(bytes.len());
+            let outcome = scan_capture("capture.pcap", bytes[..cut].to_vec());
+            let on_boundary = cut == PCAP_HEADER_LEN || boundaries.contains(&cut);
+            prop_assert_eq!(outcome.skipped.is_empty(), on_boundary, "{:?}", outcome.skipped);
+            // The request is frame 4: complete before the cut, it is found.
+            prop_assert_eq!(pans(&outcome, PAN_MASKED).len(), usize::from(cut >= boundaries[3]));
+        }
+
+        #[test]
+        fn segments_in_any_order_with_duplicates_give_the_pan_once(
+            cuts in proptest::collection::btree_set(1..80usize, 1..8),
+            order in Just(()).prop_perturb(|_, mut rng| {
+                let mut keys: Vec<u32> = (0..16).map(|_| rng.random()).collect();
+                keys.dedup();
+                keys
+            }),
+            duplicate in 0..8usize,
+        ) {
+            let request = form_post(&format!("card={PAN}"));
+            let mut bounds: Vec<usize> = cuts.into_iter().filter(|&c| c < request.len()).collect();
+            bounds.insert(0, 0);
+            bounds.push(request.len());
+            let mut pieces: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
+            if let Some(&again) = pieces.get(duplicate) {
+                pieces.push(again);
+            }
+            let mut keyed: Vec<(u32, (usize, usize))> =
+                pieces.into_iter().enumerate().map(|(i, p)| (order[i % order.len()].wrapping_add(i as u32), p)).collect();
+            keyed.sort();
+            let mut c = web();
+            let seq = c.seq[0];
+            let ack = Flags { ack: true, ..Flags::default() };
+            for (_, (from, to)) in keyed {
+                c.raw(Side::Client, seq + from as u32, ack, &request[from..to]);
+            }
+            c.seq[0] += request.len() as u32;
+            c.close();
+            let outcome = scan_capture("capture.pcap", pcap(&c.frames, ETHERNET, PcapFlavour::default()));
+            prop_assert_eq!(pans(&outcome, PAN_MASKED).len(), 1);
+            prop_assert!(outcome.notes.iter().all(|n| n.kind != "tcp_gap" && n.kind != "tcp_conflict"), "{:?}", outcome.notes);
+        }
+    }
+}
