@@ -73,6 +73,29 @@ pub fn parse_run(bytes: &[u8], start: usize, groups: &mut Vec<Group>) -> usize {
     }
 }
 
+/// The start of the run that contains the digit at `inside`, not looking
+/// before `floor`: the same run [`parse_run`] reads forward from its start.
+pub fn run_start(bytes: &[u8], inside: usize, floor: usize) -> usize {
+    let mut start = inside;
+    loop {
+        while start > floor && bytes[start - 1].is_ascii_digit() {
+            start -= 1;
+        }
+        let joined_by = |len: usize| {
+            start > floor + len
+                && Separator::at(bytes, start - len).is_some_and(|(_, l)| l == len)
+                && bytes[start - len - 1].is_ascii_digit()
+        };
+        if joined_by(1) {
+            start -= 2;
+        } else if joined_by(3) {
+            start -= 4;
+        } else {
+            return start;
+        }
+    }
+}
+
 /// True for bytes that make a number part of a word, a hex string or an identifier.
 #[inline]
 pub fn is_word_byte(b: u8) -> bool {
@@ -80,11 +103,12 @@ pub fn is_word_byte(b: u8) -> bool {
 }
 
 /// True when the number ending at `end` continues as a decimal (`…123.45`)
-/// or as part of a word.
+/// or as part of a word. A comma does not continue it: CSV fields follow
+/// numbers with commas.
 pub fn continues_after(bytes: &[u8], end: usize) -> bool {
     match bytes.get(end) {
         Some(&b) if is_word_byte(b) => true,
-        Some(b'.') | Some(b',') => bytes.get(end + 1).is_some_and(u8::is_ascii_digit),
+        Some(b'.') => bytes.get(end + 1).is_some_and(u8::is_ascii_digit),
         _ => false,
     }
 }
@@ -97,7 +121,7 @@ pub fn continues_before(bytes: &[u8], start: usize) -> bool {
     }
     match bytes[start - 1] {
         b if is_word_byte(b) => true,
-        b'.' | b',' => start >= 2 && bytes[start - 2].is_ascii_digit(),
+        b'.' => start >= 2 && bytes[start - 2].is_ascii_digit(),
         _ => false,
     }
 }

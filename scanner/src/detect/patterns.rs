@@ -2,11 +2,11 @@
 //! with regex-automata and checked by their validators.
 
 use regex_automata::util::captures::Captures;
-use regex_automata::Input;
+use regex_automata::{Anchored, Input};
 
 use super::digits::is_word_byte;
 use super::luhn::luhn_valid;
-use super::Digits;
+use super::{Digits, HitValue, SecretText};
 use crate::rules::{PatternSet, RuleSet, Validator};
 
 /// A validated pattern-rule match.
@@ -15,9 +15,8 @@ pub struct PatternMatch {
     pub rule: usize,
     pub start: usize,
     pub end: usize,
-    /// The `pan` group, or failing that the `code` group.
-    pub value: Digits,
-    pub value_is_pan: bool,
+    /// The `pan` group, else the `code` group, else the whole match.
+    pub value: HitValue,
 }
 
 /// Searches `set` in `bytes[from..to]` and calls `found` for each validated match.
@@ -46,6 +45,20 @@ pub fn search(
     }
 }
 
+/// The validated match starting exactly at `start`, if any.
+pub fn match_at(
+    set: &PatternSet,
+    rules: &RuleSet,
+    bytes: &[u8],
+    start: usize,
+    caps: &mut Captures,
+) -> Option<PatternMatch> {
+    let input = Input::new(bytes).range(start..).anchored(Anchored::Yes);
+    set.regex.search_captures(&input, caps);
+    caps.get_match()?;
+    validate(set, rules, bytes, caps)
+}
+
 fn validate(set: &PatternSet, rules: &RuleSet, bytes: &[u8], caps: &Captures) -> Option<PatternMatch> {
     let m = caps.get_match()?;
     let rule = *set.rule_of_pattern.get(m.pattern().as_usize())?;
@@ -70,16 +83,17 @@ fn validate(set: &PatternSet, rules: &RuleSet, bytes: &[u8], caps: &Captures) ->
             return None;
         }
     }
-    let (value, value_is_pan) = match pan {
-        Some(p) => (Digits::from_ascii(p)?, true),
-        None => (Digits::from_ascii(group("code").unwrap_or(&[]))?, false),
+    let value = match pan {
+        Some(p) => HitValue::Pan(Digits::from_ascii(p)?),
+        None => HitValue::Code(SecretText::from_ascii(
+            group("code").unwrap_or(&bytes[m.start()..m.end()]),
+        )?),
     };
     Some(PatternMatch {
         rule,
         start: m.start(),
         end: m.end(),
         value,
-        value_is_pan,
     })
 }
 

@@ -5,6 +5,7 @@
 //! the files it scans. Results are pushed per file into a shared collector and
 //! sorted at the end, so the outcome does not depend on thread timing.
 
+mod category;
 mod text;
 mod worker;
 
@@ -14,7 +15,7 @@ use std::time::SystemTime;
 
 use rayon::prelude::*;
 
-pub use text::{looks_like_text, StreamLabel, TextScanner, CHUNK};
+pub use text::{looks_like_text, PendingStream, StreamLabel, TextScanner, CHUNK};
 pub use worker::{FileOutcome, Worker};
 
 use crate::findings::Skipped;
@@ -82,7 +83,7 @@ pub struct Engine {
 /// it is recorded as skipped).
 #[derive(Debug, thiserror::Error)]
 pub enum ScanError {
-    #[error("scan root {path}: {source}")]
+    #[error("scan root {path}")]
     Root {
         path: PathBuf,
         #[source]

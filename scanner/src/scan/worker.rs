@@ -140,9 +140,21 @@ impl<'e> Worker<'e> {
             category,
             origin: None,
         };
-        let bytes = self.text.scan_reader(&mut input, &label, &mut out.findings)?;
-        out.coverage.add_stream("text", bytes);
+        let bytes = self.text.scan_reader(&mut input, &label, &mut out.findings);
+        self.scan_pending(depth, out);
+        out.coverage.add_stream("text", bytes?);
         Ok(())
+    }
+
+    /// Decodes the containers that views found inside the last text stream
+    /// (base64 of a gzip stream), like any inner stream.
+    fn scan_pending(&mut self, depth: u32, out: &mut FileOutcome) {
+        out.skipped.append(&mut self.text.skipped);
+        for pending in std::mem::take(&mut self.text.pending) {
+            let mut reader = Cursor::new(pending.bytes);
+            // Reading from memory cannot fail.
+            let _ = self.scan_stream(&mut reader, &pending.provenance, pending.category, depth + 1, out);
+        }
     }
 }
 
@@ -204,7 +216,9 @@ impl InnerSink for StreamSink<'_, '_, '_> {
         let bytes = self
             .worker
             .text
-            .scan_reader(reader, &label, &mut self.out.findings)?;
+            .scan_reader(reader, &label, &mut self.out.findings);
+        self.worker.scan_pending(self.depth, self.out);
+        let bytes = bytes?;
         self.out.coverage.add_stream("text", bytes);
         Ok(bytes)
     }
