@@ -11,18 +11,34 @@ use hihoji_scanner::rules::load_rules;
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
     fn digits(&mut self, n: usize) -> String {
-        (0..n).map(|_| char::from(b'0' + (self.next() % 10) as u8)).collect()
+        (0..n)
+            .map(|_| char::from(b'0' + (self.next() % 10) as u8))
+            .collect()
     }
 }
 
 const SIZE: usize = 4 << 20;
 
 fn prose(rng: &mut Lcg) -> Vec<u8> {
-    let words = ["the", "merchant", "order", "shipped", "カード", "payment", "customer", "session", "and", "で"];
+    let words = [
+        "the",
+        "merchant",
+        "order",
+        "shipped",
+        "カード",
+        "payment",
+        "customer",
+        "session",
+        "and",
+        "で",
+    ];
     let mut s = String::new();
     while s.len() < SIZE {
         s.push_str(words[(rng.next() % words.len() as u64) as usize]);
@@ -48,7 +64,13 @@ fn timestamp_logs(rng: &mut Lcg) -> Vec<u8> {
 fn csv_numbers(rng: &mut Lcg) -> Vec<u8> {
     let mut s = String::new();
     while s.len() < SIZE {
-        s.push_str(&format!("{},{},{},{}\n", rng.digits(8), rng.digits(13), rng.digits(16), rng.digits(4)));
+        s.push_str(&format!(
+            "{},{},{},{}\n",
+            rng.digits(8),
+            rng.digits(13),
+            rng.digits(16),
+            rng.digits(4)
+        ));
     }
     s.into_bytes()
 }
@@ -79,8 +101,12 @@ fn candidate_finder(c: &mut Criterion) {
             }
             n
         };
-        group.bench_function(BenchmarkId::new("simd", name), |b| b.iter(|| count(next_four_digits)));
-        group.bench_function(BenchmarkId::new("scalar", name), |b| b.iter(|| count(scalar_next_four_digits)));
+        group.bench_function(BenchmarkId::new("simd", name), |b| {
+            b.iter(|| count(next_four_digits))
+        });
+        group.bench_function(BenchmarkId::new("scalar", name), |b| {
+            b.iter(|| count(scalar_next_four_digits))
+        });
     }
     group.finish();
 }
@@ -90,7 +116,9 @@ fn luhn(c: &mut Criterion) {
     let numbers: Vec<String> = (0..4096).map(|_| rng.digits(16)).collect();
     let mut group = c.benchmark_group("luhn");
     group.throughput(Throughput::Bytes((numbers.len() * 16) as u64));
-    group.bench_function("16-digit", |b| b.iter(|| numbers.iter().filter(|n| luhn_valid(n.as_bytes())).count()));
+    group.bench_function("16-digit", |b| {
+        b.iter(|| numbers.iter().filter(|n| luhn_valid(n.as_bytes())).count())
+    });
     group.finish();
 }
 

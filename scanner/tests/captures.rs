@@ -366,6 +366,25 @@ fn udp_datagram_payload_is_scanned() {
 }
 
 #[test]
+fn fragmented_ipv4_datagram_is_reassembled_before_scanning() {
+    let mut c = web();
+    let src = "10.0.0.5:5140".parse().unwrap();
+    let dst = "10.0.0.2:514".parse().unwrap();
+    let line = format!("<13>pos: terminal 7 swiped card {PAN} approved");
+    let whole = udp_frame(Link::Ethernet, src, dst, line.as_bytes());
+    // The cut (8 UDP header bytes + 40 payload bytes) falls inside the PAN.
+    let [first, second] = fragment_ipv4(&whole, 48);
+    c.push(second);
+    c.push(first);
+    let outcome = scan_capture("capture.pcap", pcap(&c.frames, ETHERNET, PcapFlavour::default()));
+    let f = only(&outcome, PAN_MASKED);
+    assert_eq!(
+        f.provenance.to_string(),
+        "capture.pcap#udp:10.0.0.5:5140->10.0.0.2:514"
+    );
+}
+
+#[test]
 fn capture_inside_gzip_is_decoded_and_still_transmitted() {
     let mut c = web();
     c.send(Side::Client, &form_post(&format!("card={PAN}")));

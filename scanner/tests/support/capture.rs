@@ -360,3 +360,26 @@ pub fn client_hello(host: &str) -> Vec<u8> {
     record.extend(handshake);
     record
 }
+
+/// Splits the IPv4 packet of an Ethernet `frame` into two fragments, the
+/// first carrying `first_len` payload bytes (a multiple of 8).
+pub fn fragment_ipv4(frame: &[u8], first_len: usize) -> [Vec<u8>; 2] {
+    use etherparse::{IpFragOffset, Ipv4Header};
+    let (header, payload) = Ipv4Header::from_slice(&frame[14..]).unwrap();
+    let payload = &payload[..usize::from(header.total_len) - header.header_len()];
+    let piece = |offset: usize, bytes: &[u8], more: bool| {
+        let mut h = header.clone();
+        h.more_fragments = more;
+        h.fragment_offset = IpFragOffset::try_new((offset / 8) as u16).unwrap();
+        h.total_len = (h.header_len() + bytes.len()) as u16;
+        h.header_checksum = h.calc_header_checksum();
+        let mut out = frame[..14].to_vec();
+        h.write(&mut out).unwrap();
+        out.extend_from_slice(bytes);
+        out
+    };
+    [
+        piece(0, &payload[..first_len], true),
+        piece(first_len, &payload[first_len..], false),
+    ]
+}
