@@ -4,6 +4,9 @@
 //! for what an auditor should know (TLS flows, gaps, conflicting
 //! retransmissions).
 //!
+//! TLS application data is ciphertext: it is blanked in the scanned view
+//! (a match there could only be chance) and the flow is noted instead.
+//!
 //! One value is reported once: bytes that are scanned as a decoded part
 //! (a chunked, compressed or percent-encoded body or query) are blanked in
 //! the raw stream scan, and plain parts are not scanned a second time.
@@ -124,6 +127,11 @@ fn scan_direction(
     };
     for part in parts.iter().filter(|p| !p.bytes.is_empty()) {
         stream.view[part.raw.clone()].fill(b'\n');
+    }
+    if tls::starts_tls(&stream.view) {
+        for span in tls::ciphertext(&stream.view) {
+            stream.view[span].fill(b'\n');
+        }
     }
     let scanned = sink.stream_mapped(
         layer.clone(),

@@ -2,6 +2,8 @@
 //! asked for, with tls-parser. Payloads are encrypted and cannot be scanned;
 //! the flow is reported so an auditor sees where card data may travel.
 
+use std::ops::Range;
+
 use tls_parser::{
     parse_tls_extensions, parse_tls_message_handshake, parse_tls_raw_record, SNIType, TlsExtension,
     TlsMessage, TlsMessageHandshake, TlsRecordType,
@@ -10,6 +12,22 @@ use tls_parser::{
 /// True when a direction starts with a TLS handshake record (SSL 3.0 to TLS 1.3).
 pub fn starts_tls(view: &[u8]) -> bool {
     matches!(view, [0x16, 0x03, minor, ..] if *minor <= 0x04)
+}
+
+/// The bodies of the application-data records of a direction that starts
+/// with TLS: ciphertext, where a match could only be chance. Walking stops at
+/// the first bytes that are not a TLS record.
+pub fn ciphertext(view: &[u8]) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    let mut rest = view;
+    while let Ok((after, record)) = parse_tls_raw_record(rest) {
+        if record.hdr.record_type == TlsRecordType::ApplicationData {
+            let end = view.len() - after.len();
+            spans.push(end - record.data.len()..end);
+        }
+        rest = after;
+    }
+    spans
 }
 
 /// The host name of the ClientHello at the start of `view`, if any. The
