@@ -181,13 +181,17 @@ fn http(n: u64, rng: &mut u64, port: u16, host: u8, card: Option<&str>, clock: u
 fn tls(rng: &mut u64, port: u16, host: u8, clock: u64) -> Vec<Frame> {
     let mut c = start(port, host, "203.0.113.7:443", clock);
     c.send(Side::Client, &client_hello("pay.psp.example"));
-    let mut record = vec![0x17, 3, 3];
+    // Application data (random bytes standing for ciphertext) in records of at most 16 KiB.
     let body: Vec<u8> = (0..30_000 + next(rng) % 60_000)
         .map(|_| next(rng) as u8)
         .collect();
-    record.extend_from_slice(&(body.len().min(65535) as u16).to_be_bytes());
-    record.extend_from_slice(&body);
-    send(&mut c, Side::Server, &record);
+    let mut records = Vec::new();
+    for chunk in body.chunks(16_384) {
+        records.extend_from_slice(&[0x17, 3, 3]);
+        records.extend_from_slice(&(chunk.len() as u16).to_be_bytes());
+        records.extend_from_slice(chunk);
+    }
+    send(&mut c, Side::Server, &records);
     c.close();
     c.frames
 }

@@ -37,7 +37,8 @@ pub fn scan_flow(flow: Flow, how: Finish, max_part: usize, sink: &mut dyn InnerS
         ..
     } = flow;
     let (to_server, to_client) = (to_server.finish(), to_client.finish());
-    if tls::starts_tls(&to_server.view) || tls::starts_tls(&to_client.view) {
+    let is_tls = tls::starts_tls(&to_server.view) || tls::starts_tls(&to_client.view);
+    if is_tls {
         let flow = FlowSummary {
             client,
             server,
@@ -48,7 +49,7 @@ pub fn scan_flow(flow: Flow, how: Finish, max_part: usize, sink: &mut dyn InnerS
     }
     let directions = [(client, server, to_server), (server, client, to_client)];
     for (src, dst, stream) in directions {
-        scan_direction(src, dst, stream, how, max_part, sink);
+        scan_direction(src, dst, stream, is_tls, how, max_part, sink);
     }
 }
 
@@ -112,6 +113,7 @@ fn scan_direction(
     src: SocketAddr,
     dst: SocketAddr,
     mut stream: Reassembled,
+    is_tls: bool,
     how: Finish,
     max_part: usize,
     sink: &mut dyn InnerSink,
@@ -128,7 +130,7 @@ fn scan_direction(
     for part in parts.iter().filter(|p| !p.bytes.is_empty()) {
         stream.view[part.raw.clone()].fill(b'\n');
     }
-    if tls::starts_tls(&stream.view) {
+    if is_tls {
         for span in tls::ciphertext(&stream.view) {
             stream.view[span].fill(b'\n');
         }
