@@ -172,13 +172,16 @@ impl HalfStream {
         // any segment within 2 GiB of it, which a real stream always is.
         let start = self.stream_len as i64 + i64::from(seq.wrapping_sub(next) as i32);
         let end = start + payload.len() as i64;
+        // Bytes before stream offset 0 (a segment from before the capture
+        // started, or a wild sequence number) have nothing to compare with.
+        let before_start = usize::try_from(-start).unwrap_or(0).min(payload.len());
         if end <= self.stream_len as i64 {
-            self.compare_delivered(start.max(0) as u64, &payload[(-start).max(0) as usize..]);
+            self.compare_delivered(start.max(0) as u64, &payload[before_start..]);
             return;
         }
         let (start, payload) = if start < self.stream_len as i64 {
             let already = (self.stream_len as i64 - start) as usize;
-            self.compare_delivered(self.stream_len - already as u64, &payload[..already]);
+            self.compare_delivered(start.max(0) as u64, &payload[before_start..already]);
             (self.stream_len, &payload[already..])
         } else {
             (start as u64, payload)
@@ -413,6 +416,19 @@ mod tests {
         assert_eq!(r.gaps, vec![Gap { at: 4, len: 6 }]);
         // Offsets are reported in the stream, not the view.
         assert_eq!(r.map.locate(5).offset, 10);
+    }
+
+    /// Found by the `reassembly` fuzz target: a segment far behind the first
+    /// one indexed past its own end.
+    #[test]
+    fn segment_before_the_stream_start_is_ignored() {
+        let mut h = HalfStream::new(1 << 20);
+        add(&mut h, 2_000_000_000, b"ab", 1);
+        add(&mut h, 2_000_000_000 - 1_005_441_788, b"xy", 2);
+        add(&mut h, 1_999_999_999, b"zab", 3);
+        let r = h.finish();
+        assert_eq!(r.view, b"ab");
+        assert_eq!(r.conflicts, 0);
     }
 
     #[test]
