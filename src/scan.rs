@@ -91,6 +91,7 @@ impl Settings {
                     .max_depth
                     .or(file.limits.max_depth)
                     .unwrap_or(defaults.max_depth),
+                ..defaults.clone()
             },
             threads: args.threads.or(file.threads).unwrap_or(0),
         };
