@@ -101,6 +101,7 @@ impl Settings {
                     .or(file.limits.max_depth)
                     .unwrap_or(defaults.max_depth),
                 max_region_size: Some(args.max_region_size),
+                ..defaults.clone()
             },
             threads: args.threads.or(file.threads).unwrap_or(0),
         };

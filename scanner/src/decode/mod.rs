@@ -11,6 +11,7 @@
 //! Streams that no decoder claims are scanned as bytes by the detectors.
 
 mod gzip;
+mod pcap;
 
 use std::io::{self, Read};
 
@@ -61,11 +62,26 @@ pub trait InnerSink {
         origin: &dyn OffsetMap,
     ) -> io::Result<u64>;
 
+    /// Like [`InnerSink::stream_mapped`], for a stream more than one layer
+    /// below this one: an HTTP body decoded from a TCP stream
+    /// (`capture.pcap#tcp:…!/http-body`).
+    fn stream_mapped_at(
+        &mut self,
+        layers: Vec<Layer>,
+        category: GuidelineCategory,
+        reader: &mut dyn Read,
+        origin: &dyn OffsetMap,
+    ) -> io::Result<u64>;
+
     /// Records something an auditor should see that is not a finding (a TLS flow).
     fn note(&mut self, name: &str, kind: &str, detail: String, annotations: BTreeMap<String, String>);
 
     /// Records an inner item that could not be scanned.
     fn skipped(&mut self, name: &str, reason: SkipReason, detail: String);
+
+    /// Records a stream, any number of layers below this one, that could not
+    /// be scanned completely (a TCP stream over the reassembly limit).
+    fn skipped_at(&mut self, layers: Vec<Layer>, reason: SkipReason, detail: String);
 
     /// The limits that keep decoding safe.
     fn limits(&self) -> &Limits;
@@ -111,7 +127,7 @@ impl DecodeError {
 
 /// Every decoder, in the order they are asked.
 pub fn decoders() -> &'static [&'static dyn Decoder] {
-    &[&gzip::Gzip]
+    &[&gzip::Gzip, &pcap::Capture]
 }
 
 /// The decoder that recognises `head`, if any.

@@ -43,6 +43,14 @@ pub struct Limits {
     /// (readable mappings of many GiB are reservations such as sanitizer
     /// shadow memory, not data); `None` for no limit.
     pub max_region_size: Option<u64>,
+    /// Bytes of one direction of one TCP flow kept for scanning (also the
+    /// limit for one decoded HTTP body); the rest of a longer flow is recorded
+    /// as truncated (docs/captures.md).
+    pub max_stream_bytes: u64,
+    /// Bytes of all TCP flows of one capture held at once; over it, the
+    /// largest open flow is scanned early and its later packets start a new
+    /// stream (docs/captures.md).
+    pub max_reassembly_bytes: u64,
 }
 
 impl Default for Limits {
@@ -51,6 +59,8 @@ impl Default for Limits {
             max_file_size: None,
             max_depth: 8,
             max_region_size: Some(DEFAULT_MAX_REGION_SIZE),
+            max_stream_bytes: 64 << 20,
+            max_reassembly_bytes: 256 << 20,
         }
     }
 }

@@ -196,7 +196,18 @@ impl InnerSink for StreamSink<'_, '_, '_> {
         reader: &mut dyn Read,
         origin: &dyn OffsetMap,
     ) -> io::Result<u64> {
-        let child = self.provenance.child(layer.kind, layer.name);
+        self.stream_mapped_at(vec![layer], category, reader, origin)
+    }
+
+    fn stream_mapped_at(
+        &mut self,
+        layers: Vec<Layer>,
+        category: GuidelineCategory,
+        reader: &mut dyn Read,
+        origin: &dyn OffsetMap,
+    ) -> io::Result<u64> {
+        let mut child = self.provenance.clone();
+        child.layers.extend(layers);
         let label = StreamLabel {
             provenance: &child,
             category,
@@ -224,6 +235,16 @@ impl InnerSink for StreamSink<'_, '_, '_> {
     fn skipped(&mut self, name: &str, reason: SkipReason, detail: String) {
         self.out.skipped.push(Skipped {
             provenance: self.provenance.child(LayerKind::Member, name),
+            reason,
+            detail,
+        });
+    }
+
+    fn skipped_at(&mut self, layers: Vec<Layer>, reason: SkipReason, detail: String) {
+        let mut provenance = self.provenance.clone();
+        provenance.layers.extend(layers);
+        self.out.skipped.push(Skipped {
+            provenance,
             reason,
             detail,
         });
