@@ -5,6 +5,7 @@
 //! the files it scans. Results are pushed per file into a shared collector and
 //! sorted at the end, so the outcome does not depend on thread timing.
 
+mod budget;
 mod text;
 mod worker;
 
@@ -14,6 +15,7 @@ use std::time::SystemTime;
 
 use rayon::prelude::*;
 
+pub use budget::LimitExceeded;
 pub use text::{looks_like_text, StreamLabel, TextScanner, CHUNK};
 pub use worker::{FileOutcome, Worker};
 
@@ -23,13 +25,31 @@ use crate::outcome::{RulePackInfo, ScanOutcome};
 use crate::rules::RuleSet;
 use crate::sources::walk::{walk, Entry, WalkOptions};
 
-/// Limits that keep a scan safe (DESIGN.md §9).
+/// Limits that keep a scan safe (DESIGN.md §9). Hitting one records the
+/// stream as skipped with [`SkipReason::BombLimit`](crate::findings::SkipReason)
+/// (or `TooLarge`) and the scan goes on; see `docs/formats.md`.
 #[derive(Debug, Clone)]
 pub struct Limits {
     /// Files larger than this are skipped as too large; `None` for no limit.
     pub max_file_size: Option<u64>,
     /// How many containers deep (a `.gz` in a `.tar` in a `.zip` is 3) decoding goes.
     pub max_depth: u32,
+    /// Most bytes one decompressed stream (a zip member, a `.gz`'s content) may expand to.
+    pub max_member_bytes: u64,
+    /// Most decompressed bytes, all layers together, that one top-level file may expand to.
+    pub max_total_bytes: u64,
+    /// Most bytes of output per byte of compressed input, for each decompressing
+    /// container and for the top-level file as a whole. Checked only once the
+    /// output passes [`Limits::ratio_floor`], so small, very repetitive files pass.
+    pub max_ratio: u64,
+    /// Decompressed bytes below which the ratio is not checked.
+    pub ratio_floor: u64,
+    /// Most members read from one archive (zip, tar); the rest are recorded as skipped.
+    pub max_members: u64,
+    /// Most bytes of a nested zip (or other format that needs random access)
+    /// held in memory to decode it; a larger one is skipped as too large.
+    /// A zip on disk is read in place and has no such limit.
+    pub max_buffered_bytes: u64,
 }
 
 impl Default for Limits {
@@ -37,6 +57,12 @@ impl Default for Limits {
         Limits {
             max_file_size: None,
             max_depth: 8,
+            max_member_bytes: 16 << 30,
+            max_total_bytes: 64 << 30,
+            max_ratio: 200,
+            ratio_floor: 16 << 20,
+            max_members: 100_000,
+            max_buffered_bytes: 256 << 20,
         }
     }
 }
