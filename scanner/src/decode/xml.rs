@@ -36,7 +36,19 @@ const OFFICE_NAMESPACES: [&[u8]; 3] = [
 /// Elements whose end ends a unit of text (paragraph, heading, cell, row,
 /// shared string, comment) or stands for whitespace (breaks, tabs).
 const TEXT_BREAKS: [&str; 13] = [
-    "p", "h", "si", "c", "v", "tc", "tr", "row", "br", "tab", "cr", "comment", "line-break",
+    "p",
+    "h",
+    "si",
+    "c",
+    "v",
+    "tc",
+    "tr",
+    "row",
+    "br",
+    "tab",
+    "cr",
+    "comment",
+    "line-break",
 ];
 
 impl Decoder for OfficeXml {
@@ -46,7 +58,10 @@ impl Decoder for OfficeXml {
 
     fn sniff(&self, head: &[u8]) -> bool {
         let body = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
-        let start = body.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(body.len());
+        let start = body
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(body.len());
         body[start..].starts_with(b"<")
             && OFFICE_NAMESPACES
                 .iter()

@@ -4,7 +4,7 @@ use std::io::Read;
 
 use lzma_rust2::XzReader;
 
-use super::{push_decompressed, Decoder, DecodeError, InnerSink};
+use super::{push_decompressed, DecodeError, Decoder, InnerSink};
 
 /// Most memory (KiB) an xz stream may ask for its dictionary: `xz -9` uses
 /// 64 MiB; a stream asking for more is refused rather than allocated.

@@ -74,7 +74,10 @@ impl Decoder for Zip {
 }
 
 /// Reads every member listed in the archive's directory.
-fn read_directory<R: Read + Seek>(archive: &mut ZipArchive<R>, sink: &mut dyn InnerSink) -> Result<(), DecodeError> {
+fn read_directory<R: Read + Seek>(
+    archive: &mut ZipArchive<R>,
+    sink: &mut dyn InnerSink,
+) -> Result<(), DecodeError> {
     let max_members = sink.limits().max_members;
     if archive.len() as u64 > max_members {
         return Err(DecodeError::Limit(format!(
@@ -160,7 +163,9 @@ fn member_problem(e: &ZipError) -> (SkipReason, String) {
         ZipError::UnsupportedArchive(what) if *what == ZipError::PASSWORD_REQUIRED => {
             (SkipReason::Encrypted, "encrypted zip member".to_string())
         }
-        ZipError::UnsupportedArchive(what) => (SkipReason::ReadError, format!("unsupported zip feature: {what}")),
+        ZipError::UnsupportedArchive(what) => {
+            (SkipReason::ReadError, format!("unsupported zip feature: {what}"))
+        }
         ZipError::CompressionMethodNotSupported(method) => (
             SkipReason::ReadError,
             format!("unsupported compression method {method}"),

@@ -3,7 +3,7 @@
 
 use std::io::{BufReader, Read};
 
-use super::{push_decompressed, Decoder, DecodeError, InnerSink};
+use super::{push_decompressed, DecodeError, Decoder, InnerSink};
 
 pub struct Zstd;
 
@@ -19,6 +19,12 @@ impl Decoder for Zstd {
     fn decode(&self, input: &mut dyn Read, name: &str, sink: &mut dyn InnerSink) -> Result<(), DecodeError> {
         let mut decoder = zstd::stream::read::Decoder::with_buffer(BufReader::new(input))
             .map_err(|e| DecodeError::Corrupt(format!("zstd: {e}")))?;
-        push_decompressed("zstd", &mut decoder, name, &[(".tzst", ".tar"), (".zst", "")], sink)
+        push_decompressed(
+            "zstd",
+            &mut decoder,
+            name,
+            &[(".tzst", ".tar"), (".zst", "")],
+            sink,
+        )
     }
 }

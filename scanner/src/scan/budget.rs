@@ -88,7 +88,8 @@ impl LimitExceeded {
 
     /// The limit an I/O error reports, if it is one.
     pub fn of(e: &io::Error) -> Option<&LimitExceeded> {
-        e.get_ref().and_then(|inner| inner.downcast_ref::<LimitExceeded>())
+        e.get_ref()
+            .and_then(|inner| inner.downcast_ref::<LimitExceeded>())
     }
 }
 

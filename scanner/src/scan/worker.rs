@@ -72,7 +72,14 @@ impl<'e> Worker<'e> {
             meter: budget.read.clone(),
         };
         let input = Input::File(&mut counted);
-        let result = self.scan_input(input, &provenance, GuidelineCategory::Stored, 0, &budget, &mut out);
+        let result = self.scan_input(
+            input,
+            &provenance,
+            GuidelineCategory::Stored,
+            0,
+            &budget,
+            &mut out,
+        );
         out.coverage.bytes_scanned += budget.read.get();
         match result {
             Ok(()) => out.coverage.files_scanned += 1,
@@ -102,7 +109,14 @@ impl<'e> Worker<'e> {
             inner: reader,
             meter: budget.read.clone(),
         };
-        self.scan_input(Input::Stream(&mut counted), provenance, category, depth, &budget, out)
+        self.scan_input(
+            Input::Stream(&mut counted),
+            provenance,
+            category,
+            depth,
+            &budget,
+            out,
+        )
     }
 
     /// Sniffs `input` and decodes it, or scans it as bytes. A decoding problem
