@@ -31,10 +31,7 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
             follow_symlinks: args.follow_symlinks,
             exclude: exclude.build().context("--exclude")?,
         },
-        limits: Limits {
-            max_file_size: args.max_file_size,
-            ..Limits::default()
-        },
+        limits: limits(args),
         threads: args.threads,
     };
     let engine = Engine {
@@ -72,6 +69,21 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::from(if failing > 0 { 1 } else { 0 }))
+}
+
+/// The scan's limits: the defaults, with the flags given over them.
+fn limits(args: &ScanArgs) -> Limits {
+    let default = Limits::default();
+    Limits {
+        max_file_size: args.max_file_size,
+        max_depth: args.max_depth.unwrap_or(default.max_depth),
+        max_member_bytes: args.max_member_bytes.unwrap_or(default.max_member_bytes),
+        max_total_bytes: args.max_total_bytes.unwrap_or(default.max_total_bytes),
+        max_ratio: args.max_ratio.unwrap_or(default.max_ratio),
+        ratio_floor: default.ratio_floor,
+        max_members: args.max_members.unwrap_or(default.max_members),
+        max_buffered_bytes: args.max_buffered_bytes.unwrap_or(default.max_buffered_bytes),
+    }
 }
 
 fn failing_count(outcome: &ScanOutcome, fail_on: hihoji_scanner::findings::Level) -> usize {
