@@ -442,3 +442,65 @@ fn member_larger_than_the_member_limit_is_skipped_with_its_reason() {
     assert_eq!(skipped[0].1, SkipReason::BombLimit);
     assert!(skipped[0].2.contains("--max-member-bytes"), "{}", skipped[0].2);
 }
+
+fn base64(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+    encoded
+        .as_bytes()
+        .chunks(76)
+        .map(|line| format!("{}\r\n", String::from_utf8_lossy(line)))
+        .collect()
+}
+
+/// A message whose body is quoted-printable with a soft line break inside
+/// the PAN, and a zip attachment in base64 holding another.
+fn email(from: &str) -> String {
+    let attachment = zip(&[("cards.csv", format!("name,card\nalice,{JCB}\n").as_bytes())]);
+    format!(
+        "From: {from}\r\nTo: shop@example.com\r\nSubject: order\r\nMessage-ID: <1@example.com>\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\
+Content-Transfer-Encoding: quoted-printable\r\n\r\nMy card is {}=\r\n{} thanks =E3=81=82\r\n--b1\r\n\
+Content-Type: application/zip; name=\"cards.zip\"\r\nContent-Disposition: attachment; filename=\"cards.zip\"\r\n\
+Content-Transfer-Encoding: base64\r\n\r\n{}--b1--\r\n",
+        &VISA[..7],
+        &VISA[7..],
+        base64(&attachment)
+    )
+}
+
+#[test]
+fn email_parts_are_decoded_and_attachments_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "order.eml", email("alice@example.com").as_bytes());
+    let mut places = pan_places(&scan_dir(dir.path()));
+    places.sort();
+    assert_eq!(
+        places,
+        ["order.eml!/cards.zip!/cards.csv", "order.eml!/part-1.txt"]
+    );
+}
+
+#[test]
+fn mailbox_messages_are_split_and_each_decoded() {
+    let dir = tempfile::tempdir().unwrap();
+    let mbox = format!(
+        "From alice@example.com Mon Mar  4 10:00:00 2024\n{}\nFrom bob@example.com Mon Mar  4 11:00:00 2024\n{}\n",
+        email("alice@example.com").replace("\r\n", "\n"),
+        email("bob@example.com").replace("\r\n", "\n"),
+    );
+    write(dir.path(), "Inbox", mbox.as_bytes());
+    let outcome = scan_dir(dir.path());
+    let mut places = pan_places(&outcome);
+    places.sort();
+    assert_eq!(
+        places,
+        [
+            "Inbox!/message-1!/cards.zip!/cards.csv",
+            "Inbox!/message-1!/part-1.txt",
+            "Inbox!/message-2!/cards.zip!/cards.csv",
+            "Inbox!/message-2!/part-1.txt",
+        ]
+    );
+    assert!(outcome.skipped.is_empty(), "{:?}", skips(&outcome));
+}

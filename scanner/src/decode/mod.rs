@@ -11,6 +11,7 @@
 //! Streams that no decoder claims are scanned as bytes by the detectors.
 
 mod bzip2;
+mod email;
 mod gzip;
 mod tar;
 mod xml;
@@ -198,6 +199,7 @@ pub fn decoders() -> &'static [&'static dyn Decoder] {
         &zip::Zip,
         &tar::Tar,
         &xml::OfficeXml,
+        &email::Email,
     ]
 }
 
