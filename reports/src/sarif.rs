@@ -154,7 +154,10 @@ fn result(f: &Finding, rule: Option<(usize, &RuleSpec)>, artifacts: &mut Artifac
         ("category_ja".to_string(), json!(f.category.japanese())),
         ("provenance".to_string(), json!(f.provenance.to_string())),
         ("offset".to_string(), json!(f.location.offset)),
-        ("confidence".to_string(), json!(f.confidence)),
+        (
+            "confidence".to_string(),
+            json!((f64::from(f.confidence) * 100.0).round() / 100.0),
+        ),
         ("guideline".to_string(), json!(f.category.guideline_heading())),
         ("expiry_nearby".to_string(), json!(f.expiry_nearby)),
     ]);

@@ -57,7 +57,8 @@ impl Fingerprinter {
         mac.update(rule_id.as_bytes());
         mac.update(&[0]);
         match value {
-            HitValue::Pan(d) | HitValue::Code(d) => mac.update(d.as_bytes()),
+            HitValue::Pan(d) => mac.update(d.as_bytes()),
+            HitValue::Code(s) => mac.update(s.as_bytes()),
             HitValue::Masked { .. } => mac.update(masked(value).as_bytes()),
         }
         hex::encode(mac.finalize().into_bytes())
@@ -88,7 +89,7 @@ mod tests {
 
     #[test]
     fn code_is_fully_hidden() {
-        let code = HitValue::Code(Digits::from_ascii(b"123").unwrap());
+        let code = HitValue::Code(crate::detect::SecretText::from_ascii(b"123").unwrap());
         assert_eq!(masked(&code), "***");
     }
 

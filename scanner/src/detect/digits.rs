@@ -80,11 +80,12 @@ pub fn is_word_byte(b: u8) -> bool {
 }
 
 /// True when the number ending at `end` continues as a decimal (`…123.45`)
-/// or as part of a word.
+/// or as part of a word. A comma does not continue it: CSV fields follow
+/// numbers with commas.
 pub fn continues_after(bytes: &[u8], end: usize) -> bool {
     match bytes.get(end) {
         Some(&b) if is_word_byte(b) => true,
-        Some(b'.') | Some(b',') => bytes.get(end + 1).is_some_and(u8::is_ascii_digit),
+        Some(b'.') => bytes.get(end + 1).is_some_and(u8::is_ascii_digit),
         _ => false,
     }
 }
@@ -97,7 +98,7 @@ pub fn continues_before(bytes: &[u8], start: usize) -> bool {
     }
     match bytes[start - 1] {
         b if is_word_byte(b) => true,
-        b'.' | b',' => start >= 2 && bytes[start - 2].is_ascii_digit(),
+        b'.' => start >= 2 && bytes[start - 2].is_ascii_digit(),
         _ => false,
     }
 }

@@ -72,6 +72,45 @@ impl std::fmt::Debug for Digits {
     }
 }
 
+/// A short secret other than a card number — a security code, or what a user
+/// rule captures — kept on the stack like [`Digits`].
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct SecretText {
+    buf: [u8; 32],
+    len: u8,
+}
+
+impl SecretText {
+    /// `None` when longer than 32 bytes or not printable ASCII.
+    pub fn from_ascii(ascii: &[u8]) -> Option<SecretText> {
+        let mut s = SecretText::default();
+        (!ascii.is_empty() && ascii.len() <= 32 && ascii.iter().all(u8::is_ascii_graphic)).then(|| {
+            s.buf[..ascii.len()].copy_from_slice(ascii);
+            s.len = ascii.len() as u8;
+            s
+        })
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..usize::from(self.len)]
+    }
+
+    pub fn len(&self) -> usize {
+        usize::from(self.len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+/// Never prints the text.
+impl std::fmt::Debug for SecretText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SecretText({} bytes)", self.len)
+    }
+}
+
 /// The value behind a hit, normalised for masking and fingerprinting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HitValue {
@@ -83,8 +122,8 @@ pub enum HitValue {
         hidden: Option<usize>,
         last: Digits,
     },
-    /// A security code.
-    Code(Digits),
+    /// A security code or another secret a pattern rule captured.
+    Code(SecretText),
 }
 
 /// One detection in a window, with offsets relative to the window.
@@ -253,15 +292,16 @@ impl<'r> Detector<'r> {
         let mut last_end = 0;
         let rules = self.rules;
         patterns::search(set, rules, bytes, from, to, caps, |m| {
-            let pan_starts_here = m.value_is_pan && m.start <= g.start && m.end > g.end;
-            if pan_starts_here && m.value.as_bytes() == &bytes[g.start..g.end] {
+            let HitValue::Pan(pan) = m.value else { return };
+            let around_group = m.start <= g.start && m.end > g.end;
+            if around_group && pan.as_bytes() == &bytes[g.start..g.end] {
                 last_end = m.end;
                 hits.push(Hit {
                     rule: m.rule,
                     start: m.start,
                     end: m.end,
-                    value: HitValue::Pan(m.value),
-                    brand: rules.brands().lookup(m.value.as_bytes()).map(|b| b.name.clone()),
+                    value: m.value,
+                    brand: rules.brands().lookup(pan.as_bytes()).map(|b| b.name.clone()),
                     confidence: 0.95,
                     expiry_nearby: true,
                 });
@@ -345,7 +385,7 @@ impl<'r> Detector<'r> {
                     rule: m.rule,
                     start: m.start,
                     end: m.end,
-                    value: HitValue::Code(m.value),
+                    value: m.value,
                     brand: None,
                     confidence: 0.85,
                     expiry_nearby: false,
@@ -354,3 +394,6 @@ impl<'r> Detector<'r> {
         });
     }
 }
+
+#[cfg(test)]
+mod tests;

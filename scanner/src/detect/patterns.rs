@@ -6,7 +6,7 @@ use regex_automata::Input;
 
 use super::digits::is_word_byte;
 use super::luhn::luhn_valid;
-use super::Digits;
+use super::{Digits, HitValue, SecretText};
 use crate::rules::{PatternSet, RuleSet, Validator};
 
 /// A validated pattern-rule match.
@@ -15,9 +15,8 @@ pub struct PatternMatch {
     pub rule: usize,
     pub start: usize,
     pub end: usize,
-    /// The `pan` group, or failing that the `code` group.
-    pub value: Digits,
-    pub value_is_pan: bool,
+    /// The `pan` group, else the `code` group, else the whole match.
+    pub value: HitValue,
 }
 
 /// Searches `set` in `bytes[from..to]` and calls `found` for each validated match.
@@ -70,16 +69,17 @@ fn validate(set: &PatternSet, rules: &RuleSet, bytes: &[u8], caps: &Captures) ->
             return None;
         }
     }
-    let (value, value_is_pan) = match pan {
-        Some(p) => (Digits::from_ascii(p)?, true),
-        None => (Digits::from_ascii(group("code").unwrap_or(&[]))?, false),
+    let value = match pan {
+        Some(p) => HitValue::Pan(Digits::from_ascii(p)?),
+        None => HitValue::Code(SecretText::from_ascii(
+            group("code").unwrap_or(&bytes[m.start()..m.end()]),
+        )?),
     };
     Some(PatternMatch {
         rule,
         start: m.start(),
         end: m.end(),
         value,
-        value_is_pan,
     })
 }
 

@@ -147,6 +147,7 @@ pub struct RuleSpec {
     pub pattern: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub validators: Vec<Validator>,
-    #[serde(default)]
+    /// Kept out of reports: examples are for `rules check`, not for auditors.
+    #[serde(default, skip_serializing)]
     pub examples: RuleExamples,
 }
