@@ -504,3 +504,20 @@ fn mailbox_messages_are_split_and_each_decoded() {
     );
     assert!(outcome.skipped.is_empty(), "{:?}", skips(&outcome));
 }
+
+#[test]
+fn a_limit_hit_under_a_tar_reader_is_reported_as_a_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = vec![b'.'; 2 << 20];
+    write(dir.path(), "big.tgz", &gzip(&tar(&[("big.txt", &big)])));
+    let limits = Limits {
+        max_member_bytes: 1 << 20,
+        ..Limits::default()
+    };
+    let skipped = skips(&scan_with(dir.path(), limits));
+    assert!(!skipped.is_empty());
+    assert!(
+        skipped.iter().all(|s| s.1 == SkipReason::BombLimit),
+        "a limit, not damage: {skipped:?}"
+    );
+}

@@ -86,10 +86,20 @@ impl LimitExceeded {
         io::Error::other(self)
     }
 
-    /// The limit an I/O error reports, if it is one.
+    /// The limit an I/O error reports, if it is one, however many layers of
+    /// readers wrapped it on the way (tar wraps its reader's errors).
     pub fn of(e: &io::Error) -> Option<&LimitExceeded> {
-        e.get_ref()
-            .and_then(|inner| inner.downcast_ref::<LimitExceeded>())
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = e.get_ref().map(|inner| inner as _);
+        while let Some(error) = cause {
+            if let Some(limit) = error.downcast_ref::<LimitExceeded>() {
+                return Some(limit);
+            }
+            cause = match error.downcast_ref::<io::Error>() {
+                Some(io) => io.get_ref().map(|inner| inner as _),
+                None => error.source(),
+            };
+        }
+        None
     }
 }
 
@@ -178,5 +188,24 @@ mod tests {
         let limit = LimitExceeded::of(&e).unwrap();
         assert!(limit.0.contains("--max-member-bytes"), "{limit}");
         assert!(out.get() <= 1000 + 8192, "stopped soon after the limit");
+    }
+
+    #[test]
+    fn a_limit_is_recognised_through_wrapping_errors() {
+        #[derive(Debug)]
+        struct Wrapper(io::Error);
+        impl fmt::Display for Wrapper {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("reading a member failed")
+            }
+        }
+        impl std::error::Error for Wrapper {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let wrapped = io::Error::other(Wrapper(LimitExceeded("x".into()).into_io()));
+        assert_eq!(LimitExceeded::of(&wrapped).map(|l| l.0.as_str()), Some("x"));
+        assert!(LimitExceeded::of(&io::Error::other(Wrapper(io::Error::other("plain")))).is_none());
     }
 }
