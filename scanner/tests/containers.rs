@@ -521,3 +521,76 @@ fn a_limit_hit_under_a_tar_reader_is_reported_as_a_limit() {
         "a limit, not damage: {skipped:?}"
     );
 }
+
+/// A one-page PDF, content compressed with FlateDecode, showing the PAN as
+/// a kerned TJ array (the digits in three strings) after a label.
+fn pdf() -> Vec<u8> {
+    use lopdf::content::{Content, Operation};
+    use lopdf::{dictionary, Document, Object, Stream};
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font_id =
+        doc.add_object(dictionary! {"Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Courier"});
+    let resources_id = doc.add_object(dictionary! {"Font" => dictionary! {"F1" => font_id}});
+    let pieces = vec![
+        Object::string_literal(&VISA[..4]),
+        Object::Integer(-20),
+        Object::string_literal(&VISA[4..10]),
+        Object::string_literal(&VISA[10..]),
+    ];
+    let mut operations = vec![
+        Operation::new("BT", vec![]),
+        Operation::new("Tf", vec!["F1".into(), 12.into()]),
+    ];
+    // Enough repetition that the stream is worth compressing.
+    operations.extend((0..40).map(|_| Operation::new("Td", vec![0.into(), 0.into()])));
+    operations.extend([
+        Operation::new("Tj", vec![Object::string_literal("Card: ")]),
+        Operation::new("TJ", vec![Object::Array(pieces)]),
+        Operation::new("ET", vec![]),
+    ]);
+    let content = Content { operations };
+    let content_id = doc.add_object(Stream::new(dictionary! {}, content.encode().unwrap()));
+    let page_id =
+        doc.add_object(dictionary! {"Type" => "Page", "Parent" => pages_id, "Contents" => content_id});
+    let pages = dictionary! {
+        "Type" => "Pages",
+        "Kids" => vec![page_id.into()],
+        "Count" => 1,
+        "Resources" => resources_id,
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+    };
+    doc.objects.insert(pages_id, Object::Dictionary(pages));
+    let catalog_id = doc.add_object(dictionary! {"Type" => "Catalog", "Pages" => pages_id});
+    doc.trailer.set("Root", catalog_id);
+    doc.compress();
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).unwrap();
+    bytes
+}
+
+#[test]
+fn pdf_page_text_is_extracted_from_compressed_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = pdf();
+    assert!(
+        !bytes.windows(4).any(|w| w == &VISA.as_bytes()[..4]),
+        "the digits are only in a compressed stream"
+    );
+    write(dir.path(), "invoice.pdf", &bytes);
+    let outcome = scan_dir(dir.path());
+    assert_eq!(pan_places(&outcome), ["invoice.pdf!/page-1"]);
+    assert!(outcome.skipped.is_empty(), "{:?}", skips(&outcome));
+}
+
+#[test]
+fn damaged_pdf_is_reported_and_its_raw_bytes_scanned() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("%PDF-1.4\n1 0 obj\n<< /Note ({MASTERCARD}) >>\nendobj\ngarbage");
+    write(dir.path(), "broken.pdf", text.as_bytes());
+    let outcome = scan_dir(dir.path());
+    assert_eq!(pan_places(&outcome), ["broken.pdf"]);
+    let skipped = skips(&outcome);
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert_eq!(skipped[0].1, SkipReason::Corrupt);
+}

@@ -13,6 +13,7 @@
 mod bzip2;
 mod email;
 mod gzip;
+mod pdf;
 mod tar;
 mod xml;
 mod xz;
@@ -200,6 +201,7 @@ pub fn decoders() -> &'static [&'static dyn Decoder] {
         &tar::Tar,
         &xml::OfficeXml,
         &email::Email,
+        &pdf::Pdf,
     ]
 }
 
