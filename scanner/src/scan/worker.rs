@@ -80,7 +80,8 @@ impl<'e> Worker<'e> {
             &budget,
             &mut out,
         );
-        out.coverage.bytes_scanned += budget.read.get();
+        // A decoder that seeks (zip) may read some bytes twice; count the file once.
+        out.coverage.bytes_scanned += budget.read.get().min(size);
         match result {
             Ok(()) => out.coverage.files_scanned += 1,
             // Recorded as skipped where it was hit; what came before was scanned.
