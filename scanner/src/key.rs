@@ -12,13 +12,13 @@ pub const KEY_ENV: &str = "HIHOJI_FINGERPRINT_KEY";
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
-    #[error("cannot read fingerprint key file {path}: {source}")]
+    #[error("cannot read fingerprint key file {path}")]
     Read {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("cannot create fingerprint key file {path}: {source}")]
+    #[error("cannot create fingerprint key file {path}")]
     Create {
         path: PathBuf,
         #[source]

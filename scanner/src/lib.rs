@@ -16,3 +16,4 @@ pub mod outcome;
 pub mod rules;
 pub mod scan;
 pub mod sources;
+pub mod transform;

@@ -20,7 +20,10 @@ pub struct MaskedCandidate {
 fn mask_char_at(bytes: &[u8], at: usize, rules: &RuleSet) -> Option<(char, usize)> {
     let lead = *bytes.get(at)?;
     let width = match lead {
-        0x00..=0x7f => 1,
+        0x00..=0x7f => {
+            let c = char::from(lead);
+            return rules.mask_chars.contains(&c).then_some((c, 1));
+        }
         0xc0..=0xdf => 2,
         0xe0..=0xef => 3,
         0xf0..=0xf7 => 4,

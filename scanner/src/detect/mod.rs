@@ -16,6 +16,8 @@ mod luhn;
 mod masked;
 mod pan;
 mod patterns;
+mod skip;
+pub use skip::{next_four_digits, scalar_next_four_digits};
 
 use std::sync::Arc;
 
@@ -141,6 +143,15 @@ pub struct Hit {
     pub expiry_nearby: bool,
 }
 
+/// Track data holds a valid card number followed by its field separator
+/// (`^` in track 1, `=` or EMV's `D` in track 2): a cheap test that keeps the
+/// track patterns away from the timestamps and ids that fill logs.
+fn could_start_track(bytes: &[u8], g: &Group, rules: &RuleSet) -> bool {
+    (13..=19).contains(&g.len())
+        && matches!(bytes.get(g.end), Some(b'^' | b'=' | b'D'))
+        && Digits::from_ascii(&bytes[g.start..g.end]).is_some_and(|d| is_card_number(&d, rules))
+}
+
 /// A view of a stream's bytes handed to the detectors.
 #[derive(Debug, Clone, Copy)]
 pub struct Window<'a> {
@@ -221,19 +232,57 @@ impl<'r> Detector<'r> {
         let bytes = window.bytes;
         let mut at = 0;
         let mut groups = std::mem::take(&mut self.groups);
-        while let Some(offset) = bytes[at..].iter().position(u8::is_ascii_digit) {
-            let start = at + offset;
-            let end = parse_run(bytes, start, &mut groups);
-            at = end;
-            // A run touching the start of a carried-over window may be the tail
-            // of a longer one: the previous window decided it.
-            let cut_at_start = start == 0 && !window.starts_stream;
-            if cut_at_start || !self.decides(window, end) {
-                continue;
-            }
-            self.run_hits(window, &groups, hits);
+        while let Some(inside) = skip::next_four_digits(bytes, at) {
+            let start = digits::run_start(bytes, inside, at);
+            at = self.digit_run(window, start, &mut groups, hits);
         }
         self.groups = groups;
+    }
+
+    /// The plain loop that visits every digit run: the reference the skipping
+    /// loop above is tested against.
+    #[cfg(test)]
+    fn scan_digit_runs_reference(&mut self, window: &Window<'_>, hits: &mut Vec<Hit>) {
+        let bytes = window.bytes;
+        let mut at = 0;
+        let mut groups = Vec::new();
+        while let Some(offset) = bytes[at..].iter().position(u8::is_ascii_digit) {
+            at = self.digit_run(window, at + offset, &mut groups, hits);
+        }
+    }
+
+    /// Decides the run of digit groups starting at `start`; returns its end.
+    fn digit_run(
+        &mut self,
+        window: &Window<'_>,
+        start: usize,
+        groups: &mut Vec<Group>,
+        hits: &mut Vec<Hit>,
+    ) -> usize {
+        let end = parse_run(window.bytes, start, groups);
+        // A run touching the start of a carried-over window may be the tail
+        // of a longer one: the previous window decided it.
+        let cut_at_start = start == 0 && !window.starts_stream;
+        if !cut_at_start && self.could_hold_card_data(window.bytes, groups, end) && self.decides(window, end)
+        {
+            self.run_hits(window, groups, hits);
+        }
+        end
+    }
+
+    /// A cheap first look at a run: most runs in logs are timestamps, ids and
+    /// amounts written as one group, which can be neither a card number (13–19
+    /// digits starting 2–8) nor the visible part of a masked one (6 or 8 digits
+    /// followed by a mask character).
+    fn could_hold_card_data(&self, bytes: &[u8], groups: &[Group], end: usize) -> bool {
+        let [only] = groups else { return true };
+        match only.len() {
+            6..=8 => bytes
+                .get(end)
+                .is_some_and(|&b| !b.is_ascii_alphanumeric() || b == b'X' || b == b'x'),
+            13..=19 => matches!(bytes[only.start], b'2'..=b'8'),
+            _ => false,
+        }
     }
 
     /// Hits in one run of digit groups.
@@ -264,7 +313,10 @@ impl<'r> Detector<'r> {
             return;
         }
         let mut track_end = 0;
-        for g in groups.iter().filter(|g| (13..=19).contains(&g.len())) {
+        for g in groups
+            .iter()
+            .filter(|g| could_start_track(window.bytes, g, self.rules))
+        {
             track_end = track_end.max(self.track_hits(window, g, hits));
         }
         let rules = self.rules;
@@ -368,7 +420,8 @@ impl<'r> Detector<'r> {
         brand.map(|b| b.name.clone())
     }
 
-    /// Pattern rules without a card number (security codes), over the whole window.
+    /// Pattern rules without a card number (security codes): where their
+    /// literal prefixes occur, or over the whole window when they have none.
     fn scan_free_patterns(&mut self, window: &Window<'_>, hits: &mut Vec<Hit>) {
         let lookahead = self.lookahead();
         let (Some(set), Some(caps)) = (&self.rules.free_patterns, self.free_caps.as_mut()) else {
@@ -376,7 +429,7 @@ impl<'r> Detector<'r> {
         };
         let bytes = window.bytes;
         let rules = self.rules;
-        patterns::search(set, rules, bytes, 0, bytes.len(), caps, |m| {
+        let mut push = |m: patterns::PatternMatch| {
             let horizon = m.end + lookahead;
             let decided_here = (window.ends_stream || horizon <= bytes.len()) && horizon > window.fresh_from;
             let cut_at_start = m.start == 0 && !window.starts_stream;
@@ -391,7 +444,23 @@ impl<'r> Detector<'r> {
                     expiry_nearby: false,
                 });
             }
-        });
+        };
+        match &set.prefixes {
+            Some(prefixes) => {
+                // Every position where a prefix starts, found with the
+                // automaton's own prefilter (leftmost search from one past the
+                // previous start, so overlapping prefixes are not missed).
+                let mut from = 0;
+                while let Some(p) = prefixes.find(aho_corasick::Input::new(bytes).range(from..)) {
+                    from = p.start() + 1;
+                    if let Some(m) = patterns::match_at(set, rules, bytes, p.start(), caps) {
+                        from = from.max(m.end);
+                        push(m);
+                    }
+                }
+            }
+            None => patterns::search(set, rules, bytes, 0, bytes.len(), caps, push),
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! with regex-automata and checked by their validators.
 
 use regex_automata::util::captures::Captures;
-use regex_automata::Input;
+use regex_automata::{Anchored, Input};
 
 use super::digits::is_word_byte;
 use super::luhn::luhn_valid;
@@ -43,6 +43,20 @@ pub fn search(
         }
         input.set_start(next);
     }
+}
+
+/// The validated match starting exactly at `start`, if any.
+pub fn match_at(
+    set: &PatternSet,
+    rules: &RuleSet,
+    bytes: &[u8],
+    start: usize,
+    caps: &mut Captures,
+) -> Option<PatternMatch> {
+    let input = Input::new(bytes).range(start..).anchored(Anchored::Yes);
+    set.regex.search_captures(&input, caps);
+    caps.get_match()?;
+    validate(set, rules, bytes, caps)
 }
 
 fn validate(set: &PatternSet, rules: &RuleSet, bytes: &[u8], caps: &Captures) -> Option<PatternMatch> {

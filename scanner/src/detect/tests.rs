@@ -258,3 +258,41 @@ fn window_boundary_hit_is_decided_exactly_once() {
         assert_eq!(total, 1, "cut at {cut}");
     }
 }
+
+mod fast_path_matches_reference {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn text_piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("4526018159083012".to_string()),
+            Just("4526 0181 5908 3012".to_string()),
+            Just("4526-0181-5908-3012".to_string()),
+            Just("4526%200181%205908%203012".to_string()),
+            Just("452601******3012".to_string()),
+            Just(";4526018159083012=27121010000012345678?".to_string()),
+            Just("cvv=123".to_string()),
+            Just("card ".to_string()),
+            Just("1700000000000".to_string()),
+            "[0-9]{1,20}",
+            "[ -+%20a-z.,=]{1,6}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+        #[test]
+        fn skipping_loop_finds_what_the_plain_loop_finds(pieces in proptest::collection::vec(text_piece(), 0..40)) {
+            let text = pieces.concat();
+            let rules = rules();
+            let mut detector = Detector::new(&rules);
+            let window = Window::whole(text.as_bytes());
+            let mut fast = Vec::new();
+            detector.scan_digit_runs(&window, &mut fast);
+            let mut reference = Vec::new();
+            detector.scan_digit_runs_reference(&window, &mut reference);
+            let spans = |hits: &[Hit]| hits.iter().map(|h| (h.rule, h.start, h.end)).collect::<Vec<_>>();
+            prop_assert_eq!(spans(&fast), spans(&reference));
+        }
+    }
+}

@@ -112,6 +112,10 @@ pub struct PatternSet {
     pub regex: Regex,
     /// Regex pattern index → index into [`RuleSet::rules`].
     pub rule_of_pattern: Vec<usize>,
+    /// Every match starts with one of these literals (ASCII case ignored), when
+    /// the patterns have such literal prefixes: the regex then runs only where
+    /// one occurs, instead of over every byte.
+    pub prefixes: Option<AhoCorasick>,
 }
 
 /// A rule ready to use: its metadata and how it is validated.
@@ -356,7 +360,73 @@ fn compile_patterns(sources: &[(String, usize)]) -> Result<Option<PatternSet>, S
     Ok(Some(PatternSet {
         regex,
         rule_of_pattern: sources.iter().map(|(_, i)| *i).collect(),
+        prefixes: literal_prefixes(sources.iter().map(|(p, _)| p.as_str())),
     }))
+}
+
+/// A searcher for the literal prefixes that every match of these patterns
+/// starts with; `None` when some pattern has no finite set of them (its
+/// matches can start anywhere).
+///
+/// Prefixes are cut to 3 bytes and their ASCII case variants listed
+/// explicitly, because a case-insensitive automaton cannot use a SIMD
+/// prefilter over common start bytes like `c` and `s`, and a small explicit
+/// set can: measured, this took the security-code rule from 40% of scan time
+/// to a few percent on log files.
+fn literal_prefixes<'a>(patterns: impl Iterator<Item = &'a str>) -> Option<AhoCorasick> {
+    use regex_syntax::hir::literal::Extractor;
+    const PREFIX_LEN: usize = 3;
+    let mut prefixes: Vec<Vec<u8>> = Vec::new();
+    for pattern in patterns {
+        let hir = regex_syntax::parse(pattern).ok()?;
+        let seq = Extractor::new().extract(&hir);
+        for literal in seq.literals()? {
+            let bytes = literal.as_bytes();
+            if bytes.is_empty() {
+                return None;
+            }
+            prefixes.push(bytes[..bytes.len().min(PREFIX_LEN)].to_ascii_lowercase());
+        }
+    }
+    prefixes.sort();
+    prefixes.dedup();
+    let variants: Vec<Vec<u8>> = prefixes.iter().flat_map(|p| ascii_case_variants(p)).collect();
+    let builder = |patterns: &[Vec<u8>], fold: bool| {
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(fold)
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(patterns)
+            .ok()
+    };
+    // Small sets take the explicit variants (SIMD-searchable); large ones fold case.
+    if variants.len() <= 64 {
+        builder(&variants, false)
+    } else {
+        builder(&prefixes, true)
+    }
+}
+
+/// Every upper/lower-case spelling of the ASCII letters in `literal`.
+fn ascii_case_variants(literal: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = vec![Vec::with_capacity(literal.len())];
+    for &b in literal {
+        let forms: &[u8] = if b.is_ascii_alphabetic() {
+            &[b.to_ascii_lowercase(), b.to_ascii_uppercase()]
+        } else {
+            std::slice::from_ref(&b)
+        };
+        out = out
+            .iter()
+            .flat_map(|prefix| {
+                forms.iter().map(move |&f| {
+                    let mut v = prefix.clone();
+                    v.push(f);
+                    v
+                })
+            })
+            .collect();
+    }
+    out
 }
 
 fn compile_brands(pack: &RulePack) -> Result<BrandTable, String> {
@@ -429,6 +499,13 @@ mod tests {
         assert_eq!(brand("6227684268465632122").as_deref(), Some("Discover"));
         assert_eq!(brand("6212787789328792173").as_deref(), Some("UnionPay"));
         assert_eq!(brand("6759233079244023").as_deref(), Some("Maestro"));
+    }
+
+    #[test]
+    fn security_code_patterns_run_behind_a_literal_prefilter() {
+        let rules = load_rules(&[]).unwrap();
+        let free = rules.free_patterns.as_ref().expect("CVV is a free pattern");
+        assert!(free.prefixes.is_some(), "the CVV rule must have literal prefixes");
     }
 
     #[test]

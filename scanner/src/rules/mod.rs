@@ -23,7 +23,7 @@ pub const DEFAULT_PACK_NAME: &str = "rules/default.yaml (embedded)";
 /// Why a rule pack could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum RuleError {
-    #[error("{path}: cannot read rule pack: {source}")]
+    #[error("{path}: cannot read rule pack")]
     Read {
         path: PathBuf,
         #[source]

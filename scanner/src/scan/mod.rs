@@ -6,6 +6,7 @@
 //! sorted at the end, so the outcome does not depend on thread timing.
 
 mod budget;
+mod category;
 mod text;
 mod worker;
 
@@ -16,7 +17,7 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 
 pub use budget::LimitExceeded;
-pub use text::{looks_like_text, StreamLabel, TextScanner, CHUNK};
+pub use text::{looks_like_text, PendingStream, StreamLabel, TextScanner, CHUNK};
 pub use worker::{FileOutcome, Worker};
 
 use crate::findings::Skipped;
@@ -98,7 +99,7 @@ pub struct Engine {
 /// it is recorded as skipped).
 #[derive(Debug, thiserror::Error)]
 pub enum ScanError {
-    #[error("scan root {path}: {source}")]
+    #[error("scan root {path}")]
     Root {
         path: PathBuf,
         #[source]

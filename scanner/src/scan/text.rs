@@ -10,14 +10,25 @@
 
 use std::io::{self, Read};
 
-use crate::decode::{OffsetMap, SourcePosition};
+use super::category;
+use crate::decode::{self, OffsetMap, SourcePosition, SNIFF_LEN};
 use crate::detect::{Detector, Hit, Window};
-use crate::findings::{Finding, GuidelineCategory, Location, Provenance};
+use crate::findings::{Finding, GuidelineCategory, LayerKind, Location, Provenance, SkipReason, Skipped};
 use crate::mask::{masked, Fingerprinter};
 use crate::rules::RuleSet;
+use crate::transform::{self, CharMap, Decoded, TextEncoding};
 
 /// Size of the per-thread read buffer (see the module docs for why).
 pub const CHUNK: usize = 256 * 1024;
+
+/// How deep views look inside what other views decoded (percent-encoding
+/// inside base64 is depth 2).
+const MAX_VIEW_DEPTH: u32 = 3;
+
+/// Decoded pieces that are containers (base64 of a gzip stream) wait for the
+/// worker, which decodes them like files; past this many bytes per stream
+/// they are recorded as skipped instead of kept in memory.
+const MAX_PENDING_BYTES: usize = 64 * 1024 * 1024;
 
 /// Where a stream's findings go and how they are labelled.
 pub struct StreamLabel<'a> {
@@ -28,6 +39,94 @@ pub struct StreamLabel<'a> {
     pub origin: Option<&'a dyn OffsetMap>,
 }
 
+impl StreamLabel<'_> {
+    /// Where stream offset `offset` came from.
+    fn locate(&self, offset: u64) -> SourcePosition {
+        match self.origin {
+            Some(origin) => origin.locate(offset),
+            None => SourcePosition {
+                offset,
+                annotations: Default::default(),
+            },
+        }
+    }
+}
+
+/// A decoded piece that holds a container format: the worker decodes it.
+#[derive(Debug)]
+pub struct PendingStream {
+    pub provenance: Provenance,
+    pub category: GuidelineCategory,
+    pub bytes: Vec<u8>,
+}
+
+/// How a stream's bytes become the text the detectors read, decided from its first window.
+#[derive(Debug, Clone, Copy)]
+struct StreamMode {
+    /// Transcoded to UTF-8 first (UTF-16, Shift_JIS, EUC-JP).
+    encoding: Option<TextEncoding>,
+    /// Lines and columns are counted (text that is the source's own).
+    lines: bool,
+    /// Views for binary streams apply (no text encoding and NUL bytes).
+    binary: bool,
+    category: GuidelineCategory,
+}
+
+impl StreamMode {
+    fn sniff(head: &[u8], label: &StreamLabel<'_>) -> StreamMode {
+        let encoding = TextEncoding::sniff(head);
+        let text = encoding.is_some() || looks_like_text(head);
+        let category = match label.category {
+            GuidelineCategory::Stored => category::memory_image(head).unwrap_or(label.category),
+            other => other,
+        };
+        StreamMode {
+            encoding,
+            lines: text && label.origin.is_none(),
+            binary: !text,
+            category,
+        }
+    }
+}
+
+/// One window of a stream, as text for the detectors.
+struct TextWindow<'a> {
+    window: Window<'a>,
+    /// Stream offset of `window.bytes[0]` when the text is the raw bytes.
+    base: u64,
+    /// For transcoded text: where each text byte came from (stream offsets).
+    map: Option<&'a CharMap>,
+    /// Text index where the next window's carried-over part starts.
+    carry_from: usize,
+    /// Stream offset just past the window's raw bytes.
+    raw_end: u64,
+    /// Line and column at the window's first byte, when counted.
+    lines: Option<LineCursor>,
+    binary: bool,
+    /// The stream's text encoding, when it was transcoded.
+    encoding: Option<TextEncoding>,
+}
+
+impl TextWindow<'_> {
+    /// Names the text encoding in a finding from a transcoded stream.
+    fn annotate(&self, mut finding: Finding) -> Finding {
+        if let Some(encoding) = self.encoding {
+            finding
+                .annotations
+                .insert("encoding".to_string(), encoding.name().to_string());
+        }
+        finding
+    }
+
+    /// Stream offset of text byte `index`.
+    fn stream_offset(&self, index: usize) -> u64 {
+        match self.map {
+            Some(map) => map.source_offset(index),
+            None => self.base + index as u64,
+        }
+    }
+}
+
 /// Scratch that a worker keeps between streams.
 pub struct TextScanner<'r> {
     rules: &'r RuleSet,
@@ -35,6 +134,16 @@ pub struct TextScanner<'r> {
     detector: Detector<'r>,
     buf: Vec<u8>,
     hits: Vec<Hit>,
+    transcoded: Vec<u8>,
+    map: CharMap,
+    /// Containers found by views, for the worker to decode after the stream.
+    pub pending: Vec<PendingStream>,
+    /// Decoded pieces that could not be scanned whole, for the worker to record.
+    pub skipped: Vec<Skipped>,
+    pending_bytes: usize,
+    /// Stream offset of the earliest decoded piece that the window ended
+    /// inside of: the next window must start before it.
+    straddle: Option<u64>,
 }
 
 impl<'r> TextScanner<'r> {
@@ -45,6 +154,12 @@ impl<'r> TextScanner<'r> {
             detector: Detector::new(rules),
             buf: Vec::new(),
             hits: Vec::new(),
+            transcoded: Vec::new(),
+            map: CharMap::default(),
+            pending: Vec::new(),
+            skipped: Vec::new(),
+            pending_bytes: 0,
+            straddle: None,
         }
     }
 
@@ -59,30 +174,77 @@ impl<'r> TextScanner<'r> {
         let overlap = self.detector.overlap();
         let mut buf = std::mem::take(&mut self.buf);
         buf.resize(CHUNK + overlap, 0);
+        self.pending_bytes = 0;
         let mut carried = 0;
         let mut base = 0u64;
         let mut lines = LineCursor::start();
-        let mut text = None;
+        let mut mode = None;
         let result = loop {
             let (filled, status) = fill(reader, &mut buf[carried..]);
             let len = carried + filled;
             // A read error ends the stream here: what was read before it is still scanned.
             let eof = !matches!(status, Ok(false));
-            let is_text = *text.get_or_insert_with(|| label.origin.is_none() && looks_like_text(&buf[..len]));
+            let mode: StreamMode = *mode.get_or_insert_with(|| StreamMode::sniff(&buf[..len], label));
+            let label = &StreamLabel {
+                category: mode.category,
+                ..*label
+            };
+            // Transcoded text takes up to twice the bytes: carry twice as many.
+            let keep = (overlap * mode.encoding.map_or(1, TextEncoding::expansion)).min(len);
+            let next_base = if eof { len } else { len - keep };
             let window = Window {
                 bytes: &buf[..len],
                 fresh_from: carried,
                 starts_stream: base == 0,
                 ends_stream: eof,
             };
-            self.scan_window(&window, base, is_text.then_some(&mut lines), label, out);
+            self.straddle = None;
+            let mut text_before_next = match mode.encoding {
+                None => {
+                    let text = TextWindow {
+                        window,
+                        base,
+                        map: None,
+                        carry_from: next_base,
+                        raw_end: base + len as u64,
+                        lines: mode.lines.then_some(lines),
+                        binary: mode.binary,
+                        encoding: None,
+                    };
+                    self.scan_text(&text, label, out);
+                    next_base
+                }
+                Some(encoding) => {
+                    self.scan_transcoded(encoding, &window, base, next_base, mode, lines, label, out)
+                }
+            };
+            // Carry a decoded piece the window ended inside of whole, with a
+            // byte before it so that it does not look cut at the start.
+            let (keep, next_base) = match self.straddle {
+                Some(at) if !eof => {
+                    let from = usize::try_from(at.saturating_sub(base))
+                        .unwrap_or(0)
+                        .saturating_sub(1);
+                    let from = from.min(next_base);
+                    if mode.encoding.is_some() {
+                        text_before_next = self
+                            .map
+                            .output_offset(from.saturating_sub(mode.encoding.map_or(0, |e| e.align(base))));
+                    } else {
+                        text_before_next = from;
+                    }
+                    (len - from, from)
+                }
+                _ => (keep, next_base),
+            };
             if eof {
                 break status.map(|_| base + len as u64);
             }
-            let keep = overlap.min(len);
-            let next_base = len - keep;
-            if is_text {
-                lines.advance(&buf[..next_base]);
+            if mode.lines {
+                match mode.encoding {
+                    None => lines.advance(&buf[..next_base]),
+                    Some(_) => lines.advance(&self.transcoded[..text_before_next]),
+                }
             }
             buf.copy_within(next_base..len, 0);
             base += next_base as u64;
@@ -92,24 +254,89 @@ impl<'r> TextScanner<'r> {
         result
     }
 
-    /// Scans bytes that are all in memory already.
-    pub fn scan_bytes(&mut self, bytes: &[u8], label: &StreamLabel<'_>, out: &mut Vec<Finding>) {
-        let mut lines = LineCursor::start();
-        let lines = (label.origin.is_none() && looks_like_text(bytes)).then_some(&mut lines);
-        self.scan_window(&Window::whole(bytes), 0, lines, label, out);
-    }
-
-    fn scan_window(
+    /// Transcodes one window and scans it; returns the length of the text
+    /// before the next window's carried-over part.
+    #[allow(clippy::too_many_arguments)]
+    fn scan_transcoded(
         &mut self,
-        window: &Window<'_>,
+        encoding: TextEncoding,
+        raw: &Window<'_>,
         base: u64,
-        lines: Option<&mut LineCursor>,
+        next_base: usize,
+        mode: StreamMode,
+        lines: LineCursor,
         label: &StreamLabel<'_>,
         out: &mut Vec<Finding>,
-    ) {
+    ) -> usize {
+        let skip = encoding.align(base).min(raw.bytes.len());
+        let mut text = std::mem::take(&mut self.transcoded);
+        let mut map = std::mem::take(&mut self.map);
+        encoding.transcode(&raw.bytes[skip..], &mut text, &mut map);
+        map.set_base(base + skip as u64);
+        let text_index = |raw_index: usize| map.output_offset(raw_index.saturating_sub(skip));
+        let carry_from = text_index(next_base);
+        let window = TextWindow {
+            window: Window {
+                bytes: &text,
+                fresh_from: text_index(raw.fresh_from),
+                starts_stream: raw.starts_stream,
+                ends_stream: raw.ends_stream,
+            },
+            base,
+            map: Some(&map),
+            carry_from,
+            raw_end: base + raw.bytes.len() as u64,
+            lines: mode.lines.then_some(lines),
+            binary: false,
+            encoding: Some(encoding),
+        };
+        self.scan_text(&window, label, out);
+        if encoding.scan_raw_too() {
+            // Only the detectors: the text scan above already ran the views.
+            let raw_text = TextWindow {
+                window: *raw,
+                base,
+                map: None,
+                carry_from: next_base,
+                raw_end: base + raw.bytes.len() as u64,
+                lines: None,
+                binary: true,
+                encoding: None,
+            };
+            self.scan_window(&raw_text, label, out);
+        }
+        self.transcoded = text;
+        self.map = map;
+        carry_from
+    }
+
+    /// Scans bytes that are all in memory already.
+    pub fn scan_bytes(&mut self, bytes: &[u8], label: &StreamLabel<'_>, out: &mut Vec<Finding>) {
+        let is_text = looks_like_text(bytes);
+        let text = TextWindow {
+            window: Window::whole(bytes),
+            base: 0,
+            map: None,
+            carry_from: bytes.len(),
+            raw_end: bytes.len() as u64,
+            lines: (label.origin.is_none() && is_text).then_some(LineCursor::start()),
+            binary: !is_text,
+            encoding: None,
+        };
+        self.scan_text(&text, label, out);
+    }
+
+    /// The detectors, then the views, over one window of text.
+    fn scan_text(&mut self, text: &TextWindow<'_>, label: &StreamLabel<'_>, out: &mut Vec<Finding>) {
+        self.scan_window(text, label, out);
+        self.scan_views(text, label, out);
+    }
+
+    fn scan_window(&mut self, text: &TextWindow<'_>, label: &StreamLabel<'_>, out: &mut Vec<Finding>) {
+        let window = &text.window;
         self.hits.clear();
         self.detector.scan(window, &mut self.hits);
-        let mut cursor = lines.map(|l| (*l, 0usize));
+        let mut cursor = text.lines.map(|l| (l, 0usize));
         for hit in &self.hits {
             let (line, column) = match cursor.as_mut() {
                 Some((at_base, pos)) => {
@@ -122,32 +349,160 @@ impl<'r> TextScanner<'r> {
                 }
                 None => (None, None),
             };
-            let meta = &self.rules.rules[hit.rule].meta;
-            let offset = base + hit.start as u64;
-            let source = match label.origin {
-                Some(origin) => origin.locate(offset),
-                None => SourcePosition {
-                    offset,
-                    annotations: Default::default(),
-                },
+            let source = label.locate(text.stream_offset(hit.start));
+            let finding = self.finding(hit, label, label.provenance.clone(), source, line, column);
+            out.push(text.annotate(finding));
+        }
+    }
+
+    fn finding(
+        &self,
+        hit: &Hit,
+        label: &StreamLabel<'_>,
+        provenance: Provenance,
+        source: SourcePosition,
+        line: Option<u64>,
+        column: Option<u64>,
+    ) -> Finding {
+        let meta = &self.rules.rules[hit.rule].meta;
+        Finding {
+            rule_id: meta.id.clone(),
+            level: meta.level,
+            brand: hit.brand.as_deref().map(str::to_string),
+            masked: masked(&hit.value),
+            fingerprint: self.fingerprinter.fingerprint(&meta.id, &hit.value),
+            category: label.category,
+            provenance,
+            location: Location {
+                offset: source.offset,
+                line,
+                column,
+            },
+            confidence: (hit.confidence * 100.0).round() / 100.0,
+            expiry_nearby: hit.expiry_nearby,
+            annotations: source.annotations,
+        }
+    }
+
+    /// Runs every view over one window of text and scans what they decode.
+    fn scan_views(&mut self, text: &TextWindow<'_>, label: &StreamLabel<'_>, out: &mut Vec<Finding>) {
+        let window = &text.window;
+        let mut decoded = Vec::new();
+        for view in transform::views().iter().filter(|v| v.applies_to(text.binary)) {
+            decoded.clear();
+            view.decode(window.bytes, &mut decoded);
+            for piece in &decoded {
+                // Touching the window's start, it may be the tail of a piece
+                // the previous window saw whole.
+                if piece.start == 0 && !window.starts_stream {
+                    continue;
+                }
+                let at = label.locate(text.stream_offset(piece.start)).offset;
+                let provenance = label
+                    .provenance
+                    .child(LayerKind::Decoded, format!("{}@{at}", view.name()));
+                let cut_at_end = piece.end == window.bytes.len() && !window.ends_stream;
+                if cut_at_end && piece.start < text.carry_from {
+                    // The next window would not see its start: carry it whole
+                    // into the next window, up to half a window.
+                    let piece_at = text.stream_offset(piece.start);
+                    if text.raw_end - piece_at < (CHUNK / 2) as u64 {
+                        self.straddle = Some(self.straddle.map_or(piece_at, |s| s.min(piece_at)));
+                    } else {
+                        self.skipped.push(Skipped {
+                            provenance: provenance.clone(),
+                            reason: SkipReason::TooLarge,
+                            detail: format!(
+                                "{} piece longer than half the {CHUNK}-byte read window: only its first {} bytes were decoded",
+                                view.name(),
+                                piece.end - piece.start
+                            ),
+                        });
+                    }
+                }
+                let to_window = |i: usize| piece.origin.get(i).map_or(piece.start, |&o| o as usize);
+                self.scan_piece(piece, &to_window, &provenance, text, label, 1, out);
+            }
+        }
+    }
+
+    /// Scans one decoded piece: a container goes to the worker; otherwise its
+    /// hits that the window's own scan did not already report become findings,
+    /// and views look inside it in turn. `to_window` maps a piece index to
+    /// the window index of the encoded byte it came from.
+    #[allow(clippy::too_many_arguments)]
+    fn scan_piece(
+        &mut self,
+        piece: &Decoded,
+        to_window: &dyn Fn(usize) -> usize,
+        provenance: &Provenance,
+        text: &TextWindow<'_>,
+        label: &StreamLabel<'_>,
+        depth: u32,
+        out: &mut Vec<Finding>,
+    ) {
+        let bytes = &piece.bytes;
+        if decode::sniff(&bytes[..bytes.len().min(SNIFF_LEN)]).is_some() {
+            if self.pending_bytes + bytes.len() > MAX_PENDING_BYTES {
+                self.skipped.push(Skipped {
+                    provenance: provenance.clone(),
+                    reason: SkipReason::BombLimit,
+                    detail: format!("decoded containers in one stream over {MAX_PENDING_BYTES} bytes"),
+                });
+            } else {
+                self.pending_bytes += bytes.len();
+                self.pending.push(PendingStream {
+                    provenance: provenance.clone(),
+                    category: label.category,
+                    bytes: bytes.clone(),
+                });
+            }
+            return;
+        }
+        let mut hits = Vec::new();
+        self.detector.scan(&Window::whole(bytes), &mut hits);
+        for hit in &hits {
+            let at = to_window(hit.start);
+            let at_end = to_window(hit.end.saturating_sub(1)) + 1;
+            // Decided once across overlapping windows, like the window's own hits.
+            let horizon = at_end + self.detector.lookahead();
+            let window = &text.window;
+            if !((window.ends_stream || horizon <= window.bytes.len()) && horizon > window.fresh_from) {
+                continue;
+            }
+            // The window's own scan found this number there already.
+            if self
+                .hits
+                .iter()
+                .any(|h| h.rule == hit.rule && h.start < at_end && at < h.end)
+            {
+                continue;
+            }
+            let (line, column) = match text.lines {
+                Some(mut cursor) => {
+                    cursor.advance(&text.window.bytes[..at.min(text.window.bytes.len())]);
+                    (Some(cursor.line), Some(cursor.column))
+                }
+                None => (None, None),
             };
-            out.push(Finding {
-                rule_id: meta.id.clone(),
-                level: meta.level,
-                brand: hit.brand.as_deref().map(str::to_string),
-                masked: masked(&hit.value),
-                fingerprint: self.fingerprinter.fingerprint(&meta.id, &hit.value),
-                category: label.category,
-                provenance: label.provenance.clone(),
-                location: Location {
-                    offset: source.offset,
-                    line,
-                    column,
-                },
-                confidence: (hit.confidence * 100.0).round() / 100.0,
-                expiry_nearby: hit.expiry_nearby,
-                annotations: source.annotations,
-            });
+            let source = label.locate(text.stream_offset(at));
+            let finding = self.finding(hit, label, provenance.clone(), source, line, column);
+            out.push(text.annotate(finding));
+        }
+        if depth >= MAX_VIEW_DEPTH {
+            return;
+        }
+        let binary = !looks_like_text(bytes);
+        let mut inner = Vec::new();
+        for view in transform::views().iter().filter(|v| v.applies_to(binary)) {
+            inner.clear();
+            view.decode(bytes, &mut inner);
+            for nested in &inner {
+                let child = provenance.child(LayerKind::Decoded, format!("{}@{}", view.name(), nested.start));
+                let nested_to_window =
+                    |i: usize| to_window(nested.origin.get(i).map_or(nested.start, |&o| o as usize));
+                self.scan_piece(nested, &nested_to_window, &child, text, label, depth + 1, out);
+            }
         }
     }
 }

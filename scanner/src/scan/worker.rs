@@ -149,8 +149,9 @@ impl<'e> Worker<'e> {
                 category,
                 origin: None,
             };
-            let bytes = self.text.scan_reader(&mut rest, &label, &mut out.findings)?;
-            out.coverage.add_stream("text", bytes);
+            let bytes = self.text.scan_reader(&mut rest, &label, &mut out.findings);
+            self.scan_pending(depth, budget, out)?;
+            out.coverage.add_stream("text", bytes?);
             return Ok(());
         };
         let limits = &self.engine.limits;
@@ -211,6 +212,32 @@ impl<'e> Worker<'e> {
             Some(spent) => Err(spent.into_io()),
             None => Ok(()),
         }
+    }
+
+    /// Decodes the containers that views found inside the last text stream
+    /// (base64 of a gzip stream), like any inner stream, under the same
+    /// file's bomb budget. Reading from memory cannot fail; only a spent
+    /// budget is returned.
+    fn scan_pending(&mut self, depth: u32, budget: &FileBudget, out: &mut FileOutcome) -> io::Result<()> {
+        out.skipped.append(&mut self.text.skipped);
+        for pending in std::mem::take(&mut self.text.pending) {
+            let mut reader = Cursor::new(pending.bytes);
+            let input = Input::Stream(&mut reader);
+            let result = self.scan_input(
+                input,
+                &pending.provenance,
+                pending.category,
+                depth + 1,
+                budget,
+                out,
+            );
+            if let Err(e) = result {
+                if LimitExceeded::of(&e).is_some() {
+                    return Err(e);
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -285,6 +312,7 @@ impl InnerSink for StreamSink<'_, '_, '_> {
         };
         let mut found = Vec::new();
         let bytes = self.worker.text.scan_reader(reader, &label, &mut found);
+        self.worker.scan_pending(self.depth, self.budget, self.out)?;
         let seen: HashSet<(&str, u64, &str)> = self
             .out
             .findings
@@ -315,7 +343,9 @@ impl InnerSink for StreamSink<'_, '_, '_> {
         let bytes = self
             .worker
             .text
-            .scan_reader(reader, &label, &mut self.out.findings)?;
+            .scan_reader(reader, &label, &mut self.out.findings);
+        self.worker.scan_pending(self.depth, self.budget, self.out)?;
+        let bytes = bytes?;
         self.out.coverage.add_stream("text", bytes);
         Ok(bytes)
     }

@@ -1,0 +1,114 @@
+//! Packed BCD card numbers in binary records, as ISO 8583 field 2 carries
+//! them: a length byte (binary or BCD) followed by two digits per byte, an
+//! odd count padded with a `0` or `F` nibble.
+//!
+//! Only binary streams are searched: in text, almost every byte is valid BCD.
+//! A candidate must start with a brand digit (2–8) and not be a fill pattern;
+//! the detectors then apply the Luhn check and the brand table as for any number.
+
+use super::{Decoded, View, MIN_PAN_DIGITS};
+
+pub struct PackedBcd;
+
+/// Longest card number.
+const MAX_PAN_DIGITS: usize = 19;
+
+impl View for PackedBcd {
+    fn name(&self) -> &'static str {
+        "bcd"
+    }
+
+    fn applies_to(&self, binary: bool) -> bool {
+        binary
+    }
+
+    fn decode(&self, window: &[u8], out: &mut Vec<Decoded>) {
+        let mut at = 0;
+        while at < window.len() {
+            let length = window[at];
+            let counts = [
+                usize::from(length),
+                usize::from(length >> 4) * 10 + usize::from(length & 0x0F),
+            ];
+            let found = counts
+                .into_iter()
+                .filter(|n| (MIN_PAN_DIGITS..=MAX_PAN_DIGITS).contains(n))
+                .find_map(|n| digits_after(window, at, n));
+            match found {
+                Some(piece) => {
+                    at = piece.end;
+                    out.push(piece);
+                }
+                None => at += 1,
+            }
+        }
+    }
+}
+
+/// The `count` packed digits after the length byte at `at`, if they are a plausible card number.
+fn digits_after(window: &[u8], at: usize, count: usize) -> Option<Decoded> {
+    let packed = window.get(at + 1..at + 1 + count.div_ceil(2))?;
+    let mut nibbles: Vec<(u8, usize)> = packed
+        .iter()
+        .enumerate()
+        .flat_map(|(i, &b)| [(b >> 4, at + 1 + i), (b & 0x0F, at + 1 + i)])
+        .collect();
+    if count % 2 == 1 {
+        // Right-padded with F or 0 (most common), else left-padded with 0.
+        match (nibbles.first(), nibbles.last()) {
+            (_, Some(&(0xF, _))) => {
+                nibbles.pop();
+            }
+            (Some(&(0, _)), _) => {
+                nibbles.remove(0);
+            }
+            _ => {
+                nibbles.pop();
+            }
+        }
+    }
+    if nibbles.iter().any(|&(n, _)| n > 9) || !matches!(nibbles.first(), Some((2..=8, _))) {
+        return None;
+    }
+    // Fill patterns (`4000000000000…`) are not card numbers.
+    let mut distinct = [false; 10];
+    nibbles.iter().for_each(|&(n, _)| distinct[usize::from(n)] = true);
+    if distinct.iter().filter(|&&d| d).count() < 4 {
+        return None;
+    }
+    let end = at + 1 + packed.len();
+    Some(Decoded::from_pairs(
+        at,
+        end,
+        nibbles.into_iter().map(|(n, pos)| (b'0' + n, pos)),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso8583_field_2_is_unpacked() {
+        let record = [
+            0x02, 0x00, 0x16, 0x45, 0x26, 0x01, 0x81, 0x59, 0x08, 0x30, 0x12, 0x00, 0x30,
+        ];
+        let mut out = Vec::new();
+        PackedBcd.decode(&record, &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].bytes, b"4526018159083012");
+        assert_eq!((out[0].start, out[0].end), (2, 11));
+        // Amex, 15 digits with a binary length and an F pad.
+        let amex = [0x0F, 0x37, 0x23, 0x19, 0x48, 0x75, 0x74, 0x91, 0x9F];
+        out.clear();
+        PackedBcd.decode(&amex, &mut out);
+        assert_eq!(out[0].bytes, b"372319487574919");
+    }
+
+    #[test]
+    fn fill_patterns_are_not_candidates() {
+        let mut out = Vec::new();
+        PackedBcd.decode(&[0x16, 0x40, 0, 0, 0, 0, 0, 0, 0], &mut out);
+        assert!(out.is_empty());
+    }
+}

@@ -1,0 +1,121 @@
+//! Hex-encoded text (`34353236…` is `4526…`): digits written as the hex of
+//! their ASCII codes, as a logger or a protocol dump prints bytes.
+
+use super::{Decoded, View, MIN_PAN_DIGITS};
+
+pub struct Hex;
+
+/// Hex-encoded ASCII digits in a row (`3X` pairs) before a run is decoded:
+/// one group of a grouped card number. A random hash holds four such pairs
+/// in a row about once in 7,000; decoding it then finds nothing.
+const TRIGGER_DIGITS: usize = 4;
+
+impl View for Hex {
+    fn name(&self) -> &'static str {
+        "hex"
+    }
+
+    fn applies_to(&self, _binary: bool) -> bool {
+        true
+    }
+
+    fn decode(&self, window: &[u8], out: &mut Vec<Decoded>) {
+        let mut next = 0;
+        // A hex-encoded card number (a run of `3X` pairs, maybe grouped by
+        // `20` or `2d`) has a `3X` pair at one of these sample points, so most
+        // text is never looked at.
+        let mut sample = 1;
+        while sample + 3 < window.len() {
+            let at = sample;
+            sample += SAMPLE_STRIDE;
+            // Bitwise, not short-circuit: the rare hit is then the only branch.
+            let pair_at = |i: usize| (window[i] == b'3') & window[i + 1].is_ascii_digit();
+            if !(pair_at(at - 1) | pair_at(at) | pair_at(at + 1) | pair_at(at + 2)) || at < next {
+                continue;
+            }
+            let mut start = at;
+            while start > 0 && window[start - 1].is_ascii_hexdigit() {
+                start -= 1;
+            }
+            let mut end = at;
+            while end < window.len() && window[end].is_ascii_hexdigit() {
+                end += 1;
+            }
+            next = end;
+            if end - start < 2 * MIN_PAN_DIGITS {
+                continue;
+            }
+            let Some(digits) = (start..end).find(|&i| encoded_digits_from(window, i, TRIGGER_DIGITS)) else {
+                continue;
+            };
+            // Pair the run up so that the `3X` digits are whole bytes.
+            let start = start + (digits - start) % 2;
+            let end = end - (end - start) % 2;
+            let bytes = window[start..end]
+                .chunks_exact(2)
+                .filter_map(|pair| hex::decode(pair).ok().and_then(|b| b.first().copied()));
+            let origin = (start..end).step_by(2);
+            out.push(Decoded::from_pairs(start, end, bytes.zip(origin)));
+        }
+    }
+}
+
+/// Distance between sample points: one falls in any encoded number (26 or
+/// more characters), and looking a character before and two after it finds a
+/// `3X` pair even when it falls on a separator between groups.
+const SAMPLE_STRIDE: usize = 24;
+
+/// `count` hex-encoded ASCII digits (`3` then a digit, repeated) from `at`.
+fn encoded_digits_from(window: &[u8], at: usize, count: usize) -> bool {
+    window
+        .get(at..at + 2 * count)
+        .is_some_and(|run| run.chunks_exact(2).all(|p| p[0] == b'3' && p[1].is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decoded(text: &str) -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        Hex.decode(text.as_bytes(), &mut out);
+        out.into_iter().map(|d| d.bytes).collect()
+    }
+
+    #[test]
+    fn hex_of_ascii_digits_is_decoded() {
+        assert_eq!(
+            decoded("data=34353236303138313539303833303132;"),
+            vec![b"4526018159083012".to_vec()]
+        );
+        // Hex of a whole line, the digits at an odd offset of the run.
+        let line = hex::encode("pan: 4526 0181 5908 3012");
+        assert_eq!(
+            decoded(&format!("x{line} ")),
+            vec![b"pan: 4526 0181 5908 3012".to_vec()]
+        );
+    }
+
+    #[test]
+    fn sampling_finds_an_encoded_number_at_any_offset() {
+        for number in ["4526018159083012", "4526 0181 5908 3012", "3723-194875-74919"] {
+            for shift in 0..30 {
+                let text = format!("{} {} end", "x".repeat(shift), hex::encode(number));
+                assert_eq!(
+                    decoded(&text),
+                    vec![number.as_bytes().to_vec()],
+                    "{number} at {shift}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn hashes_and_uuids_are_not_decoded() {
+        assert!(
+            decoded("sha256=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08").is_empty()
+        );
+        assert!(decoded("id=33343536-3738-3930-3132-333435363738").is_empty());
+        assert!(decoded("3131313131 3131").is_empty());
+    }
+}

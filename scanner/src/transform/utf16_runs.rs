@@ -1,0 +1,93 @@
+//! UTF-16 runs inside binary streams, transcoded for the detectors.
+
+use super::utf16::{transcode, Endian, Utf16Map};
+use super::{Decoded, View};
+
+/// UTF-16 runs inside binary streams (SQLite databases, memory images, unknown
+/// formats): the raw scan reads their ASCII runs, this view their UTF-16 ones.
+///
+/// Runs are read as little-endian (Windows, and most memory): an ASCII run in
+/// big-endian reads the same one byte earlier, so guessing the order could
+/// only report the same text twice.
+pub struct Utf16Runs;
+
+/// Fewest digits in a run worth transcoding: enough for a masked number
+/// (first 6 and last 4), which is reported as a note.
+const MIN_RUN_DIGITS: usize = 10;
+
+/// Longest UTF-16 run transcoded as one piece.
+const MAX_RUN_BYTES: usize = 64 * 1024;
+
+impl View for Utf16Runs {
+    fn name(&self) -> &'static str {
+        "utf-16"
+    }
+
+    fn applies_to(&self, binary: bool) -> bool {
+        binary
+    }
+
+    fn decode(&self, window: &[u8], out: &mut Vec<Decoded>) {
+        let mut at = 0;
+        while at + 4 <= window.len() {
+            let endian = Endian::Little;
+            if !matches!(&window[at..at + 4], [a, 0, c, 0] if a.is_ascii_digit() && c.is_ascii_digit()) {
+                at += 1;
+                continue;
+            }
+            let (start, end, digits) = run_around(window, at, endian);
+            at = end.max(at + 4);
+            if digits < MIN_RUN_DIGITS {
+                continue;
+            }
+            let (mut text, mut map) = (Vec::new(), Utf16Map::default());
+            transcode(&window[start..end], endian, &mut text, &mut map);
+            let origin = (0..text.len()).map(|i| start + map.source_offset(i) as usize);
+            let pairs: Vec<(u8, usize)> = text.iter().copied().zip(origin).collect();
+            out.push(Decoded::from_pairs(start, end, pairs));
+        }
+    }
+}
+
+/// The text-like UTF-16 run around the digits at `at`, and how many digits it holds.
+fn run_around(window: &[u8], at: usize, endian: Endian) -> (usize, usize, usize) {
+    let unit_at = |i: usize| endian.unit([window[i], window[i + 1]]);
+    let text_like = |u: u16| matches!(u, 0x09 | 0x0A | 0x0D | 0x20..=0x7E | 0x3000..=0x30FF | 0x4E00..=0x9FFF | 0xFF01..=0xFF5E | 0xFF61..=0xFF9F);
+    let mut start = at;
+    while start >= 2 && at - start < MAX_RUN_BYTES / 2 && text_like(unit_at(start - 2)) {
+        start -= 2;
+    }
+    let mut end = at;
+    let mut digits = 0;
+    while end + 2 <= window.len() && end - start < MAX_RUN_BYTES && text_like(unit_at(end)) {
+        digits += usize::from(unit_at(end) < 0x80 && (unit_at(end) as u8).is_ascii_digit());
+        end += 2;
+    }
+    (start, end, digits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_with_enough_digits_are_transcoded_whole() {
+        let mut blob = vec![7u8, 0, 0, 0xFF];
+        blob.extend("id=452601******3012;".encode_utf16().flat_map(u16::to_le_bytes));
+        blob.extend([0u8, 0, 9]);
+        let mut out = Vec::new();
+        Utf16Runs.decode(&blob, &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].bytes, b"id=452601******3012;");
+        assert_eq!((out[0].start, out[0].origin[3]), (4, 10));
+        out.clear();
+        Utf16Runs.decode(
+            &"12345"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes)
+                .collect::<Vec<u8>>(),
+            &mut out,
+        );
+        assert!(out.is_empty());
+    }
+}
