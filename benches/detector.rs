@@ -42,7 +42,7 @@ fn prose(rng: &mut Lcg) -> Vec<u8> {
     let mut s = String::new();
     while s.len() < SIZE {
         s.push_str(words[(rng.next() % words.len() as u64) as usize]);
-        s.push(if rng.next() % 12 == 0 { '\n' } else { ' ' });
+        s.push(if rng.next().is_multiple_of(12) { '\n' } else { ' ' });
     }
     s.into_bytes()
 }
