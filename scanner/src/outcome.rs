@@ -53,6 +53,21 @@ pub struct RulePackInfo {
     pub sha256: String,
 }
 
+/// The scope of one scan among several merged into one outcome: what an
+/// auditor needs to know about each input of a fleet report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScanScope {
+    pub tool_version: String,
+    pub host: String,
+    pub roots: Vec<String>,
+    pub started_at: String,
+    pub finished_at: String,
+    pub rule_pack: RulePackInfo,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
+    pub coverage: Coverage,
+}
+
 /// Everything one scan found and covered.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScanOutcome {
@@ -70,4 +85,37 @@ pub struct ScanOutcome {
     #[serde(default)]
     pub notes: Vec<Note>,
     pub coverage: Coverage,
+    /// `K/N` when this scan covered only share K of N of its roots (`--shard`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
+    /// The scans this outcome merges (`hihoji report a.json b.json`); empty for
+    /// a single scan, whose scope is the fields above. In a merged outcome every
+    /// finding's, skip's and note's provenance names its host.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<ScanScope>,
+}
+
+impl ScanOutcome {
+    /// The scope of this outcome as one input of a merge.
+    pub fn scope(&self) -> ScanScope {
+        ScanScope {
+            tool_version: self.tool_version.clone(),
+            host: self.host.clone(),
+            roots: self.roots.clone(),
+            started_at: self.started_at.clone(),
+            finished_at: self.finished_at.clone(),
+            rule_pack: self.rule_pack.clone(),
+            shard: self.shard.clone(),
+            coverage: self.coverage.clone(),
+        }
+    }
+
+    /// The scans behind this outcome: its inputs when merged, else itself.
+    pub fn scopes(&self) -> Vec<ScanScope> {
+        if self.inputs.is_empty() {
+            vec![self.scope()]
+        } else {
+            self.inputs.clone()
+        }
+    }
 }

@@ -1,5 +1,7 @@
-//! Sources: where bytes come from. Today, files under the scan roots.
+//! Sources: where bytes come from: files under the scan roots, and git.
 
+pub mod git;
+pub mod shard;
 mod special;
 pub mod walk;
 
