@@ -221,6 +221,26 @@ pub struct ScanArgs {
     #[arg(long, value_name = "BYTES")]
     pub max_file_size: Option<u64>,
 
+    /// Stop a decompressed stream past this many bytes [default: 16 GiB].
+    #[arg(long, value_name = "BYTES")]
+    pub max_member_bytes: Option<u64>,
+
+    /// Stop a file past this many decompressed bytes, all layers together [default: 64 GiB].
+    #[arg(long, value_name = "BYTES")]
+    pub max_total_bytes: Option<u64>,
+
+    /// Stop a container or file expanding more than N:1, once past 16 MiB [default: 200].
+    #[arg(long, value_name = "N")]
+    pub max_ratio: Option<u64>,
+
+    /// Read at most N members of an archive [default: 100000].
+    #[arg(long, value_name = "N")]
+    pub max_members: Option<u64>,
+
+    /// Hold a nested zip or Office XML part in memory up to this many bytes [default: 256 MiB].
+    #[arg(long, value_name = "BYTES")]
+    pub max_buffered_bytes: Option<u64>,
+
     /// Read the fingerprint key from FILE (default: $HIHOJI_FINGERPRINT_KEY, else a
     /// key generated once in the user's config directory).
     #[arg(long, value_name = "FILE")]

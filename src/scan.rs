@@ -101,6 +101,11 @@ impl Settings {
                     .or(file.limits.max_depth)
                     .unwrap_or(defaults.max_depth),
                 max_region_size: Some(args.max_region_size),
+                max_member_bytes: args.max_member_bytes.unwrap_or(defaults.max_member_bytes),
+                max_total_bytes: args.max_total_bytes.unwrap_or(defaults.max_total_bytes),
+                max_ratio: args.max_ratio.unwrap_or(defaults.max_ratio),
+                max_members: args.max_members.unwrap_or(defaults.max_members),
+                max_buffered_bytes: args.max_buffered_bytes.unwrap_or(defaults.max_buffered_bytes),
                 ..defaults.clone()
             },
             threads: args.threads.or(file.threads).unwrap_or(0),

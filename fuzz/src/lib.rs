@@ -1,12 +1,117 @@
-//! Shared by the fuzz targets: scanning one capture the way the scanner does,
-//! with small limits so that the limit paths are reached too.
+//! Shared by the fuzz targets: run one decoder over arbitrary bytes with a
+//! sink that reads every inner stream to its end (so the decoder's own
+//! reading is exercised) and never decodes further; and scan one capture the
+//! way the scanner does, with small limits so the limit paths are reached.
 
+use std::collections::BTreeMap;
+use std::io::{self, Cursor, Read};
 use std::sync::OnceLock;
 
-use hihoji_scanner::findings::{GuidelineCategory, Provenance};
+use hihoji_scanner::decode::{decoders, Decoder, InnerSink, OffsetMap};
+use hihoji_scanner::findings::{GuidelineCategory, Layer, Provenance, SkipReason};
 use hihoji_scanner::mask::Fingerprinter;
 use hihoji_scanner::rules::load_rules;
 use hihoji_scanner::scan::{Engine, FileOutcome, Limits, Worker};
+
+/// Reads what it is given and keeps nothing.
+pub struct DrainSink {
+    pub limits: Limits,
+}
+
+impl DrainSink {
+    pub fn new() -> Self {
+        DrainSink {
+            limits: Limits {
+                max_buffered_bytes: 1 << 20,
+                max_members: 1000,
+                ..Limits::default()
+            },
+        }
+    }
+}
+
+impl Default for DrainSink {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn drain(reader: &mut dyn Read) -> io::Result<u64> {
+    // Bounded: a fuzzer-made bomb must not make a run slow.
+    io::copy(&mut reader.take(64 << 20), &mut io::sink())
+}
+
+impl InnerSink for DrainSink {
+    fn stream(&mut self, _layer: Layer, reader: &mut dyn Read) -> io::Result<u64> {
+        drain(reader)
+    }
+
+    fn stream_as(&mut self, _: Layer, _: GuidelineCategory, reader: &mut dyn Read) -> io::Result<u64> {
+        drain(reader)
+    }
+
+    fn stream_mapped(
+        &mut self,
+        _: Layer,
+        _: GuidelineCategory,
+        reader: &mut dyn Read,
+        origin: &dyn OffsetMap,
+    ) -> io::Result<u64> {
+        let n = drain(reader)?;
+        origin.locate(n / 2);
+        Ok(n)
+    }
+
+    fn stream_mapped_at(
+        &mut self,
+        _: Vec<Layer>,
+        _: GuidelineCategory,
+        reader: &mut dyn Read,
+        origin: &dyn OffsetMap,
+    ) -> io::Result<u64> {
+        let n = drain(reader)?;
+        origin.locate(n / 2);
+        Ok(n)
+    }
+
+    fn scan_here(&mut self, reader: &mut dyn Read, origin: Option<&dyn OffsetMap>) -> io::Result<u64> {
+        let n = drain(reader)?;
+        if let Some(origin) = origin {
+            for at in [0, n / 2, n.saturating_sub(1), n + 10] {
+                origin.locate(at);
+            }
+        }
+        Ok(n)
+    }
+
+    fn note(&mut self, _: &str, _: &str, _: String, _: BTreeMap<String, String>) {}
+
+    fn skipped(&mut self, _: &str, _: SkipReason, _: String) {}
+
+    fn skipped_at(&mut self, _: Vec<Layer>, _: SkipReason, _: String) {}
+
+    fn limits(&self) -> &Limits {
+        &self.limits
+    }
+}
+
+/// The decoder called `name`.
+pub fn decoder(name: &str) -> &'static dyn Decoder {
+    decoders()
+        .iter()
+        .copied()
+        .find(|d| d.name() == name)
+        .unwrap_or_else(|| panic!("no decoder named {name}"))
+}
+
+/// Runs `name`'s sniffer and decoder over `data`, as a stream and, for
+/// formats that can seek, in place.
+pub fn run(name: &str, data: &[u8]) {
+    let decoder = decoder(name);
+    decoder.sniff(&data[..data.len().min(512)]);
+    let _ = decoder.decode(&mut Cursor::new(data), name, &mut DrainSink::new());
+    let _ = decoder.decode_seekable(&mut Cursor::new(data), name, &mut DrainSink::new());
+}
 
 fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();

@@ -5,10 +5,13 @@ use std::io::Read;
 
 use flate2::read::MultiGzDecoder;
 
-use super::{DecodeError, Decoder, InnerSink};
+use super::{decompressed_name, DecodeError, Decoder, InnerSink};
 use crate::findings::{Layer, LayerKind};
 
 pub struct Gzip;
+
+/// Outer name endings and what the inner stream is called then.
+const SUFFIXES: &[(&str, &str)] = &[(".tgz", ".tar"), (".gz", "")];
 
 impl Decoder for Gzip {
     fn name(&self) -> &'static str {
@@ -21,41 +24,31 @@ impl Decoder for Gzip {
 
     fn decode(&self, input: &mut dyn Read, name: &str, sink: &mut dyn InnerSink) -> Result<(), DecodeError> {
         let mut decoder = MultiGzDecoder::new(input);
+        // The name stored in the header (gzip -N) is the original's; else derive it.
         let inner = decoder
             .header()
             .and_then(|h| h.filename())
             .map(|f| String::from_utf8_lossy(f).into_owned())
-            .unwrap_or_else(|| inner_name(name));
+            .unwrap_or_else(|| decompressed_name(name, "gz", SUFFIXES));
         let layer = Layer {
             kind: LayerKind::Member,
             name: inner,
         };
         sink.stream(layer, &mut decoder)
             .map(|_| ())
-            .map_err(|e| DecodeError::Corrupt(format!("gzip stream: {e}")))
-    }
-}
-
-/// `orders.csv.gz` holds `orders.csv`; `x.tgz` holds `x.tar`.
-fn inner_name(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    if let Some(stem) = base.strip_suffix(".tgz") {
-        format!("{stem}.tar")
-    } else if let Some(stem) = base.strip_suffix(".gz") {
-        stem.to_string()
-    } else {
-        format!("{base}.ungz")
+            .map_err(|e| DecodeError::reading("gzip stream", e))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::inner_name;
+    use super::{decompressed_name, SUFFIXES};
 
     #[test]
     fn inner_stream_is_named_after_the_outer() {
-        assert_eq!(inner_name("logs/app.log.gz"), "app.log");
-        assert_eq!(inner_name("x.tgz"), "x.tar");
-        assert_eq!(inner_name("blob"), "blob.ungz");
+        assert_eq!(decompressed_name("logs/app.log.gz", "gz", SUFFIXES), "app.log");
+        assert_eq!(decompressed_name("x.tgz", "gz", SUFFIXES), "x.tar");
+        assert_eq!(decompressed_name("blob", "gz", SUFFIXES), "blob.ungz");
+        assert_eq!(decompressed_name(".gz", "gz", SUFFIXES), ".gz.ungz");
     }
 }

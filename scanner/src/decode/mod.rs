@@ -10,15 +10,23 @@
 //! decoder nothing, and a decoder knows nothing of detectors or reports.
 //! Streams that no decoder claims are scanned as bytes by the detectors.
 
+mod bzip2;
+mod email;
 mod gzip;
 mod pcap;
+mod pdf;
+mod tar;
+mod xml;
+mod xz;
+mod zip;
+mod zstd;
 
-use std::io::{self, Read};
+use std::io::{self, Read, Seek};
 
 use std::collections::BTreeMap;
 
-use crate::findings::{GuidelineCategory, Layer, SkipReason};
-use crate::scan::Limits;
+use crate::findings::{GuidelineCategory, Layer, LayerKind, SkipReason};
+use crate::scan::{LimitExceeded, Limits};
 
 /// How many leading bytes decoders are shown to recognise a format.
 pub const SNIFF_LEN: usize = 512;
@@ -35,7 +43,31 @@ pub trait Decoder: Send + Sync {
     /// streams into `sink`. `name` is the stream's own name (its file or member
     /// name), for decoders whose inner stream is named after it.
     fn decode(&self, input: &mut dyn Read, name: &str, sink: &mut dyn InnerSink) -> Result<(), DecodeError>;
+
+    /// Like [`Decoder::decode`], for an input that can seek (a file on disk).
+    /// Formats that need random access (zip: its directory is at the end)
+    /// override this; a stream-only input is buffered by their `decode`, within
+    /// [`Limits::max_buffered_bytes`].
+    fn decode_seekable(
+        &self,
+        input: &mut dyn ReadSeek,
+        name: &str,
+        sink: &mut dyn InnerSink,
+    ) -> Result<(), DecodeError> {
+        self.decode(input, name, sink)
+    }
+
+    /// True when inner streams are decompressed (bigger than what they came
+    /// from), so the bomb limits apply to them; false for formats whose members
+    /// are slices of their own bytes (tar) or text extracted from them (XML).
+    fn expands(&self) -> bool {
+        true
+    }
 }
+
+/// An input that can both read and seek.
+pub trait ReadSeek: Read + Seek {}
+impl<T: Read + Seek> ReadSeek for T {}
 
 /// Where a decoder pushes what it finds.
 pub trait InnerSink {
@@ -72,6 +104,13 @@ pub trait InnerSink {
         reader: &mut dyn Read,
         origin: &dyn OffsetMap,
     ) -> io::Result<u64>;
+    /// Scans bytes as the current stream itself, under its own provenance,
+    /// for formats whose raw bytes and the text extracted from them can both
+    /// hold card data (XML: attribute values in the raw bytes, a PAN split
+    /// across text runs only in the text). `origin` maps offsets of extracted
+    /// text back to the raw bytes; a hit already reported at the same offset
+    /// of this stream is not reported twice.
+    fn scan_here(&mut self, reader: &mut dyn Read, origin: Option<&dyn OffsetMap>) -> io::Result<u64>;
 
     /// Records something an auditor should see that is not a finding (a TLS flow).
     fn note(&mut self, name: &str, kind: &str, detail: String, annotations: BTreeMap<String, String>);
@@ -115,6 +154,15 @@ pub enum DecodeError {
 }
 
 impl DecodeError {
+    /// The error for a failed read of `what`: a bomb limit hit further in
+    /// stays a limit; anything else means the data is damaged.
+    pub fn reading(what: &str, e: io::Error) -> Self {
+        match LimitExceeded::of(&e) {
+            Some(limit) => DecodeError::Limit(format!("{what}: {limit}")),
+            None => DecodeError::Corrupt(format!("{what}: {e}")),
+        }
+    }
+
     pub fn skip_reason(&self) -> SkipReason {
         match self {
             DecodeError::Corrupt(_) => SkipReason::Corrupt,
@@ -125,9 +173,52 @@ impl DecodeError {
     }
 }
 
+/// Pushes the single stream a decompressor produces, named after the outer
+/// one: `suffixes` maps the outer name's ending to the inner's (`.tgz` →
+/// `.tar`, `.gz` → nothing); an outer name with none of them gets `.un<kind>`.
+pub(crate) fn push_decompressed(
+    kind: &str,
+    decompressed: &mut dyn Read,
+    outer: &str,
+    suffixes: &[(&str, &str)],
+    sink: &mut dyn InnerSink,
+) -> Result<(), DecodeError> {
+    let layer = Layer {
+        kind: LayerKind::Member,
+        name: decompressed_name(outer, kind, suffixes),
+    };
+    sink.stream(layer, decompressed)
+        .map(|_| ())
+        .map_err(|e| DecodeError::reading(&format!("{kind} stream"), e))
+}
+
+/// `orders.csv.gz` holds `orders.csv`; `x.tgz` holds `x.tar`; `blob` holds `blob.ungzip`.
+pub(crate) fn decompressed_name(outer: &str, kind: &str, suffixes: &[(&str, &str)]) -> String {
+    let base = outer.rsplit(['/', '\\']).next().unwrap_or(outer);
+    suffixes
+        .iter()
+        .find_map(|(suffix, replacement)| {
+            base.strip_suffix(suffix)
+                .filter(|stem| !stem.is_empty())
+                .map(|stem| format!("{stem}{replacement}"))
+        })
+        .unwrap_or_else(|| format!("{base}.un{kind}"))
+}
+
 /// Every decoder, in the order they are asked.
 pub fn decoders() -> &'static [&'static dyn Decoder] {
-    &[&gzip::Gzip, &pcap::Capture]
+    &[
+        &gzip::Gzip,
+        &bzip2::Bzip2,
+        &xz::Xz,
+        &zstd::Zstd,
+        &zip::Zip,
+        &tar::Tar,
+        &xml::OfficeXml,
+        &email::Email,
+        &pdf::Pdf,
+        &pcap::Capture,
+    ]
 }
 
 /// The decoder that recognises `head`, if any.

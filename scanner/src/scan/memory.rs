@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Read};
 
+use super::budget::FileBudget;
 use super::text::{StreamLabel, TextScanner};
 use super::worker::{FileOutcome, Worker};
 use crate::decode::{OffsetMap, SourcePosition};
@@ -82,7 +83,14 @@ impl Worker<'_> {
             );
             // Containers that views decoded in the region (base64 of a gzip
             // stream), and pieces they could not scan whole.
-            self.scan_pending(0, &mut out);
+            let budget = FileBudget::default();
+            if let Err(e) = self.scan_pending(0, &budget, &mut out) {
+                out.skipped.push(Skipped {
+                    provenance: region_provenance.clone(),
+                    reason: SkipReason::BombLimit,
+                    detail: format!("decoded content: {e}"),
+                });
+            }
             match read {
                 Ok(read) => {
                     let readable = region.len() - read.unreadable;

@@ -8,6 +8,7 @@
 //! depend on thread timing.
 
 mod allow;
+mod budget;
 mod category;
 mod history;
 mod memory;
@@ -20,6 +21,7 @@ use std::time::SystemTime;
 
 use rayon::prelude::*;
 
+pub use budget::LimitExceeded;
 pub use history::scan_git_history;
 pub use memory::PROCESS_MEMORY;
 pub use text::{looks_like_text, PendingStream, StreamLabel, TextScanner, CHUNK};
@@ -32,7 +34,9 @@ use crate::rules::RuleSet;
 use crate::sources::process::{self, ProcessMemory, ProcessTargets, Target};
 use crate::sources::walk::{walk, Entry, WalkOptions};
 
-/// Limits that keep a scan safe (DESIGN.md §9).
+/// Limits that keep a scan safe (DESIGN.md §9). Hitting one records the
+/// stream as skipped with [`SkipReason::BombLimit`](crate::findings::SkipReason)
+/// (or `TooLarge`) and the scan goes on; see `docs/formats.md`.
 #[derive(Debug, Clone)]
 pub struct Limits {
     /// Files larger than this are skipped as too large; `None` for no limit.
@@ -51,6 +55,22 @@ pub struct Limits {
     /// largest open flow is scanned early and its later packets start a new
     /// stream (docs/captures.md).
     pub max_reassembly_bytes: u64,
+    /// Most bytes one decompressed stream (a zip member, a `.gz`'s content) may expand to.
+    pub max_member_bytes: u64,
+    /// Most decompressed bytes, all layers together, that one top-level file may expand to.
+    pub max_total_bytes: u64,
+    /// Most bytes of output per byte of compressed input, for each decompressing
+    /// container and for the top-level file as a whole. Checked only once the
+    /// output passes [`Limits::ratio_floor`], so small, very repetitive files pass.
+    pub max_ratio: u64,
+    /// Decompressed bytes below which the ratio is not checked.
+    pub ratio_floor: u64,
+    /// Most members read from one archive (zip, tar); the rest are recorded as skipped.
+    pub max_members: u64,
+    /// Most bytes of a nested zip (or other format that needs random access)
+    /// held in memory to decode it; a larger one is skipped as too large.
+    /// A zip on disk is read in place and has no such limit.
+    pub max_buffered_bytes: u64,
 }
 
 impl Default for Limits {
@@ -61,6 +81,12 @@ impl Default for Limits {
             max_region_size: Some(DEFAULT_MAX_REGION_SIZE),
             max_stream_bytes: 64 << 20,
             max_reassembly_bytes: 256 << 20,
+            max_member_bytes: 16 << 30,
+            max_total_bytes: 64 << 30,
+            max_ratio: 200,
+            ratio_floor: 16 << 20,
+            max_members: 100_000,
+            max_buffered_bytes: 256 << 20,
         }
     }
 }

@@ -1,13 +1,14 @@
 //! One worker thread's scanning of a file: open it safely, pick a decoder,
 //! and push its bytes through the detectors.
 
-use std::collections::BTreeMap;
-use std::io::{self, Cursor, Read};
+use std::collections::{BTreeMap, HashSet};
+use std::io::{self, Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 
+use super::budget::{FileBudget, LimitExceeded, Meter, Metered};
 use super::text::{StreamLabel, TextScanner};
 use super::{Engine, Limits};
-use crate::decode::{self, InnerSink, OffsetMap, SNIFF_LEN};
+use crate::decode::{self, InnerSink, OffsetMap, ReadSeek, SNIFF_LEN};
 use crate::findings::{Finding, GuidelineCategory, Layer, LayerKind, Note, Provenance, SkipReason, Skipped};
 use crate::outcome::Coverage;
 use crate::sources::open_regular_file;
@@ -65,14 +66,26 @@ impl<'e> Worker<'e> {
             );
             return out;
         }
-        let mut counted = CountingReader {
+        let budget = FileBudget::default();
+        let mut counted = Counted {
             inner: &mut file,
-            count: 0,
+            meter: budget.read.clone(),
         };
-        let result = self.scan_stream(&mut counted, &provenance, GuidelineCategory::Stored, 0, &mut out);
-        out.coverage.bytes_scanned += counted.count;
+        let input = Input::File(&mut counted);
+        let result = self.scan_input(
+            input,
+            &provenance,
+            GuidelineCategory::Stored,
+            0,
+            &budget,
+            &mut out,
+        );
+        // A decoder that seeks (zip) may read some bytes twice; count the file once.
+        out.coverage.bytes_scanned += budget.read.get().min(size);
         match result {
             Ok(()) => out.coverage.files_scanned += 1,
+            // Recorded as skipped where it was hit; what came before was scanned.
+            Err(e) if LimitExceeded::of(&e).is_some() => out.coverage.files_scanned += 1,
             Err(e) => {
                 let (reason, detail) = io_skip(&e);
                 skip(&mut out, reason, format!("read failed part-way: {detail}"));
@@ -81,9 +94,9 @@ impl<'e> Worker<'e> {
         out
     }
 
-    /// Scans one stream: decoded by the decoder that recognises it, else as
-    /// bytes. Decoding problems are recorded in `out`; only a read error of
-    /// this stream itself is returned.
+    /// Scans one top-level stream that is not a file on disk: decoded by the
+    /// decoder that recognises it, else as bytes. Decoding problems are
+    /// recorded in `out`; only a read error of this stream itself is returned.
     pub fn scan_stream(
         &mut self,
         reader: &mut dyn Read,
@@ -92,78 +105,167 @@ impl<'e> Worker<'e> {
         depth: u32,
         out: &mut FileOutcome,
     ) -> io::Result<()> {
-        let mut head = [0u8; SNIFF_LEN];
-        let head_len = read_up_to(reader, &mut head)?;
-        let head = &head[..head_len];
-        let mut input = Cursor::new(head).chain(reader);
-        if let Some(decoder) = decode::sniff(head) {
-            if depth >= self.engine.limits.max_depth {
-                out.skipped.push(Skipped {
-                    provenance: provenance.clone(),
-                    reason: SkipReason::BombLimit,
-                    detail: format!(
-                        "{} nested deeper than {} levels",
-                        decoder.name(),
-                        self.engine.limits.max_depth
-                    ),
-                });
-                return Ok(());
-            }
-            let name = provenance
-                .layers
-                .last()
-                .map_or(provenance.artifact.as_str(), |l| l.name.as_str());
-            let mut counted = CountingReader {
-                inner: &mut input,
-                count: 0,
-            };
-            let mut sink = StreamSink {
-                worker: self,
-                provenance,
-                category,
-                depth,
-                out,
-            };
-            let result = decoder.decode(&mut counted, name, &mut sink);
-            out.coverage.add_stream(decoder.name(), counted.count);
-            if let Err(e) = result {
-                out.skipped.push(Skipped {
-                    provenance: provenance.clone(),
-                    reason: e.skip_reason(),
-                    detail: format!("{}: {e}; anything readable before it was scanned", decoder.name()),
-                });
-            }
-            return Ok(());
-        }
-        let label = StreamLabel {
+        let budget = FileBudget::default();
+        let mut counted = Counted {
+            inner: reader,
+            meter: budget.read.clone(),
+        };
+        self.scan_input(
+            Input::Stream(&mut counted),
             provenance,
             category,
-            origin: None,
+            depth,
+            &budget,
+            out,
+        )
+    }
+
+    /// Sniffs `input` and decodes it, or scans it as bytes. A decoding problem
+    /// is recorded as a skip of this stream; an error is returned when this
+    /// stream's own read failed or the whole file's bomb budget is spent (so
+    /// the containers above stop too).
+    fn scan_input(
+        &mut self,
+        mut input: Input<'_>,
+        provenance: &Provenance,
+        category: GuidelineCategory,
+        depth: u32,
+        budget: &FileBudget,
+        out: &mut FileOutcome,
+    ) -> io::Result<()> {
+        let mut head = [0u8; SNIFF_LEN];
+        let head_len = match &mut input {
+            Input::File(file) => read_up_to(*file, &mut head)?,
+            Input::Stream(reader) => read_up_to(*reader, &mut head)?,
         };
-        let bytes = self.text.scan_reader(&mut input, &label, &mut out.findings);
-        self.scan_pending(depth, out);
-        out.coverage.add_stream("text", bytes?);
-        Ok(())
+        let head = &head[..head_len];
+        let Some(decoder) = decode::sniff(head) else {
+            let mut rest = match input {
+                Input::File(file) => Cursor::new(head).chain(file as &mut dyn Read),
+                Input::Stream(reader) => Cursor::new(head).chain(reader),
+            };
+            let label = StreamLabel {
+                provenance,
+                category,
+                origin: None,
+            };
+            let bytes = self.text.scan_reader(&mut rest, &label, &mut out.findings);
+            self.scan_pending(depth, budget, out)?;
+            out.coverage.add_stream("text", bytes?);
+            return Ok(());
+        };
+        let limits = &self.engine.limits;
+        if depth >= limits.max_depth {
+            out.skipped.push(Skipped {
+                provenance: provenance.clone(),
+                reason: SkipReason::BombLimit,
+                detail: format!(
+                    "{} nested deeper than {} levels (--max-depth)",
+                    decoder.name(),
+                    limits.max_depth
+                ),
+            });
+            return Ok(());
+        }
+        let name = provenance
+            .layers
+            .last()
+            .map_or(provenance.artifact.as_str(), |l| l.name.as_str());
+        let container_read = Meter::default();
+        let mut sink = StreamSink {
+            worker: self,
+            provenance,
+            category,
+            depth,
+            budget,
+            expands: decoder.expands(),
+            container_read: &container_read,
+            container_out: Meter::default(),
+            out,
+        };
+        let result = match input {
+            Input::File(file) => {
+                file.seek(SeekFrom::Start(0))?;
+                let mut counted = Counted {
+                    inner: file,
+                    meter: container_read.clone(),
+                };
+                decoder.decode_seekable(&mut counted, name, &mut sink)
+            }
+            Input::Stream(reader) => {
+                let mut counted = Counted {
+                    inner: Cursor::new(head).chain(reader),
+                    meter: container_read.clone(),
+                };
+                decoder.decode(&mut counted, name, &mut sink)
+            }
+        };
+        out.coverage.add_stream(decoder.name(), container_read.get());
+        if let Err(e) = result {
+            out.skipped.push(Skipped {
+                provenance: provenance.clone(),
+                reason: e.skip_reason(),
+                detail: format!("{}: {e}; anything readable before it was scanned", decoder.name()),
+            });
+        }
+        match budget.spent(&self.engine.limits) {
+            Some(spent) => Err(spent.into_io()),
+            None => Ok(()),
+        }
     }
 
     /// Decodes the containers that views found inside the last text stream
-    /// (base64 of a gzip stream), like any inner stream.
-    pub(super) fn scan_pending(&mut self, depth: u32, out: &mut FileOutcome) {
+    /// (base64 of a gzip stream), like any inner stream, under the same
+    /// file's bomb budget. Reading from memory cannot fail; only a spent
+    /// budget is returned.
+    pub(super) fn scan_pending(
+        &mut self,
+        depth: u32,
+        budget: &FileBudget,
+        out: &mut FileOutcome,
+    ) -> io::Result<()> {
         out.skipped.append(&mut self.text.skipped);
         for pending in std::mem::take(&mut self.text.pending) {
             let mut reader = Cursor::new(pending.bytes);
-            // Reading from memory cannot fail.
-            let _ = self.scan_stream(&mut reader, &pending.provenance, pending.category, depth + 1, out);
+            let input = Input::Stream(&mut reader);
+            let result = self.scan_input(
+                input,
+                &pending.provenance,
+                pending.category,
+                depth + 1,
+                budget,
+                out,
+            );
+            if let Err(e) = result {
+                if LimitExceeded::of(&e).is_some() {
+                    return Err(e);
+                }
+            }
         }
+        Ok(())
     }
 }
 
-/// A decoder's view of the worker: inner streams go back through [`Worker::scan_stream`].
+/// What a stream is read from: a file on disk can seek (zip reads its
+/// directory at the end in place), an inner stream cannot.
+enum Input<'a> {
+    File(&'a mut dyn ReadSeek),
+    Stream(&'a mut dyn Read),
+}
+
+/// A decoder's view of the worker: inner streams go back through
+/// [`Worker::scan_input`], metered when the decoder decompresses.
 struct StreamSink<'w, 'e, 'o> {
     worker: &'w mut Worker<'e>,
     provenance: &'w Provenance,
     category: GuidelineCategory,
     depth: u32,
+    budget: &'w FileBudget,
+    /// Whether the decoder decompresses (its streams count against the bomb limits).
+    expands: bool,
+    /// Compressed bytes the decoder has read, and what it has produced from them.
+    container_read: &'w Meter,
+    container_out: Meter,
     out: &'o mut FileOutcome,
 }
 
@@ -178,15 +280,56 @@ impl InnerSink for StreamSink<'_, '_, '_> {
         category: GuidelineCategory,
         reader: &mut dyn Read,
     ) -> io::Result<u64> {
+        let limits = &self.worker.engine.limits;
+        if let Some(spent) = self.budget.spent(limits) {
+            return Err(spent.into_io());
+        }
         let child = self.provenance.child(layer.kind, layer.name);
-        let mut counted = CountingReader {
-            inner: reader,
-            count: 0,
+        let mut metered;
+        let reader: &mut dyn Read = if self.expands {
+            metered = Metered {
+                inner: reader,
+                limits,
+                own: 0,
+                container_read: self.container_read,
+                container_out: &self.container_out,
+                file: self.budget,
+            };
+            &mut metered
+        } else {
+            reader
         };
-        let result = self
-            .worker
-            .scan_stream(&mut counted, &child, category, self.depth + 1, self.out);
-        result.map(|()| counted.count)
+        let mut counted = Counted {
+            inner: reader,
+            meter: Meter::default(),
+        };
+        let input = Input::Stream(&mut counted);
+        self.worker
+            .scan_input(input, &child, category, self.depth + 1, self.budget, self.out)?;
+        Ok(counted.meter.get())
+    }
+
+    fn scan_here(&mut self, reader: &mut dyn Read, origin: Option<&dyn OffsetMap>) -> io::Result<u64> {
+        let label = StreamLabel {
+            provenance: self.provenance,
+            category: self.category,
+            origin,
+        };
+        let mut found = Vec::new();
+        let bytes = self.worker.text.scan_reader(reader, &label, &mut found);
+        self.worker.scan_pending(self.depth, self.budget, self.out)?;
+        let seen: HashSet<(&str, u64, &str)> = self
+            .out
+            .findings
+            .iter()
+            .filter(|f| &f.provenance == self.provenance)
+            .map(|f| (f.rule_id.as_str(), f.location.offset, f.fingerprint.as_str()))
+            .collect();
+        found.retain(|f| !seen.contains(&(f.rule_id.as_str(), f.location.offset, f.fingerprint.as_str())));
+        self.out.findings.append(&mut found);
+        let bytes = bytes?;
+        self.out.coverage.add_stream("text", bytes);
+        Ok(bytes)
     }
 
     fn stream_mapped(
@@ -217,7 +360,7 @@ impl InnerSink for StreamSink<'_, '_, '_> {
             .worker
             .text
             .scan_reader(reader, &label, &mut self.out.findings);
-        self.worker.scan_pending(self.depth, self.out);
+        self.worker.scan_pending(self.depth, self.budget, self.out)?;
         let bytes = bytes?;
         self.out.coverage.add_stream("text", bytes);
         Ok(bytes)
@@ -255,17 +398,23 @@ impl InnerSink for StreamSink<'_, '_, '_> {
     }
 }
 
-/// Counts the bytes read through it.
-struct CountingReader<'a> {
-    inner: &'a mut dyn Read,
-    count: u64,
+/// Counts the bytes read through it; seeks pass through.
+struct Counted<R> {
+    inner: R,
+    meter: Meter,
 }
 
-impl Read for CountingReader<'_> {
+impl<R: Read> Read for Counted<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.count += n as u64;
+        self.meter.add(n as u64);
         Ok(n)
+    }
+}
+
+impl<R: Seek> Seek for Counted<R> {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        self.inner.seek(pos)
     }
 }
 

@@ -1,0 +1,109 @@
+//! PDF, with `lopdf`: the text of each page (content streams inflated,
+//! FlateDecode and the rest, and strings mapped through the fonts'
+//! encodings) and embedded files, each pushed as a member (`invoice.pdf!/page-2`,
+//! `invoice.pdf!/embedded-1`). The raw bytes are scanned too (uncompressed
+//! streams, metadata, form values).
+//!
+//! A PDF's cross-reference table is at its end, so the file is parsed in
+//! memory, up to [`Limits::max_buffered_bytes`](crate::scan::Limits); a larger
+//! one has its raw bytes scanned and its text recorded as not extracted.
+//! Each page's inflated content is bounded by the same limit. A PDF encrypted
+//! with a user password is recorded as `encrypted` (one with only an owner
+//! password, the common case, is read).
+
+use std::io::{Cursor, Read};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use lopdf::{Document, Object};
+
+use super::{DecodeError, Decoder, InnerSink};
+use crate::findings::{Layer, LayerKind};
+
+pub struct Pdf;
+
+impl Decoder for Pdf {
+    fn name(&self) -> &'static str {
+        "pdf"
+    }
+
+    /// `%PDF-` near the start (readers accept junk before it).
+    fn sniff(&self, head: &[u8]) -> bool {
+        memchr::memmem::find(head, b"%PDF-").is_some()
+    }
+
+    fn decode(&self, input: &mut dyn Read, _name: &str, sink: &mut dyn InnerSink) -> Result<(), DecodeError> {
+        let limit = sink.limits().max_buffered_bytes;
+        let mut raw = Vec::new();
+        input
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut raw)
+            .map_err(|e| DecodeError::reading("pdf", e))?;
+        if raw.len() as u64 > limit {
+            sink.scan_here(&mut Cursor::new(raw).chain(input), None)
+                .map_err(|e| DecodeError::reading("pdf", e))?;
+            return Err(DecodeError::Limit(format!(
+                "text not extracted: larger than {limit} bytes (--max-buffered-bytes); its raw bytes were scanned"
+            )));
+        }
+        sink.scan_here(&mut raw.as_slice(), None)
+            .map_err(|e| DecodeError::reading("pdf", e))?;
+        // A parser bug on hostile input must cost this file's text, not the scan.
+        let document = catch_unwind(AssertUnwindSafe(|| Document::load_mem(&raw)))
+            .map_err(|_| {
+                DecodeError::Corrupt("PDF parser failed on this file; its raw bytes were scanned".into())
+            })?
+            .map_err(|e| match e {
+                lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword => {
+                    DecodeError::Encrypted(format!("PDF: {e}; its raw bytes were scanned"))
+                }
+                other => DecodeError::Corrupt(format!("PDF: {other}; its raw bytes were scanned")),
+            })?;
+        let page_limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        let mut damaged = Vec::new();
+        for &page in document.get_pages().keys() {
+            let text = catch_unwind(AssertUnwindSafe(|| {
+                document.extract_text_with_limit(&[page], page_limit)
+            }));
+            match text {
+                Ok(Ok(text)) => push(sink, format!("page-{page}"), text.as_bytes())?,
+                Ok(Err(e)) => damaged.push(format!("page {page}: {e}")),
+                Err(_) => damaged.push(format!("page {page}: parser failed")),
+            }
+        }
+        let embedded = document.objects.values().filter_map(|object| match object {
+            Object::Stream(stream)
+                if stream.dict.get(b"Type").and_then(Object::as_name).ok() == Some(b"EmbeddedFile") =>
+            {
+                Some(stream)
+            }
+            _ => None,
+        });
+        for (index, stream) in embedded.enumerate() {
+            match stream.decompressed_content_with_limit(page_limit) {
+                Ok(bytes) => push(sink, format!("embedded-{}", index + 1), &bytes)?,
+                Err(_) if stream.filters().map_or(true, |f| f.is_empty()) => {
+                    push(sink, format!("embedded-{}", index + 1), &stream.content)?
+                }
+                Err(e) => damaged.push(format!("embedded file {}: {e}", index + 1)),
+            }
+        }
+        if damaged.is_empty() {
+            Ok(())
+        } else {
+            Err(DecodeError::Corrupt(format!(
+                "text not extracted from {}; its raw bytes were scanned",
+                damaged.join(", ")
+            )))
+        }
+    }
+}
+
+fn push(sink: &mut dyn InnerSink, name: String, bytes: &[u8]) -> Result<(), DecodeError> {
+    let layer = Layer {
+        kind: LayerKind::Member,
+        name: name.clone(),
+    };
+    sink.stream(layer, &mut &bytes[..])
+        .map(|_| ())
+        .map_err(|e| DecodeError::reading(&name, e))
+}
