@@ -48,6 +48,13 @@ impl View for PackedBcd {
 /// The `count` packed digits after the length byte at `at`, if they are a plausible card number.
 fn digits_after(window: &[u8], at: usize, count: usize) -> Option<Decoded> {
     let packed = window.get(at + 1..at + 1 + count.div_ceil(2))?;
+    // Cheap rejections first: a brand digit (or a left pad) leads, and every
+    // byte but a padded last one holds two decimal digits.
+    let decimal = |b: &u8| (b >> 4) <= 9 && (b & 0x0F) <= 9;
+    let lead_ok = matches!(packed[0] >> 4, 0 | 2..=8);
+    if !lead_ok || !packed[..packed.len() - 1].iter().all(decimal) {
+        return None;
+    }
     let mut nibbles: Vec<(u8, usize)> = packed
         .iter()
         .enumerate()

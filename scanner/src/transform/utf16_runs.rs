@@ -31,7 +31,9 @@ impl View for Utf16Runs {
         let mut at = 0;
         while at + 4 <= window.len() {
             let endian = Endian::Little;
-            if !matches!(&window[at..at + 4], [a, 0, c, 0] if a.is_ascii_digit() && c.is_ascii_digit()) {
+            // Bitwise, not short-circuit: the rare hit is then the only branch.
+            let [a, b, c, d] = [window[at], window[at + 1], window[at + 2], window[at + 3]];
+            if !(a.is_ascii_digit() & (b == 0) & c.is_ascii_digit() & (d == 0)) {
                 at += 1;
                 continue;
             }
