@@ -3,7 +3,10 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::Shell;
+use hihoji_reports::summary::Lang;
 use hihoji_scanner::findings::Level;
+use serde::Deserialize;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -21,10 +24,75 @@ pub struct Cli {
 pub enum Command {
     /// Scan files and directories for card data.
     Scan(ScanArgs),
+    /// Record today's findings as accepted, so that scans with --baseline fail
+    /// only on new ones.
+    Baseline {
+        #[command(subcommand)]
+        action: BaselineAction,
+    },
+    /// List, explain and check detection rules.
+    Rules {
+        #[command(subcommand)]
+        action: RulesAction,
+    },
+    /// Print a shell completion script (e.g. `hihoji completions bash > /etc/bash_completion.d/hihoji`).
+    Completions {
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the manual page (roff) to standard output.
+    Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BaselineAction {
+    /// Scan and write a new baseline of every finding.
+    Create(BaselineArgs),
+    /// Scan and add today's findings to an existing baseline (entries already
+    /// there are kept).
+    Update(BaselineArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// Where to write the baseline (fingerprints, rule ids, paths and masked
+    /// values only) [default: hihoji.yaml's `baseline`, else .hihoji-baseline.json].
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub scan: ScanArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesAction {
+    /// List every rule: id, level, name, PCI DSS requirements.
+    List(RulePacks),
+    /// Explain one rule, with its examples.
+    Explain {
+        /// Rule id (PAN, TRACK1, CVV, …).
+        id: String,
+        #[command(flatten)]
+        packs: RulePacks,
+    },
+    /// Check a rule pack: merge it over the default pack, compile it and run
+    /// every rule's examples. Exit 0 when all pass, 2 otherwise.
+    Check {
+        /// The rule pack (YAML) to check.
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct RulePacks {
+    /// Extra rule pack, merged over the embedded default (repeatable).
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
 }
 
 /// The level from which findings make the exit code 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum FailOn {
     Note,
     Warning,
@@ -63,17 +131,50 @@ pub struct ScanArgs {
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
 
-    /// Exit 1 when a finding is at or above this level.
-    #[arg(long, value_enum, default_value = "warning")]
-    pub fail_on: FailOn,
+    /// Exit 1 when a finding is at or above this level [default: warning].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
 
     /// Worker threads (default: one per core).
-    #[arg(short = 'j', long = "threads", value_name = "N", default_value_t = 0)]
-    pub threads: usize,
+    #[arg(short = 'j', long = "threads", value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Read settings from FILE (default: hihoji.yaml in the first directory
+    /// scanned). Command-line flags win over it.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Accepted findings (from `hihoji baseline create`): they are reported as
+    /// notes and do not fail the scan; only new ones do.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Also skip what .gitignore files ignore (off by default: ignored files
+    /// are where card data leaks). .hihojiignore files are always honoured.
+    #[arg(long)]
+    pub respect_gitignore: bool,
+
+    /// Scan only the files changed since the git commit BASE (working tree,
+    /// staged and untracked files included).
+    #[arg(long, value_name = "BASE", conflicts_with = "git_history")]
+    pub git_diff: Option<String>,
+
+    /// Scan every blob reachable from any ref of the repository REPO, once,
+    /// reporting the commit, path and author where it first appeared.
+    #[arg(long, value_name = "REPO")]
+    pub git_history: Option<PathBuf>,
+
+    /// Language of the terminal summary [default: ja when $LANG starts with ja, else en].
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
 
     /// Follow symbolic links (they are recorded as skipped otherwise).
     #[arg(long)]
     pub follow_symlinks: bool,
+
+    /// How many containers deep to decode [default: 8].
+    #[arg(long, value_name = "N")]
+    pub max_depth: Option<u32>,
 
     /// Skip files larger than this many bytes (recorded as too large).
     #[arg(long, value_name = "BYTES")]
@@ -91,4 +192,21 @@ pub struct ScanArgs {
     /// Print nothing but errors (reports are still written).
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// Language of the terminal summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LangArg {
+    Ja,
+    En,
+}
+
+impl LangArg {
+    pub fn lang(self) -> Lang {
+        match self {
+            LangArg::Ja => Lang::Ja,
+            LangArg::En => Lang::En,
+        }
+    }
 }

@@ -1,12 +1,15 @@
 //! `hihoji`: the command-line front end of the card-data scanner.
 
+mod baseline;
 mod cli;
+mod config;
 mod progress;
+mod rules_cmd;
 mod scan;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 /// Exit code for a usage or fatal error (DESIGN.md §4).
 const EXIT_ERROR: u8 = 2;
@@ -15,6 +18,21 @@ fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let result = match cli.command {
         cli::Command::Scan(args) => scan::run(&args),
+        cli::Command::Baseline { action } => baseline::run(&action),
+        cli::Command::Rules { action } => rules_cmd::run(&action),
+        cli::Command::Completions { shell } => {
+            // Generated into memory: clap_complete panics when its writer fails.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cli::Cli::command(), "hihoji", &mut script);
+            print_document(&script)
+        }
+        cli::Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(cli::Cli::command())
+                .render(&mut page)
+                .map_err(anyhow::Error::from)
+                .and_then(|()| print_document(&page))
+        }
     };
     match result {
         Ok(code) => code,
@@ -22,5 +40,14 @@ fn main() -> ExitCode {
             eprintln!("hihoji: error: {e:#}");
             ExitCode::from(EXIT_ERROR)
         }
+    }
+}
+
+/// Prints a generated document; a reader that stops early (`| head`) is not an error.
+fn print_document(bytes: &[u8]) -> anyhow::Result<ExitCode> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(bytes) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(ExitCode::SUCCESS),
     }
 }

@@ -2,96 +2,218 @@
 
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use globset::{Glob, GlobSetBuilder};
-use hihoji_reports::{json, sarif, summary};
+use hihoji_reports::summary::{self, Lang};
+use hihoji_reports::{json, sarif};
+use hihoji_scanner::baseline::Baseline;
+use hihoji_scanner::findings::Level;
 use hihoji_scanner::key::load_key;
 use hihoji_scanner::mask::Fingerprinter;
 use hihoji_scanner::outcome::ScanOutcome;
 use hihoji_scanner::rules::load_rules;
-use hihoji_scanner::scan::{scan, Engine, Limits, ScanConfig};
+use hihoji_scanner::scan::{scan, scan_git_history, Engine, Limits, ScanConfig};
+use hihoji_scanner::sources::git::changed_files;
 use hihoji_scanner::sources::walk::WalkOptions;
 
-use crate::cli::ScanArgs;
+use crate::cli::{FailOn, ScanArgs};
+use crate::config::Config;
 use crate::progress::Progress;
 
-pub fn run(args: &ScanArgs) -> Result<ExitCode> {
-    let rules = load_rules(&args.rules)?;
-    let (key, _) = load_key(args.key_file.as_deref())?;
-    let mut exclude = GlobSetBuilder::new();
-    for pattern in &args.exclude {
-        exclude.add(Glob::new(pattern).with_context(|| format!("--exclude {pattern:?}"))?);
+/// The settings of one scan: flags over `hihoji.yaml` over defaults.
+pub struct Settings {
+    pub scan: ScanConfig,
+    pub rules: Vec<PathBuf>,
+    pub fail_on: Level,
+    pub sarif: Option<PathBuf>,
+    pub json: Option<PathBuf>,
+    pub baseline: Option<PathBuf>,
+    pub lang: Lang,
+    pub git_history: Option<PathBuf>,
+}
+
+impl Settings {
+    pub fn resolve(args: &ScanArgs) -> Result<Self> {
+        let config = Config::load(args.config.as_deref(), &args.paths)?;
+        let file = &config.file;
+        let mut exclude = GlobSetBuilder::new();
+        for (pattern, origin) in file
+            .exclude
+            .iter()
+            .map(|p| (p, "hihoji.yaml exclude"))
+            .chain(args.exclude.iter().map(|p| (p, "--exclude")))
+        {
+            exclude.add(Glob::new(pattern).with_context(|| format!("{origin} {pattern:?}"))?);
+        }
+        let mut rules: Vec<PathBuf> = file.rules.iter().map(|p| config.resolve(p)).collect();
+        rules.extend(args.rules.iter().cloned());
+        let pick = |flag: &Option<PathBuf>, from_file: &Option<PathBuf>| {
+            flag.clone()
+                .or_else(|| from_file.as_deref().map(|p| config.resolve(p)))
+        };
+        let only = match &args.git_diff {
+            Some(base) => {
+                let dir = args.paths.first().map_or(Path::new("."), PathBuf::as_path);
+                Some(Arc::new(changed_files(dir, base)?))
+            }
+            None => None,
+        };
+        let sarif = pick(&args.sarif, &file.output.sarif);
+        let json = pick(&args.json, &file.output.json);
+        let baseline = pick(&args.baseline, &file.baseline);
+        let defaults = Limits::default();
+        let scan = ScanConfig {
+            roots: args.paths.clone(),
+            walk: WalkOptions {
+                follow_symlinks: args.follow_symlinks || file.follow_symlinks.unwrap_or(false),
+                exclude: exclude.build().context("exclude patterns")?,
+                respect_gitignore: args.respect_gitignore || file.respect_gitignore.unwrap_or(false),
+                only,
+                own_files: own_files(&[
+                    (baseline.as_deref(), "baseline"),
+                    (sarif.as_deref(), "SARIF report"),
+                    (json.as_deref(), "JSON report"),
+                ]),
+            },
+            limits: Limits {
+                max_file_size: args.max_file_size.or(file.limits.max_file_size),
+                max_depth: args
+                    .max_depth
+                    .or(file.limits.max_depth)
+                    .unwrap_or(defaults.max_depth),
+            },
+            threads: args.threads.or(file.threads).unwrap_or(0),
+        };
+        let lang = args
+            .lang
+            .or(file.lang)
+            .map(|l| l.lang())
+            .unwrap_or_else(lang_from_env);
+        Ok(Settings {
+            scan,
+            rules,
+            fail_on: args.fail_on.or(file.fail_on).unwrap_or(FailOn::Warning).level(),
+            sarif,
+            json,
+            baseline,
+            lang,
+            git_history: args.git_history.clone(),
+        })
     }
-    let config = ScanConfig {
-        roots: args.paths.clone(),
-        walk: WalkOptions {
-            follow_symlinks: args.follow_symlinks,
-            exclude: exclude.build().context("--exclude")?,
-        },
-        limits: Limits {
-            max_file_size: args.max_file_size,
-            ..Limits::default()
-        },
-        threads: args.threads,
-    };
+
+    /// Adds a file that hihoji writes, so that a later scan does not report it.
+    pub fn add_own_file(&mut self, path: &Path, what: &str) {
+        self.scan.walk.own_files.extend(own_files(&[(Some(path), what)]));
+    }
+}
+
+/// Canonical paths of the files among `files` that exist.
+fn own_files(files: &[(Option<&Path>, &str)]) -> Vec<(PathBuf, String)> {
+    files
+        .iter()
+        .filter_map(|(path, what)| {
+            let path = path.filter(|p| *p != Path::new("-"))?;
+            Some((std::fs::canonicalize(path).ok()?, what.to_string()))
+        })
+        .collect()
+}
+
+/// Japanese when the user's locale is Japanese.
+fn lang_from_env() -> Lang {
+    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+        .unwrap_or_default();
+    if locale.starts_with("ja") {
+        Lang::Ja
+    } else {
+        Lang::En
+    }
+}
+
+/// Runs the scan the settings describe, with a progress bar when asked.
+pub fn run_scan(settings: &Settings, args: &ScanArgs) -> Result<ScanOutcome> {
+    let rules = load_rules(&settings.rules)?;
+    let (key, _) = load_key(args.key_file.as_deref())?;
     let engine = Engine {
         rules,
         fingerprinter: Fingerprinter::new(&key),
-        limits: config.limits.clone(),
+        limits: settings.scan.limits.clone(),
     };
     let progress = Progress::new(!args.no_progress && !args.quiet);
-    let outcome = scan(&config, &engine, &progress);
+    let outcome = match &settings.git_history {
+        Some(repo) => scan_git_history(repo, &engine, settings.scan.threads, &progress),
+        None => {
+            progress.precount(&settings.scan);
+            scan(&settings.scan, &engine, &progress)
+        }
+    };
     progress.finish();
-    let outcome = outcome?;
+    Ok(outcome?)
+}
 
-    let mut wrote_any = false;
-    if let Some(path) = &args.sarif {
-        write_report(path, |out| sarif::write_sarif(&outcome, out))?;
-        wrote_any = true;
+pub fn run(args: &ScanArgs) -> Result<ExitCode> {
+    let settings = Settings::resolve(args)?;
+    let mut outcome = run_scan(&settings, args)?;
+    if let Some(path) = &settings.baseline {
+        let whole_tree = settings.scan.walk.only.is_none();
+        Baseline::read(path)?.apply(&mut outcome, whole_tree);
     }
-    if let Some(path) = &args.json {
-        write_report(path, |out| json::write_json(&outcome, out))?;
-        wrote_any = true;
-    }
-    let failing = failing_count(&outcome, args.fail_on.level());
+    let wrote_any = write_reports(&settings, &outcome)?;
+    let failing = failing_count(&outcome, settings.fail_on);
     if !args.quiet {
+        let stdout = std::io::stdout();
         if wrote_any {
-            eprintln!("{}", verdict(&outcome, failing, args));
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            eprintln!(
+                "{}",
+                summary::verdict(&outcome, failing, settings.fail_on, settings.lang, color)
+            );
         } else {
-            let stdout = std::io::stdout();
+            let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
             let style = summary::SummaryStyle {
-                color: stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+                color,
                 max_listed: 200,
+                lang: settings.lang,
             };
             let mut out = stdout.lock();
             summary::write_summary(&outcome, style, &mut out)?;
-            writeln!(out, "{}", verdict(&outcome, failing, args))?;
+            writeln!(
+                out,
+                "{}",
+                summary::verdict(&outcome, failing, settings.fail_on, settings.lang, color)
+            )?;
         }
     }
     Ok(ExitCode::from(if failing > 0 { 1 } else { 0 }))
 }
 
-fn failing_count(outcome: &ScanOutcome, fail_on: hihoji_scanner::findings::Level) -> usize {
-    outcome.findings.iter().filter(|f| f.level >= fail_on).count()
+/// Writes the SARIF and JSON reports asked for; says whether any was written.
+pub fn write_reports(settings: &Settings, outcome: &ScanOutcome) -> Result<bool> {
+    let mut wrote_any = false;
+    if let Some(path) = &settings.sarif {
+        write_report(path, |out| sarif::write_sarif(outcome, out))?;
+        wrote_any = true;
+    }
+    if let Some(path) = &settings.json {
+        write_report(path, |out| json::write_json(outcome, out))?;
+        wrote_any = true;
+    }
+    Ok(wrote_any)
 }
 
-/// One line: what the exit code means.
-fn verdict(outcome: &ScanOutcome, failing: usize, args: &ScanArgs) -> String {
-    let level = args.fail_on.level().as_str();
-    if failing > 0 {
-        format!(
-            "Verdict: card data found — {failing} finding(s) at or above {level}; exit 1. カード情報の保持が見つかりました。"
-        )
-    } else {
-        format!(
-            "Verdict: no card data at or above {level} in {} files ({} not scanned); exit 0.",
-            outcome.coverage.files_scanned,
-            outcome.skipped.len()
-        )
-    }
+/// Findings that fail the scan: at or above the level, and neither accepted
+/// in the baseline nor allowed by a comment in the source.
+fn failing_count(outcome: &ScanOutcome, fail_on: Level) -> usize {
+    outcome
+        .findings
+        .iter()
+        .filter(|f| f.level >= fail_on && f.is_actionable())
+        .count()
 }
 
 /// Writes a report to `path`, or standard output for "-".

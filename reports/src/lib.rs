@@ -9,6 +9,7 @@
 pub mod json;
 pub mod sarif;
 pub mod summary;
+mod summary_text;
 mod uri;
 
 pub use hihoji_scanner::outcome::ScanOutcome;

@@ -6,14 +6,14 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 
-use hihoji_scanner::findings::{Finding, Layer, Level, Provenance};
+use hihoji_scanner::findings::{BaselineState, Finding, Layer, Level, Provenance};
 use hihoji_scanner::outcome::ScanOutcome;
 use hihoji_scanner::rules::{RuleKind, RuleSpec};
 use serde_json::{json, Value};
 use serde_sarif::sarif::{
     Artifact, ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
     PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor,
-    Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
+    Result as SarifResult, ResultLevel, Run, Sarif, Suppression, Tool, ToolComponent,
 };
 
 use crate::uri::path_to_uri;
@@ -67,6 +67,21 @@ pub fn to_sarif(outcome: &ScanOutcome) -> Sarif {
                 .build()
         })
         .collect();
+    // Notes an auditor should see (stale baseline entries, encrypted flows, …).
+    notifications.extend(outcome.notes.iter().map(|n| {
+        let top = artifacts.index_of(&n.provenance);
+        Notification::builder()
+            .level(json!("note"))
+            .message(Message::from(
+                format!("{} ({}): {}", n.provenance, n.kind, n.detail).as_str(),
+            ))
+            .locations(vec![artifact_only_location(&n.provenance, top)])
+            .properties(bag(BTreeMap::from([
+                ("kind".to_string(), json!(n.kind)),
+                ("provenance".to_string(), json!(n.provenance.to_string())),
+            ])))
+            .build()
+    }));
     if truncated > 0 {
         notifications.push(
             Notification::builder()
@@ -180,6 +195,19 @@ fn result(f: &Finding, rule: Option<(usize, &RuleSpec)>, artifacts: &mut Artifac
     if let Some((index, spec)) = rule {
         builder_result.rule_index = Some(index as i64);
         properties.insert("pci_dss".to_string(), json!(spec.pci_dss));
+    }
+    if let Some(state) = f.baseline_state {
+        builder_result.baseline_state = Some(json!(match state {
+            BaselineState::New => "new",
+            BaselineState::Unchanged => "unchanged",
+        }));
+    }
+    if let Some(suppression) = &f.suppression {
+        builder_result.suppressions = Some(vec![Suppression::builder()
+            .kind(json!("inSource"))
+            .status(json!("accepted"))
+            .justification(suppression.justification.clone())
+            .build()]);
     }
     builder_result.properties = Some(bag(properties));
     builder_result

@@ -1,9 +1,22 @@
-//! The short human summary printed when no report file is asked for.
+//! The short human summary printed when no report file is asked for:
+//! findings grouped by file with masked values, what was not scanned, and one
+//! line that says the verdict and what the exit code means.
 
 use std::io::{self, Write};
 
-use hihoji_scanner::findings::{GuidelineCategory, Level};
+use hihoji_scanner::baseline::STALE_NOTE;
+use hihoji_scanner::findings::{BaselineState, Finding, GuidelineCategory, Level};
 use hihoji_scanner::outcome::ScanOutcome;
+
+use crate::summary_text::{text, SummaryText};
+
+/// The summary's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    Ja,
+    #[default]
+    En,
+}
 
 /// How to print.
 #[derive(Debug, Clone, Copy)]
@@ -12,6 +25,7 @@ pub struct SummaryStyle {
     pub color: bool,
     /// Findings listed before the rest is counted only.
     pub max_listed: usize,
+    pub lang: Lang,
 }
 
 fn paint(style: SummaryStyle, code: &str, text: &str) -> String {
@@ -24,13 +38,18 @@ fn paint(style: SummaryStyle, code: &str, text: &str) -> String {
 
 /// Writes findings grouped by file, the skipped list and the counts.
 pub fn write_summary(outcome: &ScanOutcome, style: SummaryStyle, out: &mut dyn Write) -> io::Result<()> {
+    let t = text(style.lang);
     let c = &outcome.coverage;
     writeln!(
         out,
-        "hihoji {}: scanned {} files, {} bytes under {}",
+        "hihoji {}: {} {} {}, {} {} ({} {})",
         outcome.tool_version,
+        t.scanned,
         c.files_scanned,
+        t.files,
         c.bytes_scanned,
+        t.bytes,
+        t.under,
         outcome.roots.join(", ")
     )?;
     let mut current = String::new();
@@ -40,41 +59,32 @@ pub fn write_summary(outcome: &ScanOutcome, style: SummaryStyle, out: &mut dyn W
             writeln!(out, "\n{}", paint(style, "1", &file))?;
             current = file;
         }
-        let (code, label) = match f.level {
-            Level::Error => ("31;1", "error  "),
-            Level::Warning => ("33;1", "warning"),
-            Level::Note => ("36", "note   "),
-        };
-        let at = match (f.location.line, f.location.column) {
-            (Some(l), Some(col)) => format!("{l}:{col}"),
-            _ => format!("@{}", f.location.offset),
-        };
-        writeln!(
-            out,
-            "  {} {:<10} {:<22} {:<16} {} {}",
-            paint(style, code, label),
-            f.rule_id,
-            f.masked,
-            f.brand.as_deref().unwrap_or("-"),
-            at,
-            f.category.japanese()
-        )?;
+        write_finding(f, style, t, out)?;
     }
     if outcome.findings.len() > style.max_listed {
         writeln!(
             out,
-            "  … and {} more (write a report with --json or --html)",
-            outcome.findings.len() - style.max_listed
+            "  … +{} {}",
+            outcome.findings.len() - style.max_listed,
+            t.more
         )?;
     }
     if !outcome.skipped.is_empty() {
+        let heading = format!("{} ({}):", t.not_scanned, outcome.skipped.len());
+        writeln!(out, "\n{}", paint(style, "1", &heading))?;
+        for s in outcome.skipped.iter().take(style.max_listed) {
+            writeln!(out, "  {} — {}: {}", s.provenance, s.reason.as_str(), s.detail)?;
+        }
+    }
+    let stale: Vec<_> = outcome.notes.iter().filter(|n| n.kind == STALE_NOTE).collect();
+    if !stale.is_empty() {
         writeln!(
             out,
             "\n{}",
-            paint(style, "1", &format!("Not scanned ({}):", outcome.skipped.len()))
+            paint(style, "1", &format!("{} ({}):", t.stale, stale.len()))
         )?;
-        for s in outcome.skipped.iter().take(style.max_listed) {
-            writeln!(out, "  {} — {}: {}", s.provenance, s.reason.as_str(), s.detail)?;
+        for n in stale.iter().take(style.max_listed) {
+            writeln!(out, "  {} — {}", n.provenance, n.detail)?;
         }
     }
     let count = |level| outcome.findings.iter().filter(|f| f.level == level).count();
@@ -89,12 +99,92 @@ pub fn write_summary(outcome: &ScanOutcome, style: SummaryStyle, out: &mut dyn W
             format!("{} {} {n}", cat.japanese(), cat.as_str())
         })
         .collect();
+    let accepted = outcome.findings.iter().filter(|f| !f.is_actionable()).count();
     writeln!(
         out,
-        "\nFindings: {} error, {} warning, {} note ({})",
+        "\n{}: {} error, {} warning, {} note ({}); {accepted} {}",
+        t.findings,
         count(Level::Error),
         count(Level::Warning),
         count(Level::Note),
-        per_category.join(", ")
+        per_category.join(", "),
+        t.accepted
     )
+}
+
+fn write_finding(f: &Finding, style: SummaryStyle, t: &SummaryText, out: &mut dyn Write) -> io::Result<()> {
+    let (code, label) = match f.level {
+        Level::Error => ("31;1", "error  "),
+        Level::Warning => ("33;1", "warning"),
+        Level::Note => ("36", "note   "),
+    };
+    let at = match (f.location.line, f.location.column) {
+        (Some(l), Some(col)) => format!("{l}:{col}"),
+        _ => format!("@{}", f.location.offset),
+    };
+    let mut tags = Vec::new();
+    match f.baseline_state {
+        Some(BaselineState::New) => tags.push(paint(style, "31", t.baseline_new)),
+        Some(BaselineState::Unchanged) => tags.push(t.baseline_unchanged.to_string()),
+        None => {}
+    }
+    if let Some(s) = &f.suppression {
+        tags.push(format!("{}: {}", t.suppressed, s.justification));
+    }
+    if let Some(commit) = f.annotations.get("commit") {
+        tags.push(format!("commit {}", &commit[..commit.len().min(12)]));
+    }
+    let tags = if tags.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", tags.join("; "))
+    };
+    writeln!(
+        out,
+        "  {} {:<10} {:<22} {:<16} {} {}{tags}",
+        paint(style, code, label),
+        f.rule_id,
+        f.masked,
+        f.brand.as_deref().unwrap_or("-"),
+        at,
+        f.category.japanese()
+    )
+}
+
+/// The one line that says the verdict and what the exit code means.
+pub fn verdict(outcome: &ScanOutcome, failing: usize, fail_on: Level, lang: Lang, color: bool) -> String {
+    let t = text(lang);
+    let style = SummaryStyle {
+        color,
+        max_listed: 0,
+        lang,
+    };
+    let level = fail_on.as_str();
+    if failing > 0 {
+        let line = match lang {
+            Lang::En => format!(
+                "{} — {failing} finding(s) {} {level}; {} 1.",
+                t.verdict_fail, t.at_or_above, t.exit
+            ),
+            Lang::Ja => format!(
+                "{} — {level} {}の検出 {failing} 件; {} 1。",
+                t.verdict_fail, t.at_or_above, t.exit
+            ),
+        };
+        paint(style, "31;1", &line)
+    } else {
+        let skipped = outcome.skipped.len();
+        let files = outcome.coverage.files_scanned;
+        let line = match lang {
+            Lang::En => format!(
+                "{} {} {level} in {files} files ({skipped} not scanned); {} 0.",
+                t.verdict_pass, t.at_or_above, t.exit
+            ),
+            Lang::Ja => format!(
+                "{} ({level} {}、{files} ファイル、スキャンできなかったもの {skipped} 件); {} 0。",
+                t.verdict_pass, t.at_or_above, t.exit
+            ),
+        };
+        paint(style, "32;1", &line)
+    }
 }

@@ -162,6 +162,48 @@ pub struct Finding {
     /// git history. Never scanned content.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub annotations: BTreeMap<String, String>,
+    /// Set when the scan ran against a baseline (`scan --baseline`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline_state: Option<BaselineState>,
+    /// Set when the finding's own line carries a `hihoji:allow` comment: the
+    /// finding is kept and reported, but it does not fail the scan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppression: Option<Suppression>,
+}
+
+impl Finding {
+    /// Whether this finding counts towards the exit code: not accepted in a
+    /// baseline and not allowed in the source.
+    pub fn is_actionable(&self) -> bool {
+        self.suppression.is_none() && self.baseline_state != Some(BaselineState::Unchanged)
+    }
+}
+
+/// A finding compared with a baseline (SARIF `baselineState`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BaselineState {
+    /// Not in the baseline: a new leak.
+    New,
+    /// Accepted in the baseline; reported at level `note`.
+    Unchanged,
+}
+
+impl BaselineState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BaselineState::New => "new",
+            BaselineState::Unchanged => "unchanged",
+        }
+    }
+}
+
+/// An in-source allow comment (`hihoji:allow PAN reason=fixture`) on the
+/// finding's line (SARIF `suppressions`, kind `inSource`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suppression {
+    /// The `reason=` text, which the comment's author wrote.
+    pub justification: String,
 }
 
 /// Why something was not scanned.

@@ -6,6 +6,7 @@
 //! provenance, guideline category) → a [`findings::FindingSink`]. Reports are
 //! built from the sink by the `hihoji-reports` crate.
 
+pub mod baseline;
 pub mod decode;
 pub mod detect;
 pub mod examples;

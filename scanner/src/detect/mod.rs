@@ -17,6 +17,7 @@ mod masked;
 mod pan;
 mod patterns;
 mod skip;
+pub use skip::{next_four_digits, scalar_next_four_digits};
 
 use std::sync::Arc;
 

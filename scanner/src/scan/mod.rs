@@ -5,7 +5,9 @@
 //! the files it scans. Results are pushed per file into a shared collector and
 //! sorted at the end, so the outcome does not depend on thread timing.
 
+mod allow;
 mod category;
+mod history;
 mod text;
 mod worker;
 
@@ -15,6 +17,7 @@ use std::time::SystemTime;
 
 use rayon::prelude::*;
 
+pub use history::scan_git_history;
 pub use text::{looks_like_text, PendingStream, StreamLabel, TextScanner, CHUNK};
 pub use worker::{FileOutcome, Worker};
 
@@ -55,6 +58,9 @@ pub struct ScanConfig {
 /// Told about progress as files finish, from any worker thread.
 pub trait ScanObserver: Sync {
     fn file_done(&self, _bytes: u64, _findings: usize) {}
+    /// How much there is to scan, when the source knows it up front (a git
+    /// history's blobs); a walk of files is counted by the observer itself.
+    fn total(&self, _files: u64, _bytes: u64) {}
 }
 
 /// An observer that ignores everything.
@@ -81,6 +87,8 @@ pub enum ScanError {
     },
     #[error("cannot start {threads} worker threads: {message}")]
     Threads { threads: usize, message: String },
+    #[error(transparent)]
+    Git(#[from] crate::sources::git::GitError),
 }
 
 /// Scans every root and returns the outcome.
@@ -119,21 +127,28 @@ pub fn scan(
             },
         );
     });
-    let mut all = collected
+    let all = collected
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let roots = config
+        .roots
+        .iter()
+        .map(|r| r.to_string_lossy().into_owned())
+        .collect();
+    Ok(assemble(roots, started, engine, all))
+}
+
+/// The outcome of a scan from everything its workers produced, sorted so it
+/// does not depend on thread timing.
+fn assemble(roots: Vec<String>, started: SystemTime, engine: &Engine, mut all: FileOutcome) -> ScanOutcome {
     all.findings
         .sort_by_cached_key(|f| (f.provenance.to_string(), f.location.offset, f.rule_id.clone()));
     all.skipped.sort_by_cached_key(|s| s.provenance.to_string());
     all.notes.sort_by_cached_key(|n| n.provenance.to_string());
-    Ok(ScanOutcome {
+    ScanOutcome {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         host: host_name(),
-        roots: config
-            .roots
-            .iter()
-            .map(|r| r.to_string_lossy().into_owned())
-            .collect(),
+        roots,
         started_at: humantime::format_rfc3339_seconds(started).to_string(),
         finished_at: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
         rule_pack: RulePackInfo {
@@ -146,7 +161,7 @@ pub fn scan(
         skipped: all.skipped,
         notes: all.notes,
         coverage: all.coverage,
-    })
+    }
 }
 
 /// This machine's name, for reports that merge many hosts.

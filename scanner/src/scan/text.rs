@@ -10,6 +10,7 @@
 
 use std::io::{self, Read};
 
+use super::allow::allowance;
 use super::category;
 use crate::decode::{self, OffsetMap, SourcePosition, SNIFF_LEN};
 use crate::detect::{Detector, Hit, Window};
@@ -350,7 +351,13 @@ impl<'r> TextScanner<'r> {
                 None => (None, None),
             };
             let source = label.locate(text.stream_offset(hit.start));
-            let finding = self.finding(hit, label, label.provenance.clone(), source, line, column);
+            let mut finding = self.finding(hit, label, label.provenance.clone(), source, line, column);
+            // Allow comments apply to the source's own lines, not to bytes an
+            // encoding was decoded from.
+            if label.origin.is_none() {
+                let line = line_around(window.bytes, hit.start, hit.end);
+                finding.suppression = allowance(line, &finding.rule_id);
+            }
             out.push(text.annotate(finding));
         }
     }
@@ -381,6 +388,8 @@ impl<'r> TextScanner<'r> {
             confidence: (hit.confidence * 100.0).round() / 100.0,
             expiry_nearby: hit.expiry_nearby,
             annotations: source.annotations,
+            baseline_state: None,
+            suppression: None,
         }
     }
 
@@ -520,6 +529,15 @@ impl<'r> TextScanner<'r> {
             }
         }
     }
+}
+
+/// The bytes of the line holding `start..end`, as far as the window shows it.
+fn line_around(bytes: &[u8], start: usize, end: usize) -> &[u8] {
+    let end = end.min(bytes.len());
+    let start = start.min(end);
+    let from = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |i| i + 1);
+    let to = memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i);
+    &bytes[from..to]
 }
 
 /// Reads until `buf` is full or the stream ends. Returns the bytes read and

@@ -1,5 +1,6 @@
-//! Sources: where bytes come from. Today, files under the scan roots.
+//! Sources: where bytes come from: files under the scan roots, and git.
 
+pub mod git;
 mod special;
 pub mod walk;
 

@@ -1,9 +1,13 @@
 //! Walking the scan roots: every entry is either a file to scan or a
 //! [`Skipped`] record with its reason. Nothing is dropped silently.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use globset::GlobSet;
+use ignore::gitignore::Gitignore;
+use ignore::Match;
 use walkdir::WalkDir;
 
 use super::special::special_file_kind;
@@ -17,11 +21,73 @@ const PSEUDO_FILESYSTEMS: &[&str] = &["/proc", "/sys"];
 #[cfg(not(target_os = "linux"))]
 const PSEUDO_FILESYSTEMS: &[&str] = &[];
 
+/// The ignore file hihoji always honours, in gitignore syntax, in any directory.
+pub const IGNORE_FILE: &str = ".hihojiignore";
+
 /// How to walk.
 #[derive(Debug, Clone, Default)]
 pub struct WalkOptions {
     pub follow_symlinks: bool,
     pub exclude: GlobSet,
+    /// Also honour `.gitignore` files. Off by default: the files a repository
+    /// ignores (dumps, logs, local exports) are exactly where card data leaks.
+    pub respect_gitignore: bool,
+    /// When set, only these files are scanned (paths as [`resolved_dir`]
+    /// gives them), e.g. the files changed since a git commit; other files
+    /// are out of scope.
+    pub only: Option<Arc<HashSet<PathBuf>>>,
+    /// Files hihoji itself reads or writes (a baseline, its reports), as
+    /// canonical paths with what they are: recorded as excluded, because
+    /// they hold masked values that would otherwise be reported.
+    pub own_files: Vec<(PathBuf, String)>,
+}
+
+/// The ignore files of the directories from the root down to the current one.
+#[derive(Default)]
+struct IgnoreStack {
+    /// (depth of the directory, its matcher, the file's name).
+    levels: Vec<(usize, Gitignore, &'static str)>,
+}
+
+impl IgnoreStack {
+    /// Forgets directories that are not ancestors of an entry at `depth`.
+    fn leave_to(&mut self, depth: usize) {
+        while self.levels.last().is_some_and(|(d, _, _)| *d >= depth) {
+            self.levels.pop();
+        }
+    }
+
+    /// Loads a directory's ignore files (a line that is not a valid glob is
+    /// left out by the matcher; the rest of the file still applies).
+    fn enter(&mut self, dir: &Path, depth: usize, respect_gitignore: bool) {
+        let names: &[&'static str] = if respect_gitignore {
+            &[".gitignore", IGNORE_FILE]
+        } else {
+            &[IGNORE_FILE]
+        };
+        for name in names {
+            let file = dir.join(name);
+            if file.is_file() {
+                let (matcher, _partial_error) = Gitignore::new(&file);
+                if !matcher.is_empty() {
+                    self.levels.push((depth, matcher, name));
+                }
+            }
+        }
+    }
+
+    /// The ignore file that excludes `path`, if any (the deepest match wins,
+    /// and a `!pattern` re-includes).
+    fn excluded_by(&self, path: &Path, is_dir: bool) -> Option<&'static str> {
+        for (_, matcher, name) in self.levels.iter().rev() {
+            match matcher.matched(path, is_dir) {
+                Match::Ignore(_) => return Some(name),
+                Match::Whitelist(_) => return None,
+                Match::None => {}
+            }
+        }
+        None
+    }
 }
 
 /// A walked entry.
@@ -43,6 +109,7 @@ pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> impl Iterator<Item = En
             .follow_links(options.follow_symlinks)
             .sort_by_file_name()
             .into_iter();
+        let mut ignores = IgnoreStack::default();
         std::iter::from_fn(move || loop {
             let entry = match walker.next()? {
                 Ok(entry) => entry,
@@ -59,13 +126,26 @@ pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> impl Iterator<Item = En
             };
             let file_type = entry.file_type();
             let is_dir = file_type.is_dir();
+            if let Some(only) = options.only.as_ref().filter(|_| !is_dir) {
+                if !resolved_dir(path).is_some_and(|p| only.contains(&p)) {
+                    continue;
+                }
+            }
             if entry.depth() > 0 && is_excluded(&options.exclude, &root, path) {
                 if is_dir {
                     walker.skip_current_dir();
                 }
                 return skip(SkipReason::Excluded, "matches --exclude");
             }
+            ignores.leave_to(entry.depth());
+            if let Some(file) = ignores.excluded_by(path, is_dir) {
+                if is_dir {
+                    walker.skip_current_dir();
+                }
+                return skip(SkipReason::Excluded, &format!("matches {file}"));
+            }
             if is_dir {
+                ignores.enter(path, entry.depth(), options.respect_gitignore);
                 if PSEUDO_FILESYSTEMS.iter().any(|p| path == Path::new(p)) {
                     walker.skip_current_dir();
                     return skip(
@@ -84,6 +164,9 @@ pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> impl Iterator<Item = En
             if let Some(kind) = special_file_kind(&file_type) {
                 return skip(SkipReason::SpecialFile, kind);
             }
+            if let Some(what) = own_file(&options.own_files, path) {
+                return skip(SkipReason::Excluded, &format!("hihoji's own {what}"));
+            }
             return Some(Entry::File {
                 path: path.to_path_buf(),
                 provenance,
@@ -101,6 +184,27 @@ fn display(root: &Path, display_base: Option<&Path>, path: &Path) -> String {
             .map(|rel| rel.to_string_lossy().into_owned())
             .unwrap_or_else(|_| path.to_string_lossy().into_owned()),
     }
+}
+
+/// `path` with its directory made canonical and its last component kept as
+/// it is (a changed symbolic link is itself, not its target).
+pub fn resolved_dir(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?;
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    Some(std::fs::canonicalize(dir).ok()?.join(name))
+}
+
+/// What `path` is when it is one of hihoji's own files. Only files with the
+/// same name are resolved, so the check costs nothing on other files.
+fn own_file<'a>(own: &'a [(PathBuf, String)], path: &Path) -> Option<&'a str> {
+    let name = path.file_name()?;
+    own.iter()
+        .filter(|(own_path, _)| own_path.file_name() == Some(name))
+        .find(|(own_path, _)| std::fs::canonicalize(path).is_ok_and(|p| &p == own_path))
+        .map(|(_, what)| what.as_str())
 }
 
 fn is_excluded(exclude: &GlobSet, root: &Path, path: &Path) -> bool {

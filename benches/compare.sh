@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Whole-process benchmark: hihoji against ripgrep and cat on the same corpus.
+#
+#   benches/compare.sh [CORPUS_DIR] [TOTAL_MB]
+#
+# Generates a deterministic corpus (benches/gen_corpus.py) if CORPUS_DIR does
+# not exist, builds hihoji in release mode, warms the page cache, then times
+# with hyperfine and prints the ratios that issue 3 sets targets for, and peak
+# RSS from /usr/bin/time. Needs: python3, hyperfine, ripgrep (rg), GNU time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+corpus=${1:-/tmp/hihoji-corpus}
+total_mb=${2:-1070}
+regex='(?:[0-9][ -]?){12,18}[0-9]'
+for tool in hyperfine rg python3 /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install hyperfine ripgrep time)" >&2; exit 2; }
+done
+[ -d "$corpus" ] || python3 benches/gen_corpus.py "$corpus" --total-mb "$total_mb"
+cargo build --release --quiet
+bin=target/release/hihoji
+export HIHOJI_FINGERPRINT_KEY=bench
+bytes=$(du -sb "$corpus" | cut -f1)
+find "$corpus" -type f -print0 | xargs -0 cat > /dev/null   # warm the page cache
+
+json=$(mktemp)
+hyperfine --warmup 1 --runs 3 --ignore-failure --export-json "$json" \
+  -n cat "find '$corpus' -type f -print0 | xargs -0 cat > /dev/null" \
+  -n rg-j1 "rg -j1 -c '$regex' '$corpus' > /dev/null" \
+  -n rg-j2 "rg -j2 -c '$regex' '$corpus' > /dev/null" \
+  -n rg-files "rg --files '$corpus' > /dev/null" \
+  -n hihoji-j1 "$bin scan '$corpus' -j1 -q --json /dev/null" \
+  -n hihoji-j2 "$bin scan '$corpus' -j2 -q --json /dev/null"
+
+python3 - "$json" "$bytes" <<'PY'
+import json, sys
+runs = {r["command"]: r["mean"] for r in json.load(open(sys.argv[1]))["results"]}
+size = int(sys.argv[2])
+for name, t in runs.items():
+    print(f"{name:10s} {t:7.3f} s  {size / t / 1e6:8.0f} MB/s")
+print(f"rg-j1 / hihoji-j1     = {runs['rg-j1'] / runs['hihoji-j1']:.2f}  (target >= 3)")
+print(f"hihoji-j2 / cat       = {runs['hihoji-j2'] / runs['cat']:.2f}  (target <= 1.25)")
+PY
+/usr/bin/time -f "peak RSS hihoji -j2: %M KB" "$bin" scan "$corpus" -j2 -q --json /dev/null || true
+rm -f "$json"

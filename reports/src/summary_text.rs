@@ -1,0 +1,69 @@
+//! The terminal summary's words in Japanese and English. Small on purpose:
+//! only the summary's own phrases (the HTML report keeps its own catalogue).
+
+use crate::summary::Lang;
+
+/// Every phrase the summary prints, in one language.
+pub struct SummaryText {
+    pub scanned: &'static str,
+    pub files: &'static str,
+    pub bytes: &'static str,
+    pub under: &'static str,
+    pub not_scanned: &'static str,
+    pub more: &'static str,
+    pub findings: &'static str,
+    pub suppressed: &'static str,
+    pub baseline_new: &'static str,
+    pub baseline_unchanged: &'static str,
+    pub stale: &'static str,
+    pub verdict_fail: &'static str,
+    pub verdict_pass: &'static str,
+    pub at_or_above: &'static str,
+    pub exit: &'static str,
+    pub accepted: &'static str,
+}
+
+const EN: SummaryText = SummaryText {
+    scanned: "scanned",
+    files: "files",
+    bytes: "bytes",
+    under: "under",
+    not_scanned: "Not scanned",
+    more: "more (write a report with --json or --sarif)",
+    findings: "Findings",
+    suppressed: "allowed in source",
+    baseline_new: "new",
+    baseline_unchanged: "in baseline",
+    stale: "Baseline entries no longer found",
+    verdict_fail: "FAIL: card data found",
+    verdict_pass: "PASS: no card data found",
+    at_or_above: "at or above",
+    exit: "exit",
+    accepted: "accepted (baseline or allow comment)",
+};
+
+const JA: SummaryText = SummaryText {
+    scanned: "スキャン済み",
+    files: "ファイル",
+    bytes: "バイト",
+    under: "対象",
+    not_scanned: "スキャンできなかったもの",
+    more: "件 (全件は --json または --sarif のレポートで)",
+    findings: "検出",
+    suppressed: "ソース内で許可",
+    baseline_new: "新規",
+    baseline_unchanged: "ベースライン済み",
+    stale: "見つからなくなったベースライン項目",
+    verdict_fail: "不合格: カード情報の保持が見つかりました",
+    verdict_pass: "合格: カード情報は見つかりませんでした",
+    at_or_above: "以上",
+    exit: "終了コード",
+    accepted: "承認済み (ベースラインまたは許可コメント)",
+};
+
+pub fn text(lang: Lang) -> &'static SummaryText {
+    match lang {
+        Lang::En => &EN,
+        Lang::Ja => &JA,
+    }
+}

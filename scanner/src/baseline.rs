@@ -1,0 +1,149 @@
+//! Baselines: findings a team has accepted (fixtures, known history), so that
+//! a CI gate fails only on new card data.
+//!
+//! A baseline file holds, per finding, only its keyed fingerprint, rule id,
+//! path and masked value — nothing that could give back a card number. A
+//! finding matches an entry with the same fingerprint, rule and path: the
+//! same number copied into another file is a new leak.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::findings::{BaselineState, Level, Note, Provenance};
+use crate::outcome::ScanOutcome;
+
+/// Format version written into every baseline file.
+pub const BASELINE_VERSION: u32 = 1;
+
+/// The file `hihoji baseline create` writes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Baseline {
+    pub version: u32,
+    /// The tool version that wrote it.
+    pub tool_version: String,
+    pub entries: Vec<BaselineEntry>,
+}
+
+/// One accepted finding.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaselineEntry {
+    pub fingerprint: String,
+    pub rule_id: String,
+    /// The finding's provenance chain (`exports/a.zip!/b.csv`).
+    pub path: String,
+    pub masked: String,
+}
+
+/// Why a baseline file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    #[error("{path}: cannot read baseline: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: not a hihoji baseline: {source}")]
+    Parse {
+        path: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("{path}: baseline format version {found}, this hihoji reads version {BASELINE_VERSION}")]
+    Version { path: String, found: u32 },
+}
+
+impl Baseline {
+    /// Every finding of the outcome, once per (fingerprint, rule, path), sorted.
+    pub fn from_outcome(outcome: &ScanOutcome) -> Self {
+        let mut entries: Vec<BaselineEntry> = outcome.findings.iter().map(entry).collect();
+        entries.sort();
+        entries.dedup();
+        Baseline {
+            version: BASELINE_VERSION,
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            entries,
+        }
+    }
+
+    /// `self` with the entries of `newer` added (`hihoji baseline update`).
+    pub fn merged(mut self, newer: Baseline) -> Self {
+        self.entries.extend(newer.entries);
+        self.entries.sort();
+        self.entries.dedup();
+        self.tool_version = newer.tool_version;
+        self
+    }
+
+    pub fn read(path: &Path) -> Result<Self, BaselineError> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Read {
+            path: name.clone(),
+            source,
+        })?;
+        let baseline: Baseline = serde_json::from_str(&text).map_err(|source| BaselineError::Parse {
+            path: name.clone(),
+            source,
+        })?;
+        if baseline.version != BASELINE_VERSION {
+            return Err(BaselineError::Version {
+                path: name,
+                found: baseline.version,
+            });
+        }
+        Ok(baseline)
+    }
+
+    /// Marks every finding `new` or `unchanged` (and lowers unchanged ones to
+    /// `note`). With `list_stale`, records each entry no finding matched as a
+    /// `baseline_stale` note: fixed, moved, or scanned with another key. A
+    /// scan of part of the tree (only changed files) leaves it off, since
+    /// entries in files it did not look at are not stale.
+    pub fn apply(&self, outcome: &mut ScanOutcome, list_stale: bool) {
+        let accepted: HashSet<&BaselineEntry> = self.entries.iter().collect();
+        let mut seen: HashSet<BaselineEntry> = HashSet::new();
+        for f in &mut outcome.findings {
+            let key = entry(f);
+            if accepted.contains(&key) {
+                f.baseline_state = Some(BaselineState::Unchanged);
+                f.level = Level::Note;
+                seen.insert(key);
+            } else {
+                f.baseline_state = Some(BaselineState::New);
+            }
+        }
+        if !list_stale {
+            return;
+        }
+        for stale in self.entries.iter().filter(|e| !seen.contains(*e)) {
+            outcome.notes.push(Note {
+                provenance: Provenance::file(stale.path.clone()),
+                kind: STALE_NOTE.to_string(),
+                detail: format!(
+                    "baseline entry {} {} was not found: fixed, moved, or not scanned this time",
+                    stale.rule_id, stale.masked
+                ),
+                annotations: BTreeMap::from([
+                    ("rule_id".to_string(), stale.rule_id.clone()),
+                    ("fingerprint".to_string(), stale.fingerprint.clone()),
+                ]),
+            });
+        }
+    }
+}
+
+/// The [`Note::kind`] of a baseline entry that no finding matched.
+pub const STALE_NOTE: &str = "baseline_stale";
+
+fn entry(f: &crate::findings::Finding) -> BaselineEntry {
+    BaselineEntry {
+        fingerprint: f.fingerprint.clone(),
+        rule_id: f.rule_id.clone(),
+        path: f.provenance.to_string(),
+        masked: f.masked.clone(),
+    }
+}

@@ -1,0 +1,177 @@
+//! Git as a source: the files changed since a commit (for a pull-request
+//! gate), and every blob reachable from any ref with where it first appeared
+//! (card data that was committed and later deleted is still in the history).
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use git2::{DiffOptions, ObjectType, Oid, Repository, Sort, Tree};
+
+use super::walk::resolved_dir;
+
+/// Why git could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("git {what} in {repo}: {source}")]
+pub struct GitError {
+    repo: PathBuf,
+    what: String,
+    #[source]
+    source: git2::Error,
+}
+
+fn context(repo: &Path, what: impl Into<String>) -> impl FnOnce(git2::Error) -> GitError {
+    let repo = repo.to_path_buf();
+    let what = what.into();
+    move |source| GitError { repo, what, source }
+}
+
+/// The files in the working tree of the repository around `dir` that differ
+/// from commit `base` — modified, added, staged or untracked — as
+/// [`resolved_dir`] gives them (deleted files are gone and need no scan).
+pub fn changed_files(dir: &Path, base: &str) -> Result<HashSet<PathBuf>, GitError> {
+    let repo = Repository::discover(dir).map_err(context(dir, "open repository"))?;
+    let workdir = repo
+        .workdir()
+        .ok_or_else(|| git2::Error::from_str("bare repository has no working tree"))
+        .map_err(context(dir, "diff"))?
+        .to_path_buf();
+    let tree = repo
+        .revparse_single(base)
+        .and_then(|object| object.peel_to_tree())
+        .map_err(context(dir, format!("resolve {base:?}")))?;
+    let mut options = DiffOptions::new();
+    options.include_untracked(true).recurse_untracked_dirs(true);
+    let diff = repo
+        .diff_tree_to_workdir_with_index(Some(&tree), Some(&mut options))
+        .map_err(context(dir, format!("diff against {base:?}")))?;
+    Ok(diff
+        .deltas()
+        .filter_map(|delta| delta.new_file().path().map(|p| workdir.join(p)))
+        .filter(|path| path.symlink_metadata().is_ok())
+        .filter_map(|path| resolved_dir(&path))
+        .collect())
+}
+
+/// Where a blob was first seen: the oldest commit (parents before children)
+/// whose tree holds it, and its path there.
+#[derive(Debug, Clone)]
+pub struct BlobSighting {
+    pub blob: Oid,
+    pub size: usize,
+    pub path: String,
+    pub commit: String,
+    /// `Name <email>` of the commit's author.
+    pub author: String,
+}
+
+/// A submodule met in the history: its blobs live in another repository.
+#[derive(Debug, Clone)]
+pub struct SubmoduleSighting {
+    pub path: String,
+    /// The submodule commit recorded the first time the path was seen.
+    pub commit: String,
+}
+
+/// What a history holds: every blob once, and the submodules it points to.
+#[derive(Debug, Default)]
+pub struct History {
+    pub blobs: Vec<BlobSighting>,
+    pub submodules: Vec<SubmoduleSighting>,
+}
+
+/// Every blob reachable from every ref, once, with its first sighting.
+pub fn first_sightings(repo_path: &Path) -> Result<History, GitError> {
+    let repo = Repository::open(repo_path).map_err(context(repo_path, "open repository"))?;
+    let mut walk = repo.revwalk().map_err(context(repo_path, "walk history"))?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)
+        .map_err(context(repo_path, "walk history"))?;
+    let refs = repo.references().map_err(context(repo_path, "list refs"))?;
+    for reference in refs.flatten() {
+        // Refs that do not lead to a commit (tags of blobs, notes) have no history to walk.
+        if let Ok(commit) = reference.peel_to_commit() {
+            walk.push(commit.id())
+                .map_err(context(repo_path, "walk history"))?;
+        }
+    }
+    let odb = repo.odb().map_err(context(repo_path, "open object database"))?;
+    let mut seen_trees = HashSet::new();
+    let mut seen_blobs = HashSet::new();
+    let mut history = History::default();
+    for oid in walk {
+        let oid = oid.map_err(context(repo_path, "walk history"))?;
+        let commit = repo
+            .find_commit(oid)
+            .map_err(context(repo_path, format!("read commit {oid}")))?;
+        let author = commit.author();
+        let author = format!(
+            "{} <{}>",
+            String::from_utf8_lossy(author.name_bytes()),
+            String::from_utf8_lossy(author.email_bytes())
+        );
+        let tree = commit
+            .tree()
+            .map_err(context(repo_path, format!("read tree of {oid}")))?;
+        let mut found = FirstSeen {
+            repo: &repo,
+            odb: &odb,
+            seen_trees: &mut seen_trees,
+            seen_blobs: &mut seen_blobs,
+            commit: oid.to_string(),
+            author,
+            out: &mut history,
+        };
+        found
+            .tree(&tree, "")
+            .map_err(context(repo_path, format!("read tree of {oid}")))?;
+    }
+    Ok(history)
+}
+
+/// One commit's tree walk, skipping subtrees and blobs seen in earlier commits.
+struct FirstSeen<'a> {
+    repo: &'a Repository,
+    odb: &'a git2::Odb<'a>,
+    seen_trees: &'a mut HashSet<Oid>,
+    seen_blobs: &'a mut HashSet<Oid>,
+    commit: String,
+    author: String,
+    out: &'a mut History,
+}
+
+impl FirstSeen<'_> {
+    fn tree(&mut self, tree: &Tree<'_>, prefix: &str) -> Result<(), git2::Error> {
+        if !self.seen_trees.insert(tree.id()) {
+            return Ok(());
+        }
+        for entry in tree.iter() {
+            let name = String::from_utf8_lossy(entry.name_bytes());
+            let path = format!("{prefix}{name}");
+            match entry.kind() {
+                Some(ObjectType::Tree) => {
+                    let subtree = self.repo.find_tree(entry.id())?;
+                    self.tree(&subtree, &format!("{path}/"))?;
+                }
+                Some(ObjectType::Blob) if self.seen_blobs.insert(entry.id()) => {
+                    // The header alone gives the size without inflating the blob.
+                    let (size, _) = self.odb.read_header(entry.id())?;
+                    self.out.blobs.push(BlobSighting {
+                        blob: entry.id(),
+                        size,
+                        path,
+                        commit: self.commit.clone(),
+                        author: self.author.clone(),
+                    });
+                }
+                Some(ObjectType::Commit) if !self.out.submodules.iter().any(|s| s.path == path) => {
+                    self.out.submodules.push(SubmoduleSighting {
+                        path,
+                        commit: entry.id().to_string(),
+                    });
+                }
+                // Blobs and submodules seen before are done.
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
