@@ -6,8 +6,9 @@ few large ones, about one synthetic card number per 100 KB, and plenty of
 13-digit millisecond timestamps and other digit runs that are not card numbers.
 All card numbers are synthetic (random digits with a computed Luhn digit).
 
-usage: gen_corpus.py OUT_DIR [--total-mb 1070] [--small-files 8000] [--large-files 10] [--single]
+usage: gen_corpus.py OUT_DIR [--total-mb 1070] [--small-files 8000] [--large-files 10] [--single] [--clean]
   --single   one file of --total-mb instead (the "one huge file" case)
+  --clean    no card numbers at all (for the false-positive check)
 """
 import argparse
 import os
@@ -57,10 +58,13 @@ def csv_line(card=None):
 KINDS = [("access", ".log", access_line), ("json", ".jsonl", json_line), ("export", ".csv", csv_line)]
 
 
+CLEAN = False
+
+
 def write_file(path, size, make_line):
     pool = [make_line() for _ in range(2000)]
     written = 0
-    next_card = rng.randrange(50_000, 150_000)
+    next_card = float("inf") if CLEAN else rng.randrange(50_000, 150_000)
     with open(path, "w") as f:
         chunk = []
         while written < size:
@@ -84,7 +88,10 @@ def main():
     ap.add_argument("--small-files", type=int, default=8000)
     ap.add_argument("--large-files", type=int, default=10)
     ap.add_argument("--single", action="store_true")
+    ap.add_argument("--clean", action="store_true")
     a = ap.parse_args()
+    global CLEAN
+    CLEAN = a.clean
     os.makedirs(a.out, exist_ok=True)
     total = a.total_mb * 1_000_000
     if a.single:

@@ -2,10 +2,11 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
 use hihoji_reports::summary::Lang;
 use hihoji_scanner::findings::Level;
+use hihoji_scanner::sources::shard::Shard;
 use serde::Deserialize;
 
 #[derive(Debug, Parser)]
@@ -24,6 +25,9 @@ pub struct Cli {
 pub enum Command {
     /// Scan files and directories for card data.
     Scan(ScanArgs),
+    /// Render reports from saved JSON reports, merging several (hosts of a
+    /// fleet, shards of one tree) into one.
+    Report(ReportArgs),
     /// Record today's findings as accepted, so that scans with --baseline fail
     /// only on new ones.
     Baseline {
@@ -110,10 +114,32 @@ impl FailOn {
 }
 
 #[derive(Debug, Args)]
+#[command(group(ArgGroup::new("process_selection").multiple(true)))]
 pub struct ScanArgs {
-    /// Files or directories to scan.
-    #[arg(default_value = ".")]
+    /// Files or directories to scan (default: ".", unless only processes are asked for).
     pub paths: Vec<PathBuf>,
+
+    /// Scan the memory of every process this user may read (Linux; root or
+    /// CAP_SYS_PTRACE reads other users' processes).
+    #[arg(long, group = "process_selection")]
+    pub processes: bool,
+
+    /// Scan the memory of process PID (repeatable).
+    #[arg(long = "pid", value_name = "PID", group = "process_selection")]
+    pub pids: Vec<u32>,
+
+    /// Scan the memory of processes with this command or executable name (repeatable).
+    #[arg(long = "process-name", value_name = "NAME", group = "process_selection")]
+    pub process_names: Vec<String>,
+
+    /// Also read read-only file mappings (libraries, executables) and kernel
+    /// pages of the processes scanned.
+    #[arg(long, requires = "process_selection")]
+    pub all_regions: bool,
+
+    /// Skip process memory regions larger than this many bytes (recorded as too large).
+    #[arg(long, value_name = "BYTES", default_value_t = hihoji_scanner::scan::DEFAULT_MAX_REGION_SIZE)]
+    pub max_region_size: u64,
 
     /// Write a SARIF 2.1.0 report to FILE ("-" for standard output).
     #[arg(long, value_name = "FILE")]
@@ -122,6 +148,20 @@ pub struct ScanArgs {
     /// Write a JSON report to FILE ("-" for standard output).
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+
+    /// Write a self-contained HTML report to FILE ("-" for standard output), in --lang.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+
+    /// Scan only share K of N of the files (by a fixed hash of their path), so
+    /// N machines can split one tree; merge their JSON with `hihoji report`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+
+    /// Name the scanned machine in reports (default: this host's name); useful
+    /// when a pod or a jump host scans storage that belongs to another machine.
+    #[arg(long, value_name = "NAME")]
+    pub host: Option<String>,
 
     /// Extra rule pack, merged over the embedded default (repeatable).
     #[arg(long = "rules", value_name = "FILE")]
@@ -164,7 +204,8 @@ pub struct ScanArgs {
     #[arg(long, value_name = "REPO")]
     pub git_history: Option<PathBuf>,
 
-    /// Language of the terminal summary [default: ja when $LANG starts with ja, else en].
+    /// Language of the terminal summary and the HTML report [default: ja when
+    /// the locale ($LC_ALL, $LC_MESSAGES, $LANG) starts with ja, else en].
     #[arg(long, value_enum)]
     pub lang: Option<LangArg>,
 
@@ -194,7 +235,39 @@ pub struct ScanArgs {
     pub quiet: bool,
 }
 
-/// Language of the terminal summary.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// JSON reports written by `hihoji scan --json` (or by `hihoji report --json`).
+    #[arg(required = true, value_name = "INPUT.json")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Write the HTML report to FILE ("-" for standard output).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+
+    /// Write a SARIF 2.1.0 report to FILE ("-" for standard output).
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
+
+    /// Write the merged JSON report to FILE ("-" for standard output).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+
+    /// Language of the HTML report and the summary [default: ja when the
+    /// locale ($LC_ALL, $LC_MESSAGES, $LANG) starts with ja, else en].
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+
+    /// Exit 1 when a finding is at or above this level.
+    #[arg(long, value_enum, default_value = "warning")]
+    pub fail_on: FailOn,
+
+    /// Print nothing but errors (reports are still written).
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Language of the terminal summary and the HTML report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LangArg {

@@ -4,6 +4,7 @@ mod baseline;
 mod cli;
 mod config;
 mod progress;
+mod report;
 mod rules_cmd;
 mod scan;
 
@@ -18,6 +19,7 @@ fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let result = match cli.command {
         cli::Command::Scan(args) => scan::run(&args),
+        cli::Command::Report(args) => report::run(&args),
         cli::Command::Baseline { action } => baseline::run(&action),
         cli::Command::Rules { action } => rules_cmd::run(&action),
         cli::Command::Completions { shell } => {

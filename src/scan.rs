@@ -9,7 +9,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use globset::{Glob, GlobSetBuilder};
 use hihoji_reports::summary::{self, Lang};
-use hihoji_reports::{json, sarif};
+use hihoji_reports::{html, json, sarif};
 use hihoji_scanner::baseline::Baseline;
 use hihoji_scanner::findings::Level;
 use hihoji_scanner::key::load_key;
@@ -18,6 +18,7 @@ use hihoji_scanner::outcome::ScanOutcome;
 use hihoji_scanner::rules::load_rules;
 use hihoji_scanner::scan::{scan, scan_git_history, Engine, Limits, ScanConfig};
 use hihoji_scanner::sources::git::changed_files;
+use hihoji_scanner::sources::process::ProcessTargets;
 use hihoji_scanner::sources::walk::WalkOptions;
 
 use crate::cli::{FailOn, ScanArgs};
@@ -31,8 +32,11 @@ pub struct Settings {
     pub fail_on: Level,
     pub sarif: Option<PathBuf>,
     pub json: Option<PathBuf>,
+    pub html: Option<PathBuf>,
     pub baseline: Option<PathBuf>,
     pub lang: Lang,
+    /// Replaces this machine's name in the reports (`--host`).
+    pub host: Option<String>,
     pub git_history: Option<PathBuf>,
 }
 
@@ -64,10 +68,19 @@ impl Settings {
         };
         let sarif = pick(&args.sarif, &file.output.sarif);
         let json = pick(&args.json, &file.output.json);
+        let html = args.html.clone();
         let baseline = pick(&args.baseline, &file.baseline);
         let defaults = Limits::default();
+        let processes = process_targets(args);
+        // Paths default to "." only when no process is asked for.
+        let roots = if args.paths.is_empty() && processes.is_none() {
+            vec![PathBuf::from(".")]
+        } else {
+            args.paths.clone()
+        };
         let scan = ScanConfig {
-            roots: args.paths.clone(),
+            roots,
+            processes,
             walk: WalkOptions {
                 follow_symlinks: args.follow_symlinks || file.follow_symlinks.unwrap_or(false),
                 exclude: exclude.build().context("exclude patterns")?,
@@ -77,7 +90,9 @@ impl Settings {
                     (baseline.as_deref(), "baseline"),
                     (sarif.as_deref(), "SARIF report"),
                     (json.as_deref(), "JSON report"),
+                    (html.as_deref(), "HTML report"),
                 ]),
+                shard: args.shard,
             },
             limits: Limits {
                 max_file_size: args.max_file_size.or(file.limits.max_file_size),
@@ -85,6 +100,7 @@ impl Settings {
                     .max_depth
                     .or(file.limits.max_depth)
                     .unwrap_or(defaults.max_depth),
+                max_region_size: Some(args.max_region_size),
             },
             threads: args.threads.or(file.threads).unwrap_or(0),
         };
@@ -99,8 +115,10 @@ impl Settings {
             fail_on: args.fail_on.or(file.fail_on).unwrap_or(FailOn::Warning).level(),
             sarif,
             json,
+            html,
             baseline,
             lang,
+            host: args.host.clone(),
             git_history: args.git_history.clone(),
         })
     }
@@ -109,6 +127,17 @@ impl Settings {
     pub fn add_own_file(&mut self, path: &Path, what: &str) {
         self.scan.walk.own_files.extend(own_files(&[(Some(path), what)]));
     }
+}
+
+/// The processes asked for with `--processes`, `--pid` and `--process-name`.
+fn process_targets(args: &ScanArgs) -> Option<ProcessTargets> {
+    let asked = args.processes || !args.pids.is_empty() || !args.process_names.is_empty();
+    asked.then(|| ProcessTargets {
+        all: args.processes,
+        pids: args.pids.clone(),
+        names: args.process_names.clone(),
+        all_regions: args.all_regions,
+    })
 }
 
 /// Canonical paths of the files among `files` that exist.
@@ -123,7 +152,7 @@ fn own_files(files: &[(Option<&Path>, &str)]) -> Vec<(PathBuf, String)> {
 }
 
 /// Japanese when the user's locale is Japanese.
-fn lang_from_env() -> Lang {
+pub fn lang_from_env() -> Lang {
     let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
@@ -153,7 +182,11 @@ pub fn run_scan(settings: &Settings, args: &ScanArgs) -> Result<ScanOutcome> {
         }
     };
     progress.finish();
-    Ok(outcome?)
+    let mut outcome = outcome?;
+    if let Some(host) = &settings.host {
+        outcome.host = host.clone();
+    }
+    Ok(outcome)
 }
 
 pub fn run(args: &ScanArgs) -> Result<ExitCode> {
@@ -192,7 +225,7 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
     Ok(ExitCode::from(if failing > 0 { 1 } else { 0 }))
 }
 
-/// Writes the SARIF and JSON reports asked for; says whether any was written.
+/// Writes the SARIF, JSON and HTML reports asked for; says whether any was written.
 pub fn write_reports(settings: &Settings, outcome: &ScanOutcome) -> Result<bool> {
     let mut wrote_any = false;
     if let Some(path) = &settings.sarif {
@@ -203,12 +236,16 @@ pub fn write_reports(settings: &Settings, outcome: &ScanOutcome) -> Result<bool>
         write_report(path, |out| json::write_json(outcome, out))?;
         wrote_any = true;
     }
+    if let Some(path) = &settings.html {
+        write_report(path, |out| html::write_html(outcome, settings.lang, out))?;
+        wrote_any = true;
+    }
     Ok(wrote_any)
 }
 
 /// Findings that fail the scan: at or above the level, and neither accepted
 /// in the baseline nor allowed by a comment in the source.
-fn failing_count(outcome: &ScanOutcome, fail_on: Level) -> usize {
+pub fn failing_count(outcome: &ScanOutcome, fail_on: Level) -> usize {
     outcome
         .findings
         .iter()
@@ -217,7 +254,7 @@ fn failing_count(outcome: &ScanOutcome, fail_on: Level) -> usize {
 }
 
 /// Writes a report to `path`, or standard output for "-".
-fn write_report(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+pub fn write_report(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
     if path == Path::new("-") {
         let stdout = std::io::stdout();
         let mut out = stdout.lock();

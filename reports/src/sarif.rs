@@ -11,8 +11,8 @@ use hihoji_scanner::outcome::ScanOutcome;
 use hihoji_scanner::rules::{RuleKind, RuleSpec};
 use serde_json::{json, Value};
 use serde_sarif::sarif::{
-    Artifact, ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
-    PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor,
+    Artifact, ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString,
+    Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor,
     Result as SarifResult, ResultLevel, Run, Sarif, Suppression, Tool, ToolComponent,
 };
 
@@ -142,11 +142,16 @@ pub fn write_sarif(outcome: &ScanOutcome, out: &mut dyn Write) -> std::io::Resul
 }
 
 fn result(f: &Finding, rule: Option<(usize, &RuleSpec)>, artifacts: &mut ArtifactTable) -> SarifResult {
-    let top = artifacts.index_of(&f.provenance);
+    let process = RunningProcess::of(f);
+    // A process's memory has no file: its executable stands for it.
+    let (top, top_path) = match process.as_ref().and_then(|p| p.executable) {
+        Some(executable) => (artifacts.index_under(executable, &f.provenance), executable),
+        None => (artifacts.index_of(&f.provenance), f.provenance.artifact.as_str()),
+    };
     let mut physical = PhysicalLocation::builder()
         .artifact_location(
             ArtifactLocation::builder()
-                .uri(path_to_uri(&f.provenance.artifact))
+                .uri(path_to_uri(top_path))
                 .index(top as i64)
                 .build(),
         )
@@ -179,14 +184,25 @@ fn result(f: &Finding, rule: Option<(usize, &RuleSpec)>, artifacts: &mut Artifac
     if let Some(brand) = &f.brand {
         properties.insert("brand".to_string(), json!(brand));
     }
+    if let Some(host) = &f.provenance.host {
+        // A merged report of several hosts: say which machine the file is on.
+        properties.insert("host".to_string(), json!(host));
+    }
     if let Some(line) = f.location.line {
         properties.insert("line".to_string(), json!(line));
+    }
+    let mut location = Location::builder().physical_location(physical).build();
+    if let Some(process) = &process {
+        location.logical_locations = Some(vec![process.logical_location()]);
+        if let Some(address) = f.annotations.get("address") {
+            properties.insert("address".to_string(), json!(address));
+        }
     }
     let mut builder_result = SarifResult::builder()
         .rule_id(f.rule_id.clone())
         .level(sarif_level(f.level))
         .message(Message::from(message(f).as_str()))
-        .locations(vec![Location::builder().physical_location(physical).build()])
+        .locations(vec![location])
         .partial_fingerprints(BTreeMap::from([(
             FINGERPRINT_KEY.to_string(),
             f.fingerprint.clone(),
@@ -211,6 +227,47 @@ fn result(f: &Finding, rule: Option<(usize, &RuleSpec)>, artifacts: &mut Artifac
     }
     builder_result.properties = Some(bag(properties));
     builder_result
+}
+
+/// The running process a finding was made in, from its annotations.
+struct RunningProcess<'f> {
+    provenance: &'f str,
+    pid: &'f str,
+    name: Option<&'f str>,
+    executable: Option<&'f str>,
+    user: Option<&'f str>,
+}
+
+impl<'f> RunningProcess<'f> {
+    /// `Some` for findings in process memory (`pid:1234(java)#…`).
+    fn of(f: &'f Finding) -> Option<Self> {
+        let pid = f.annotations.get("pid")?;
+        f.provenance.artifact.starts_with("pid:").then(|| RunningProcess {
+            provenance: &f.provenance.artifact,
+            pid,
+            name: f.annotations.get("process").map(String::as_str),
+            executable: f.annotations.get("executable").map(String::as_str),
+            user: f.annotations.get("user").map(String::as_str),
+        })
+    }
+
+    /// A logical location of kind `process`: name, pid, executable and user.
+    fn logical_location(&self) -> LogicalLocation {
+        let mut properties = BTreeMap::from([("pid".to_string(), json!(self.pid.parse::<u64>().ok()))]);
+        if let Some(executable) = self.executable {
+            properties.insert("executable".to_string(), json!(executable));
+        }
+        if let Some(user) = self.user {
+            properties.insert("user".to_string(), json!(user));
+        }
+        let mut location = LogicalLocation::builder()
+            .kind("process")
+            .fully_qualified_name(self.provenance)
+            .properties(bag(properties))
+            .build();
+        location.name = self.name.map(str::to_string);
+        location
+    }
 }
 
 /// The result message: what, which value (masked), where in the guideline.
@@ -346,6 +403,17 @@ impl ArtifactTable {
         top
     }
 
+    /// Registers a chain that has no file of its own (a process's memory)
+    /// under the file standing for it (the executable); returns that file's index.
+    fn index_under(&mut self, file: &str, provenance: &Provenance) -> usize {
+        let top = self.intern(file, &[], None);
+        let mut parent = self.intern(&provenance.artifact, &[], Some(top));
+        for depth in 1..=provenance.layers.len() {
+            parent = self.intern(&provenance.artifact, &provenance.layers[..depth], Some(parent));
+        }
+        top
+    }
+
     fn intern(&mut self, artifact: &str, layers: &[Layer], parent: Option<usize>) -> usize {
         let key = (artifact.to_string(), layers.to_vec());
         if let Some(&i) = self.index.get(&key) {
@@ -355,6 +423,7 @@ impl ArtifactTable {
             path_to_uri(artifact)
         } else {
             let chain = Provenance {
+                host: None,
                 artifact: artifact.to_string(),
                 layers: layers.to_vec(),
             };

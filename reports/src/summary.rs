@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use hihoji_scanner::baseline::STALE_NOTE;
 use hihoji_scanner::findings::{BaselineState, Finding, GuidelineCategory, Level};
-use hihoji_scanner::outcome::ScanOutcome;
+use hihoji_scanner::outcome::{ProcessStatus, ScanOutcome};
 
 use crate::summary_text::{text, SummaryText};
 
@@ -52,6 +52,24 @@ pub fn write_summary(outcome: &ScanOutcome, style: SummaryStyle, out: &mut dyn W
         t.under,
         outcome.roots.join(", ")
     )?;
+    if !c.processes.is_empty() {
+        let count = |status| c.processes.iter().filter(|p| p.status == status).count();
+        let (read, partly, not_read) = (
+            count(ProcessStatus::Scanned),
+            count(ProcessStatus::Partial),
+            count(ProcessStatus::Skipped),
+        );
+        let bytes: u64 = c.processes.iter().map(|p| p.bytes_scanned).sum();
+        let line = match style.lang {
+            Lang::En => format!(
+                "Process memory: {read} processes read, {partly} partly, {not_read} not read; {bytes} bytes"
+            ),
+            Lang::Ja => format!(
+                "プロセスメモリ: 読み取り {read} プロセス、一部のみ {partly}、読み取れず {not_read}; {bytes} バイト"
+            ),
+        };
+        writeln!(out, "{line}")?;
+    }
     let mut current = String::new();
     for f in outcome.findings.iter().take(style.max_listed) {
         let file = f.provenance.to_string();

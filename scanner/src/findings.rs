@@ -93,6 +93,11 @@ pub struct Layer {
 /// scan root when the root is a directory) and the chain of layers inside it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Provenance {
+    /// The machine the artifact is on, set when reports of several scans are
+    /// merged (`hihoji report a.json b.json`); a single scan's host is
+    /// [`crate::outcome::ScanOutcome::host`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
     pub artifact: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub layers: Vec<Layer>,
@@ -101,6 +106,7 @@ pub struct Provenance {
 impl Provenance {
     pub fn file(artifact: impl Into<String>) -> Self {
         Provenance {
+            host: None,
             artifact: artifact.into(),
             layers: Vec::new(),
         }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::findings::{Finding, Note, Skipped};
+use crate::findings::{Finding, Note, SkipReason, Skipped};
 use crate::rules::RuleSpec;
 
 /// Bytes and streams scanned by one decoder.
@@ -25,6 +25,48 @@ pub struct Coverage {
     pub bytes_scanned: u64,
     /// Streams and decoded bytes per decoder (`text`, `gzip`, `zip`, …).
     pub by_decoder: BTreeMap<String, DecoderCoverage>,
+    /// Every process whose memory was asked for: read, partly read or not read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub processes: Vec<ProcessCoverage>,
+}
+
+/// How far a process's memory was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProcessStatus {
+    /// Every selected region was read (unreadable pages are listed as skipped).
+    Scanned,
+    /// Some regions were read before the process exited or refused the rest.
+    Partial,
+    /// Nothing could be read.
+    Skipped,
+}
+
+/// What was read from one process.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcessCoverage {
+    pub pid: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub executable: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    pub status: ProcessStatus,
+    /// Regions read, and their bytes.
+    pub regions_scanned: u64,
+    pub bytes_scanned: u64,
+    /// Regions recorded as skipped (too large, unreadable), each in `skipped`.
+    pub regions_skipped: u64,
+    /// Regions left out by choice (read-only file mappings, guard pages,
+    /// devices), with their bytes; `--all-regions` reads most of them.
+    pub regions_excluded: u64,
+    pub bytes_excluded: u64,
+    /// Why the process was not (completely) read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<SkipReason>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 impl Coverage {
@@ -42,6 +84,7 @@ impl Coverage {
             entry.streams += c.streams;
             entry.bytes += c.bytes;
         }
+        self.processes.extend(other.processes.iter().cloned());
     }
 }
 
@@ -51,6 +94,21 @@ pub struct RulePackInfo {
     pub id: String,
     pub version: String,
     pub sha256: String,
+}
+
+/// The scope of one scan among several merged into one outcome: what an
+/// auditor needs to know about each input of a fleet report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScanScope {
+    pub tool_version: String,
+    pub host: String,
+    pub roots: Vec<String>,
+    pub started_at: String,
+    pub finished_at: String,
+    pub rule_pack: RulePackInfo,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
+    pub coverage: Coverage,
 }
 
 /// Everything one scan found and covered.
@@ -70,4 +128,37 @@ pub struct ScanOutcome {
     #[serde(default)]
     pub notes: Vec<Note>,
     pub coverage: Coverage,
+    /// `K/N` when this scan covered only share K of N of its roots (`--shard`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
+    /// The scans this outcome merges (`hihoji report a.json b.json`); empty for
+    /// a single scan, whose scope is the fields above. In a merged outcome every
+    /// finding's, skip's and note's provenance names its host.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<ScanScope>,
+}
+
+impl ScanOutcome {
+    /// The scope of this outcome as one input of a merge.
+    pub fn scope(&self) -> ScanScope {
+        ScanScope {
+            tool_version: self.tool_version.clone(),
+            host: self.host.clone(),
+            roots: self.roots.clone(),
+            started_at: self.started_at.clone(),
+            finished_at: self.finished_at.clone(),
+            rule_pack: self.rule_pack.clone(),
+            shard: self.shard.clone(),
+            coverage: self.coverage.clone(),
+        }
+    }
+
+    /// The scans behind this outcome: its inputs when merged, else itself.
+    pub fn scopes(&self) -> Vec<ScanScope> {
+        if self.inputs.is_empty() {
+            vec![self.scope()]
+        } else {
+            self.inputs.clone()
+        }
+    }
 }

@@ -2,12 +2,15 @@
 //!
 //! The walker runs on the calling thread and feeds files to a rayon pool; each
 //! pool thread keeps one [`Worker`] (detector scratch and read buffer) for all
-//! the files it scans. Results are pushed per file into a shared collector and
-//! sorted at the end, so the outcome does not depend on thread timing.
+//! the files it scans. Processes whose memory is asked for are a second kind
+//! of task, fed to the same pool after the files. Results are pushed per file
+//! into a shared collector and sorted at the end, so the outcome does not
+//! depend on thread timing.
 
 mod allow;
 mod category;
 mod history;
+mod memory;
 mod text;
 mod worker;
 
@@ -18,6 +21,7 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 
 pub use history::scan_git_history;
+pub use memory::PROCESS_MEMORY;
 pub use text::{looks_like_text, PendingStream, StreamLabel, TextScanner, CHUNK};
 pub use worker::{FileOutcome, Worker};
 
@@ -25,6 +29,7 @@ use crate::findings::Skipped;
 use crate::mask::Fingerprinter;
 use crate::outcome::{RulePackInfo, ScanOutcome};
 use crate::rules::RuleSet;
+use crate::sources::process::{self, ProcessMemory, ProcessTargets, Target};
 use crate::sources::walk::{walk, Entry, WalkOptions};
 
 /// Limits that keep a scan safe (DESIGN.md §9).
@@ -34,6 +39,10 @@ pub struct Limits {
     pub max_file_size: Option<u64>,
     /// How many containers deep (a `.gz` in a `.tar` in a `.zip` is 3) decoding goes.
     pub max_depth: u32,
+    /// Process memory regions larger than this are skipped as too large
+    /// (readable mappings of many GiB are reservations such as sanitizer
+    /// shadow memory, not data); `None` for no limit.
+    pub max_region_size: Option<u64>,
 }
 
 impl Default for Limits {
@@ -41,14 +50,20 @@ impl Default for Limits {
         Limits {
             max_file_size: None,
             max_depth: 8,
+            max_region_size: Some(DEFAULT_MAX_REGION_SIZE),
         }
     }
 }
+
+/// Default for [`Limits::max_region_size`]: 16 GiB.
+pub const DEFAULT_MAX_REGION_SIZE: u64 = 16 << 30;
 
 /// What to scan and how.
 #[derive(Debug, Clone)]
 pub struct ScanConfig {
     pub roots: Vec<PathBuf>,
+    /// Processes whose memory to scan, if any.
+    pub processes: Option<ProcessTargets>,
     pub walk: WalkOptions,
     pub limits: Limits,
     /// Worker threads; 0 means one per core.
@@ -89,6 +104,16 @@ pub enum ScanError {
     Threads { threads: usize, message: String },
     #[error(transparent)]
     Git(#[from] crate::sources::git::GitError),
+    #[error("scanning process memory is supported on Linux only (--processes, --pid, --process-name)")]
+    ProcessesUnsupported,
+    #[error("listing processes: {0}")]
+    Processes(#[source] std::io::Error),
+}
+
+/// One unit of work for the pool.
+enum Task<'m> {
+    Entry(Entry),
+    Process(&'m dyn ProcessMemory, Target),
 }
 
 /// Scans every root and returns the outcome.
@@ -104,6 +129,19 @@ pub fn scan(
         })?;
     }
     let started = SystemTime::now();
+    let (processes, process_notes) = match &config.processes {
+        Some(targets) => {
+            let memory = process::system().ok_or(ScanError::ProcessesUnsupported)?;
+            memory.protect_scanner();
+            let (picked, notes) = process::resolve(memory, targets).map_err(ScanError::Processes)?;
+            (
+                picked.into_iter().map(|t| Task::Process(memory, t)).collect(),
+                notes,
+            )
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    let all_regions = config.processes.as_ref().is_some_and(|t| t.all_regions);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads)
         .build()
@@ -113,29 +151,44 @@ pub fn scan(
         })?;
     let collected = Mutex::new(FileOutcome::default());
     pool.install(|| {
-        walk(&config.roots, &config.walk).par_bridge().for_each_init(
+        let files = walk(&config.roots, &config.walk).map(Task::Entry);
+        files.chain(processes).par_bridge().for_each_init(
             || Worker::new(engine),
-            |worker, entry| {
-                let outcome = match entry {
-                    Entry::File { path, provenance } => worker.scan_file(&path, provenance),
-                    Entry::Skipped(skipped) => FileOutcome::skipped(skipped),
+            |worker, task| {
+                let outcome = match task {
+                    Task::Entry(Entry::File { path, provenance }) => worker.scan_file(&path, provenance),
+                    Task::Entry(Entry::Skipped(skipped)) => FileOutcome::skipped(skipped),
+                    Task::Process(memory, Target::Process(info)) => {
+                        worker.scan_process(memory, &info, all_regions)
+                    }
+                    Task::Process(_, Target::Unreadable { pid, error }) => {
+                        memory::unreadable_process(pid, &error)
+                    }
                 };
-                observer.file_done(outcome.coverage.bytes_scanned, outcome.findings.len());
+                let memory_bytes: u64 = outcome.coverage.processes.iter().map(|p| p.bytes_scanned).sum();
+                observer.file_done(
+                    outcome.coverage.bytes_scanned + memory_bytes,
+                    outcome.findings.len(),
+                );
                 if let Ok(mut all) = collected.lock() {
                     all.absorb(outcome);
                 }
             },
         );
     });
-    let all = collected
+    let mut all = collected
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
+    all.notes.extend(process_notes);
     let roots = config
         .roots
         .iter()
         .map(|r| r.to_string_lossy().into_owned())
+        .chain(config.processes.iter().flat_map(ProcessTargets::roots))
         .collect();
-    Ok(assemble(roots, started, engine, all))
+    let mut outcome = assemble(roots, started, engine, all);
+    outcome.shard = config.walk.shard.map(|s| s.to_string());
+    Ok(outcome)
 }
 
 /// The outcome of a scan from everything its workers produced, sorted so it
@@ -145,6 +198,7 @@ fn assemble(roots: Vec<String>, started: SystemTime, engine: &Engine, mut all: F
         .sort_by_cached_key(|f| (f.provenance.to_string(), f.location.offset, f.rule_id.clone()));
     all.skipped.sort_by_cached_key(|s| s.provenance.to_string());
     all.notes.sort_by_cached_key(|n| n.provenance.to_string());
+    all.coverage.processes.sort_by_key(|p| p.pid);
     ScanOutcome {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         host: host_name(),
@@ -161,6 +215,8 @@ fn assemble(roots: Vec<String>, started: SystemTime, engine: &Engine, mut all: F
         skipped: all.skipped,
         notes: all.notes,
         coverage: all.coverage,
+        shard: None,
+        inputs: Vec::new(),
     }
 }
 

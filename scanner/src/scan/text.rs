@@ -81,6 +81,17 @@ impl StreamMode {
             GuidelineCategory::Stored => category::memory_image(head).unwrap_or(label.category),
             other => other,
         };
+        if category == GuidelineCategory::Processed {
+            // Memory (a process's region, a core dump) mixes everything: it
+            // is never one text encoding, and the views for binary streams
+            // (UTF-16 runs, packed BCD, …) look at every window of it.
+            return StreamMode {
+                encoding: None,
+                lines: false,
+                binary: true,
+                category,
+            };
+        }
         StreamMode {
             encoding,
             lines: text && label.origin.is_none(),
@@ -397,7 +408,10 @@ impl<'r> TextScanner<'r> {
     fn scan_views(&mut self, text: &TextWindow<'_>, label: &StreamLabel<'_>, out: &mut Vec<Finding>) {
         let window = &text.window;
         let mut decoded = Vec::new();
-        for view in transform::views().iter().filter(|v| v.applies_to(text.binary)) {
+        let memory = label.category == GuidelineCategory::Processed;
+        let applies =
+            |v: &&&dyn transform::View| v.applies_to(text.binary) && (!memory || v.applies_to_memory());
+        for view in transform::views().iter().filter(applies) {
             if !window.ends_stream {
                 if let Some(start) = view
                     .open_run(window.bytes)
@@ -518,7 +532,9 @@ impl<'r> TextScanner<'r> {
         }
         let binary = !looks_like_text(bytes);
         let mut inner = Vec::new();
-        for view in transform::views().iter().filter(|v| v.applies_to(binary)) {
+        let memory = label.category == GuidelineCategory::Processed;
+        let applies = |v: &&&dyn transform::View| v.applies_to(binary) && (!memory || v.applies_to_memory());
+        for view in transform::views().iter().filter(applies) {
             inner.clear();
             view.decode(bytes, &mut inner);
             for nested in &inner {

@@ -23,8 +23,8 @@ pub struct FileOutcome {
 
 /// Per-thread scanning state.
 pub struct Worker<'e> {
-    engine: &'e Engine,
-    text: TextScanner<'e>,
+    pub(super) engine: &'e Engine,
+    pub(super) text: TextScanner<'e>,
 }
 
 impl<'e> Worker<'e> {
@@ -148,7 +148,7 @@ impl<'e> Worker<'e> {
 
     /// Decodes the containers that views found inside the last text stream
     /// (base64 of a gzip stream), like any inner stream.
-    fn scan_pending(&mut self, depth: u32, out: &mut FileOutcome) {
+    pub(super) fn scan_pending(&mut self, depth: u32, out: &mut FileOutcome) {
         out.skipped.append(&mut self.text.skipped);
         for pending in std::mem::take(&mut self.text.pending) {
             let mut reader = Cursor::new(pending.bytes);

@@ -1,6 +1,9 @@
-//! Sources: where bytes come from: files under the scan roots, and git.
+//! Sources: where bytes come from: files under the scan roots, git, and
+//! the memory of running processes.
 
 pub mod git;
+pub mod process;
+pub mod shard;
 mod special;
 pub mod walk;
 

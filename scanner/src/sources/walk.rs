@@ -10,6 +10,7 @@ use ignore::gitignore::Gitignore;
 use ignore::Match;
 use walkdir::WalkDir;
 
+use super::shard::Shard;
 use super::special::special_file_kind;
 use crate::findings::{Provenance, SkipReason, Skipped};
 
@@ -29,6 +30,8 @@ pub const IGNORE_FILE: &str = ".hihojiignore";
 pub struct WalkOptions {
     pub follow_symlinks: bool,
     pub exclude: GlobSet,
+    /// Only entries (files and skip records alike) owned by this share.
+    pub shard: Option<Shard>,
     /// Also honour `.gitignore` files. Off by default: the files a repository
     /// ignores (dumps, logs, local exports) are exactly where card data leaks.
     pub respect_gitignore: bool,
@@ -97,8 +100,21 @@ pub enum Entry {
     Skipped(Skipped),
 }
 
-/// Entries under every root, one root after the other, sorted by name.
+/// Entries under every root, one root after the other, sorted by name; with a
+/// shard, only the entries it owns, so that the shards of one tree add up to it.
 pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> impl Iterator<Item = Entry> + Send + use<> {
+    let shard = options.shard;
+    walk_all(roots, options).filter(move |entry| {
+        shard.is_none_or(|shard| {
+            shard.owns(match entry {
+                Entry::File { provenance, .. } => &provenance.artifact,
+                Entry::Skipped(skipped) => &skipped.provenance.artifact,
+            })
+        })
+    })
+}
+
+fn walk_all(roots: &[PathBuf], options: &WalkOptions) -> impl Iterator<Item = Entry> + Send + use<> {
     let options = options.clone();
     let single_root = roots.len() == 1;
     let roots = roots.to_vec();

@@ -22,6 +22,13 @@ impl View for PackedBcd {
         binary
     }
 
+    /// Memory is full of bytes that read as a length and packed digits: in
+    /// a few megabytes of an ordinary process's heap and libraries, about one
+    /// such run per megabyte also passes Luhn and the brand table.
+    fn applies_to_memory(&self) -> bool {
+        false
+    }
+
     fn decode(&self, window: &[u8], out: &mut Vec<Decoded>) {
         let decimal = |b: u8| ((b >> 4) <= 9) & ((b & 0x0F) <= 9);
         let mut next = 0;

@@ -65,6 +65,12 @@ pub trait View: Send + Sync {
     /// Whether the view looks inside text streams, binary streams, or both.
     fn applies_to(&self, binary: bool) -> bool;
 
+    /// Whether the view looks inside memory (process regions, core dumps):
+    /// binary streams of every kind of data at once.
+    fn applies_to_memory(&self) -> bool {
+        true
+    }
+
     /// Appends to `out` the decoded pieces of `window` that could hold a card
     /// number, in order of their start. Must be cheap when there are none.
     fn decode(&self, window: &[u8], out: &mut Vec<Decoded>);
