@@ -25,10 +25,8 @@ fn scan_with(dir: &Path, limits: Limits) -> ScanOutcome {
     };
     let config = ScanConfig {
         roots: vec![dir.to_path_buf()],
-        walk: WalkOptions {
-            follow_symlinks: false,
-            exclude: globset::GlobSet::empty(),
-        },
+        processes: None,
+        walk: WalkOptions::default(),
         limits,
         threads: 1,
     };

@@ -371,3 +371,39 @@ fn plain_pan_glued_to_percent_encoding_is_found_once() {
         vec![(masked(VISA), format!("q.log!/percent@{piece}"), at)]
     );
 }
+
+#[test]
+fn base64_piece_across_a_read_window_boundary_is_found_once() {
+    use base64::engine::general_purpose::STANDARD;
+    let filler: String = (0..1500)
+        .map(|i| format!("line {i} of a long base64 body, "))
+        .collect();
+    let payload = STANDARD.encode(format!("{filler} card {VISA} end"));
+    for start in [CHUNK - payload.len() / 2, CHUNK - 100, CHUNK - payload.len() + 10] {
+        let mut text = "log line without numbers\n".repeat(start / 25);
+        text.push_str(&" ".repeat(start - text.len()));
+        text.push_str(&payload);
+        text.push_str(" done\n");
+        text.push_str(&"tail text\n".repeat(30_000));
+        let out = scan("big.log", text.as_bytes());
+        let f = only_finding(&out);
+        assert_eq!(f.provenance.to_string(), format!("big.log!/base64@{start}"));
+        assert!(out.skipped.is_empty(), "{:?}", out.skipped);
+    }
+}
+
+#[test]
+fn base64_piece_longer_than_half_a_window_is_recorded_as_partly_decoded() {
+    use base64::engine::general_purpose::STANDARD;
+    let payload = STANDARD.encode(format!("card {VISA} {}", "x".repeat(CHUNK)));
+    let text = format!("{} {payload} end\n", "y".repeat(1000));
+    let out = scan("huge.log", text.as_bytes());
+    assert_eq!(only_finding(&out).provenance.to_string(), "huge.log!/base64@1001");
+    assert!(
+        out.skipped
+            .iter()
+            .any(|s| s.provenance.to_string() == "huge.log!/base64@1001"),
+        "{:?}",
+        out.skipped
+    );
+}

@@ -153,7 +153,7 @@ pub struct TextScanner<'r> {
     /// Decoded pieces that could not be scanned whole, for the worker to record.
     pub skipped: Vec<Skipped>,
     pending_bytes: usize,
-    /// Stream offset of the earliest decoded piece that the window ended
+    /// Stream offset of the earliest encoded run that the window ended
     /// inside of: the next window must start before it.
     straddle: Option<u64>,
 }
@@ -230,7 +230,7 @@ impl<'r> TextScanner<'r> {
                     self.scan_transcoded(encoding, &window, base, next_base, mode, lines, label, out)
                 }
             };
-            // Carry a decoded piece the window ended inside of whole, with a
+            // Carry an encoded run the window ended inside of whole, with a
             // byte before it so that it does not look cut at the start.
             let (keep, next_base) = match self.straddle {
                 Some(at) if !eof => {
@@ -412,6 +412,14 @@ impl<'r> TextScanner<'r> {
         let applies =
             |v: &&&dyn transform::View| v.applies_to(text.binary) && (!memory || v.applies_to_memory());
         for view in transform::views().iter().filter(applies) {
+            if !window.ends_stream {
+                if let Some(start) = view
+                    .open_run(window.bytes)
+                    .filter(|&s| s > 0 && s < text.carry_from)
+                {
+                    self.carry_whole(text.stream_offset(start), text.raw_end);
+                }
+            }
             decoded.clear();
             view.decode(window.bytes, &mut decoded);
             for piece in &decoded {
@@ -428,10 +436,7 @@ impl<'r> TextScanner<'r> {
                 if cut_at_end && piece.start < text.carry_from {
                     // The next window would not see its start: carry it whole
                     // into the next window, up to half a window.
-                    let piece_at = text.stream_offset(piece.start);
-                    if text.raw_end - piece_at < (CHUNK / 2) as u64 {
-                        self.straddle = Some(self.straddle.map_or(piece_at, |s| s.min(piece_at)));
-                    } else {
+                    if !self.carry_whole(text.stream_offset(piece.start), text.raw_end) {
                         self.skipped.push(Skipped {
                             provenance: provenance.clone(),
                             reason: SkipReason::TooLarge,
@@ -447,6 +452,16 @@ impl<'r> TextScanner<'r> {
                 self.scan_piece(piece, &to_window, &provenance, text, label, 1, out);
             }
         }
+    }
+
+    /// Asks the reader to start the next window just before stream offset
+    /// `at`, when what follows it up to `raw_end` fits in half a window.
+    fn carry_whole(&mut self, at: u64, raw_end: u64) -> bool {
+        let fits = raw_end - at < (CHUNK / 2) as u64;
+        if fits {
+            self.straddle = Some(self.straddle.map_or(at, |s| s.min(at)));
+        }
+        fits
     }
 
     /// Scans one decoded piece: a container goes to the worker; otherwise its

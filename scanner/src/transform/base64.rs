@@ -72,6 +72,22 @@ impl View for Base64 {
             }
         }
     }
+
+    fn open_run(&self, window: &[u8]) -> Option<usize> {
+        open_segment(window)
+    }
+}
+
+/// The start of the base64 segment at the end of `window`, if it is long enough to decode.
+fn open_segment(window: &[u8]) -> Option<usize> {
+    let text = window.strip_suffix(b"\n").unwrap_or(window);
+    let text = text.strip_suffix(b"\r").unwrap_or(text);
+    let last = text
+        .len()
+        .checked_sub(1)
+        .filter(|&last| is_base64(window[last]))?;
+    let chars = segment_around(window, last);
+    (chars.len() >= MIN_CHARS).then(|| chars[0] as usize)
 }
 
 fn is_base64(b: u8) -> bool {

@@ -30,31 +30,57 @@ impl View for PackedBcd {
     }
 
     fn decode(&self, window: &[u8], out: &mut Vec<Decoded>) {
-        let mut at = 0;
-        while at < window.len() {
-            let length = window[at];
-            let counts = [
-                usize::from(length),
-                usize::from(length >> 4) * 10 + usize::from(length & 0x0F),
-            ];
-            let found = counts
-                .into_iter()
-                .filter(|n| (MIN_PAN_DIGITS..=MAX_PAN_DIGITS).contains(n))
-                .find_map(|n| digits_after(window, at, n));
-            match found {
-                Some(piece) => {
-                    at = piece.end;
-                    out.push(piece);
-                }
-                None => at += 1,
+        let decimal = |b: u8| ((b >> 4) <= 9) & ((b & 0x0F) <= 9);
+        let mut next = 0;
+        let mut sample = 1;
+        // A packed number of 13 or more digits spans at least 7 bytes, so four
+        // of them follow one of these sample points: only there, and only when
+        // those four bytes are decimal and not all zero, are the few bytes
+        // before them tried as the length byte.
+        while sample + 4 <= window.len() {
+            let i = sample;
+            sample += SAMPLE_STRIDE;
+            let four = [window[i], window[i + 1], window[i + 2], window[i + 3]];
+            let candidate = four.iter().fold(true, |all, &b| all & decimal(b)) & (four != [0; 4]);
+            if !candidate {
+                continue;
+            }
+            let from = i.saturating_sub(SAMPLE_STRIDE).max(next);
+            if let Some(piece) = (from..i).find_map(|at| field_at(window, at)) {
+                next = piece.end;
+                sample = sample.max(next);
+                out.push(piece);
             }
         }
     }
 }
 
+/// Distance between sample points (see [`PackedBcd::decode`]).
+const SAMPLE_STRIDE: usize = 4;
+
+/// A length byte at `at` and the packed card number it announces.
+fn field_at(window: &[u8], at: usize) -> Option<Decoded> {
+    let length = window[at];
+    let counts = [
+        usize::from(length),
+        usize::from(length >> 4) * 10 + usize::from(length & 0x0F),
+    ];
+    counts
+        .into_iter()
+        .filter(|n| (MIN_PAN_DIGITS..=MAX_PAN_DIGITS).contains(n))
+        .find_map(|n| digits_after(window, at, n))
+}
+
 /// The `count` packed digits after the length byte at `at`, if they are a plausible card number.
 fn digits_after(window: &[u8], at: usize, count: usize) -> Option<Decoded> {
     let packed = window.get(at + 1..at + 1 + count.div_ceil(2))?;
+    // Cheap rejections first: a brand digit (or a left pad) leads, and every
+    // byte but a padded last one holds two decimal digits.
+    let decimal = |b: &u8| (b >> 4) <= 9 && (b & 0x0F) <= 9;
+    let lead_ok = matches!(packed[0] >> 4, 0 | 2..=8);
+    if !lead_ok || !packed[..packed.len() - 1].iter().all(decimal) {
+        return None;
+    }
     let mut nibbles: Vec<(u8, usize)> = packed
         .iter()
         .enumerate()
@@ -110,6 +136,18 @@ mod tests {
         out.clear();
         PackedBcd.decode(&amex, &mut out);
         assert_eq!(out[0].bytes, b"372319487574919");
+    }
+
+    #[test]
+    fn sampling_finds_a_field_at_any_offset() {
+        for shift in 0..9 {
+            let mut record = vec![0xAAu8; shift];
+            record.extend([0x16, 0x45, 0x26, 0x01, 0x81, 0x59, 0x08, 0x30, 0x12, 0xAA]);
+            let mut out = Vec::new();
+            PackedBcd.decode(&record, &mut out);
+            assert_eq!(out.len(), 1, "shift {shift}");
+            assert_eq!(out[0].bytes, b"4526018159083012");
+        }
     }
 
     #[test]

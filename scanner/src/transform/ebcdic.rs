@@ -26,13 +26,24 @@ impl View for Ebcdic {
             return;
         }
         let mut clusters = Vec::new();
-        let mut at = 0;
-        while at < window.len() {
-            if !is_digit(window[at]) {
-                at += 1;
+        let mut next = 0;
+        let mut sample = 0;
+        // A number of 13 or more EBCDIC digits holds one of these sample
+        // points; the run around it is measured only there.
+        while sample < window.len() {
+            let i = sample;
+            sample += MIN_PAN_DIGITS - 1;
+            if i < next || !(is_digit(window[i]) | is_separator(window[i])) {
                 continue;
             }
-            let start = at;
+            let mut start = i;
+            while start > next && (is_digit(window[start - 1]) || is_separator(window[start - 1])) {
+                start -= 1;
+            }
+            while start < window.len() && !is_digit(window[start]) {
+                start += 1;
+            }
+            let mut at = start;
             let mut digits = 0;
             while at < window.len() {
                 if is_digit(window[at]) {
@@ -44,6 +55,7 @@ impl View for Ebcdic {
                     break;
                 }
             }
+            next = at.max(i + 1);
             if digits >= MIN_PAN_DIGITS {
                 clusters.push((start, at));
             }
@@ -115,6 +127,16 @@ mod tests {
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].bytes, b"CARD NO: 4526 0181 5908 3012 EXP 12/27");
         assert_eq!((out[0].start, out[0].end), (9, 28));
+    }
+
+    #[test]
+    fn sampling_finds_a_number_at_any_offset() {
+        for shift in 0..14 {
+            let record = ebcdic(&format!("{}4526018159083012 X", "A".repeat(shift)));
+            let mut out = Vec::new();
+            Ebcdic.decode(&record, &mut out);
+            assert_eq!(out.len(), 1, "shift {shift}");
+        }
     }
 
     #[test]

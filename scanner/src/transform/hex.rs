@@ -58,6 +58,11 @@ impl View for Hex {
             out.push(Decoded::from_pairs(start, end, bytes.zip(origin)));
         }
     }
+
+    fn open_run(&self, window: &[u8]) -> Option<usize> {
+        let run = window.iter().rev().take_while(|b| b.is_ascii_hexdigit()).count();
+        (run >= 2 * MIN_PAN_DIGITS).then(|| window.len() - run)
+    }
 }
 
 /// Distance between sample points: one falls in any encoded number (26 or

@@ -74,6 +74,14 @@ pub trait View: Send + Sync {
     /// Appends to `out` the decoded pieces of `window` that could hold a card
     /// number, in order of their start. Must be cheap when there are none.
     fn decode(&self, window: &[u8], out: &mut Vec<Decoded>);
+
+    /// Where an encoded run starts that `window` ends inside of and that may
+    /// go on in the next read window (a long base64 line). The reader then
+    /// carries the run whole into the next window, so that it is decoded from
+    /// its start even when this window's part held no trigger.
+    fn open_run(&self, _window: &[u8]) -> Option<usize> {
+        None
+    }
 }
 
 /// Every view, in the order they run.

@@ -15,6 +15,9 @@ pub struct Utf16Runs;
 /// (first 6 and last 4), which is reported as a note.
 const MIN_RUN_DIGITS: usize = 10;
 
+/// Distance between sample points (see [`Utf16Runs::decode`]).
+const SAMPLE_STRIDE: usize = 4;
+
 /// Longest UTF-16 run transcoded as one piece.
 const MAX_RUN_BYTES: usize = 64 * 1024;
 
@@ -28,15 +31,27 @@ impl View for Utf16Runs {
     }
 
     fn decode(&self, window: &[u8], out: &mut Vec<Decoded>) {
-        let mut at = 0;
-        while at + 4 <= window.len() {
+        let mut next = 0;
+        let mut sample = 0;
+        // Every group of four or more UTF-16 digits starts its first digit pair
+        // within one stride of a sample point, so most bytes are never looked at.
+        while sample + 5 <= window.len() {
+            let i = sample;
+            sample += SAMPLE_STRIDE;
             let endian = Endian::Little;
-            if !matches!(&window[at..at + 4], [a, 0, c, 0] if a.is_ascii_digit() && c.is_ascii_digit()) {
-                at += 1;
+            // Bitwise, not short-circuit: the rare hit is then the only branch.
+            let pair_at = |j: usize| {
+                window[j].is_ascii_digit()
+                    & (window[j + 1] == 0)
+                    & window[j + 2].is_ascii_digit()
+                    & (window[j + 3] == 0)
+            };
+            if !(pair_at(i) | pair_at(i + 1)) || i < next {
                 continue;
             }
+            let at = if pair_at(i) { i } else { i + 1 };
             let (start, end, digits) = run_around(window, at, endian);
-            at = end.max(at + 4);
+            next = end.max(at + 4);
             if digits < MIN_RUN_DIGITS {
                 continue;
             }
@@ -58,11 +73,13 @@ fn run_around(window: &[u8], at: usize, endian: Endian) -> (usize, usize, usize)
         start -= 2;
     }
     let mut end = at;
-    let mut digits = 0;
     while end + 2 <= window.len() && end - start < MAX_RUN_BYTES && text_like(unit_at(end)) {
-        digits += usize::from(unit_at(end) < 0x80 && (unit_at(end) as u8).is_ascii_digit());
         end += 2;
     }
+    let digits = (start..end)
+        .step_by(2)
+        .filter(|&i| window[i].is_ascii_digit() && window[i + 1] == 0)
+        .count();
     (start, end, digits)
 }
 
