@@ -205,6 +205,34 @@ pub(crate) fn decompressed_name(outer: &str, kind: &str, suffixes: &[(&str, &str
         .unwrap_or_else(|| format!("{base}.un{kind}"))
 }
 
+/// For formats whose text must be extracted from the whole stream at once
+/// (PDF, Office XML parts): reads `input` into memory up to
+/// `--max-buffered-bytes` and scans its raw bytes as the current stream.
+/// Returns the bytes for extraction; a larger stream has its raw bytes scanned
+/// and is reported as a limit, since its text is not extracted.
+pub(crate) fn buffer_and_scan_raw(
+    input: &mut dyn Read,
+    sink: &mut dyn InnerSink,
+    what: &str,
+) -> Result<Vec<u8>, DecodeError> {
+    let limit = sink.limits().max_buffered_bytes;
+    let mut raw = Vec::new();
+    input
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut raw)
+        .map_err(|e| DecodeError::reading(what, e))?;
+    if raw.len() as u64 > limit {
+        sink.scan_here(&mut io::Cursor::new(raw).chain(input), None)
+            .map_err(|e| DecodeError::reading(what, e))?;
+        return Err(DecodeError::Limit(format!(
+            "text not extracted: {what} larger than {limit} bytes (--max-buffered-bytes); its raw bytes were scanned"
+        )));
+    }
+    sink.scan_here(&mut raw.as_slice(), None)
+        .map_err(|e| DecodeError::reading(what, e))?;
+    Ok(raw)
+}
+
 /// Every decoder, in the order they are asked.
 pub fn decoders() -> &'static [&'static dyn Decoder] {
     &[

@@ -11,7 +11,7 @@
 //! with a user password is recorded as `encrypted` (one with only an owner
 //! password, the common case, is read).
 
-use std::io::{Cursor, Read};
+use std::io::Read;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use lopdf::{Document, Object};
@@ -33,20 +33,7 @@ impl Decoder for Pdf {
 
     fn decode(&self, input: &mut dyn Read, _name: &str, sink: &mut dyn InnerSink) -> Result<(), DecodeError> {
         let limit = sink.limits().max_buffered_bytes;
-        let mut raw = Vec::new();
-        input
-            .take(limit.saturating_add(1))
-            .read_to_end(&mut raw)
-            .map_err(|e| DecodeError::reading("pdf", e))?;
-        if raw.len() as u64 > limit {
-            sink.scan_here(&mut Cursor::new(raw).chain(input), None)
-                .map_err(|e| DecodeError::reading("pdf", e))?;
-            return Err(DecodeError::Limit(format!(
-                "text not extracted: larger than {limit} bytes (--max-buffered-bytes); its raw bytes were scanned"
-            )));
-        }
-        sink.scan_here(&mut raw.as_slice(), None)
-            .map_err(|e| DecodeError::reading("pdf", e))?;
+        let raw = super::buffer_and_scan_raw(input, sink, "PDF")?;
         // A parser bug on hostile input must cost this file's text, not the scan.
         let document = catch_unwind(AssertUnwindSafe(|| Document::load_mem(&raw)))
             .map_err(|_| {

@@ -17,7 +17,7 @@
 //! up to [`Limits::max_buffered_bytes`](crate::scan::Limits); a larger one has
 //! its raw bytes scanned and its text extraction recorded as skipped.
 
-use std::io::{Cursor, Read};
+use std::io::Read;
 
 use quick_xml::events::Event;
 use quick_xml::Reader;
@@ -69,21 +69,7 @@ impl Decoder for OfficeXml {
     }
 
     fn decode(&self, input: &mut dyn Read, _name: &str, sink: &mut dyn InnerSink) -> Result<(), DecodeError> {
-        let limit = sink.limits().max_buffered_bytes;
-        let mut raw = Vec::new();
-        input
-            .take(limit.saturating_add(1))
-            .read_to_end(&mut raw)
-            .map_err(|e| DecodeError::reading("XML part", e))?;
-        if raw.len() as u64 > limit {
-            sink.scan_here(&mut Cursor::new(raw).chain(input), None)
-                .map_err(|e| DecodeError::reading("XML part", e))?;
-            return Err(DecodeError::Limit(format!(
-                "text not extracted: part larger than {limit} bytes (--max-buffered-bytes); its raw bytes were scanned"
-            )));
-        }
-        sink.scan_here(&mut raw.as_slice(), None)
-            .map_err(|e| DecodeError::reading("XML part", e))?;
+        let raw = super::buffer_and_scan_raw(input, sink, "XML part")?;
         let (text, damage) = extract_text(&raw);
         sink.scan_here(&mut text.text.as_bytes(), Some(&text))
             .map_err(|e| DecodeError::reading("XML text", e))?;
