@@ -93,6 +93,15 @@ fn pan_glued_to_hex_or_letters_is_not_reported() {
 }
 
 #[test]
+fn csv_fields_around_a_pan_do_not_hide_it() {
+    assert_eq!(rule_ids("1,3530186252760186"), vec!["PAN"]);
+    assert_eq!(
+        rule_ids("A1000,YAMADA TARO,4526018159083012,01/28,1200"),
+        vec!["PAN"]
+    );
+}
+
+#[test]
 fn decimal_numbers_are_not_pans() {
     assert!(hits("total 4526018159083012.50 yen").is_empty());
     assert!(hits("v=0.4526018159083012").is_empty());
