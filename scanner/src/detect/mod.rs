@@ -165,6 +165,17 @@ pub struct Window<'a> {
 }
 
 impl<'a> Window<'a> {
+    /// Whether this window decides a hit spanning `start..end`: everything the
+    /// detectors read after it (`lookahead` bytes) is visible here, it was not
+    /// decided by the previous window, and it does not touch the start of a
+    /// carried-over window (where it may be the tail of a longer run that the
+    /// previous window decided).
+    fn decides(&self, start: usize, end: usize, lookahead: usize) -> bool {
+        let horizon = end + lookahead;
+        let cut_at_start = start == 0 && !self.starts_stream;
+        !cut_at_start && (self.ends_stream || horizon <= self.bytes.len()) && horizon > self.fresh_from
+    }
+
     /// A whole stream in one window.
     pub fn whole(bytes: &'a [u8]) -> Self {
         Window {
@@ -221,13 +232,6 @@ impl<'r> Detector<'r> {
         hits[first_new..].sort_by_key(|h| (h.start, h.end));
     }
 
-    /// Whether this window decides a hit ending at `end`: the bytes after it
-    /// are all visible here, and it was not decided by the previous window.
-    fn decides(&self, window: &Window<'_>, end: usize) -> bool {
-        let horizon = end + self.lookahead();
-        (window.ends_stream || horizon <= window.bytes.len()) && horizon > window.fresh_from
-    }
-
     fn scan_digit_runs(&mut self, window: &Window<'_>, hits: &mut Vec<Hit>) {
         let bytes = window.bytes;
         let mut at = 0;
@@ -260,10 +264,8 @@ impl<'r> Detector<'r> {
         hits: &mut Vec<Hit>,
     ) -> usize {
         let end = parse_run(window.bytes, start, groups);
-        // A run touching the start of a carried-over window may be the tail
-        // of a longer one: the previous window decided it.
-        let cut_at_start = start == 0 && !window.starts_stream;
-        if !cut_at_start && self.could_hold_card_data(window.bytes, groups, end) && self.decides(window, end)
+        if self.could_hold_card_data(window.bytes, groups, end)
+            && window.decides(start, end, self.lookahead())
         {
             self.run_hits(window, groups, hits);
         }
@@ -430,10 +432,7 @@ impl<'r> Detector<'r> {
         let bytes = window.bytes;
         let rules = self.rules;
         let mut push = |m: patterns::PatternMatch| {
-            let horizon = m.end + lookahead;
-            let decided_here = (window.ends_stream || horizon <= bytes.len()) && horizon > window.fresh_from;
-            let cut_at_start = m.start == 0 && !window.starts_stream;
-            if decided_here && !cut_at_start {
+            if window.decides(m.start, m.end, lookahead) {
                 hits.push(Hit {
                     rule: m.rule,
                     start: m.start,
