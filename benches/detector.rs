@@ -4,7 +4,7 @@
 //! Run: `cargo bench --bench detector` (results in target/criterion/).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use hihoji_scanner::detect::{luhn_valid, next_four_digits, scalar_next_four_digits, Detector, Window};
+use hihoji_scanner::detect::{luhn_valid, Detector, RunMasks, Window};
 use hihoji_scanner::rules::load_rules;
 
 /// A deterministic pseudo-random generator, so inputs are the same every run.
@@ -93,21 +93,19 @@ fn candidate_finder(c: &mut Criterion) {
     let mut group = c.benchmark_group("candidate-finder");
     for (name, bytes) in inputs() {
         group.throughput(Throughput::Bytes(bytes.len() as u64));
-        let count = |find: fn(&[u8], usize) -> Option<usize>| {
-            let (mut at, mut n) = (0, 0usize);
-            while let Some(p) = find(&bytes, at) {
-                n += 1;
-                at = p + 4;
-            }
+        let mut masks = RunMasks::default();
+        let mut count = |classify: fn(&mut RunMasks, &[u8])| {
+            classify(&mut masks, &bytes);
+            let mut n = 0usize;
+            masks.for_each_long_run(|_| n += 1);
             n
         };
         group.bench_function(BenchmarkId::new("simd", name), |b| {
-            b.iter(|| count(next_four_digits))
+            b.iter(|| count(RunMasks::classify))
         });
         group.bench_function(BenchmarkId::new("scalar", name), |b| {
-            b.iter(|| count(scalar_next_four_digits))
+            b.iter(|| count(RunMasks::classify_scalar))
         });
-    }
     group.finish();
 }
 

@@ -73,29 +73,6 @@ pub fn parse_run(bytes: &[u8], start: usize, groups: &mut Vec<Group>) -> usize {
     }
 }
 
-/// The start of the run that contains the digit at `inside`, not looking
-/// before `floor`: the same run [`parse_run`] reads forward from its start.
-pub fn run_start(bytes: &[u8], inside: usize, floor: usize) -> usize {
-    let mut start = inside;
-    loop {
-        while start > floor && bytes[start - 1].is_ascii_digit() {
-            start -= 1;
-        }
-        let joined_by = |len: usize| {
-            start > floor + len
-                && Separator::at(bytes, start - len).is_some_and(|(_, l)| l == len)
-                && bytes[start - len - 1].is_ascii_digit()
-        };
-        if joined_by(1) {
-            start -= 2;
-        } else if joined_by(3) {
-            start -= 4;
-        } else {
-            return start;
-        }
-    }
-}
-
 /// True for bytes that make a number part of a word, a hex string or an identifier.
 #[inline]
 pub fn is_word_byte(b: u8) -> bool {

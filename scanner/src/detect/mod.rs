@@ -16,8 +16,8 @@ mod luhn;
 mod masked;
 mod pan;
 mod patterns;
-mod skip;
-pub use skip::{next_four_digits, scalar_next_four_digits};
+mod runs;
+pub use runs::{Run, RunMasks};
 
 use std::sync::Arc;
 
@@ -195,6 +195,9 @@ pub struct Detector<'r> {
     masked_rule: Option<usize>,
     test_rule: Option<usize>,
     groups: Vec<Group>,
+    runs: RunMasks,
+    /// Bytes that can start a mask character (`*`, `X`, `•`, …).
+    mask_lead: [bool; 256],
     pan_caps: Option<Captures>,
     free_caps: Option<Captures>,
 }
@@ -207,6 +210,8 @@ impl<'r> Detector<'r> {
             masked_rule: rules.rule_of_kind(RuleKind::PanMasked),
             test_rule: rules.rule_of_kind(RuleKind::PanTest),
             groups: Vec::new(),
+            runs: RunMasks::default(),
+            mask_lead: std::array::from_fn(|b| b >= 0x80 || rules.mask_chars.contains(&char::from(b as u8))),
             pan_caps: rules.pan_patterns.as_ref().map(|p| p.regex.create_captures()),
             free_caps: rules.free_patterns.as_ref().map(|p| p.regex.create_captures()),
         }
@@ -234,13 +239,46 @@ impl<'r> Detector<'r> {
 
     fn scan_digit_runs(&mut self, window: &Window<'_>, hits: &mut Vec<Hit>) {
         let bytes = window.bytes;
-        let mut at = 0;
         let mut groups = std::mem::take(&mut self.groups);
-        while let Some(inside) = skip::next_four_digits(bytes, at) {
-            let start = digits::run_start(bytes, inside, at);
-            at = self.digit_run(window, start, &mut groups, hits);
-        }
+        let mut runs = std::mem::take(&mut self.runs);
+        runs.classify(bytes);
+        runs.for_each_long_run(|run| {
+            if !self.worth_parsing(bytes, &run) {
+                return;
+            }
+            if run.percent_joined() {
+                // The masks may join more than `%20` does: parse every run inside.
+                let mut at = run.start;
+                while let Some(offset) = bytes[at..run.end].iter().position(u8::is_ascii_digit) {
+                    at = self.digit_run(window, at + offset, &mut groups, hits);
+                }
+            } else {
+                self.digit_run(window, run.start, &mut groups, hits);
+            }
+        });
+        self.runs = runs;
         self.groups = groups;
+    }
+
+    /// Whether a run's length, digit count and neighbours leave room for
+    /// card data: a card number (13–19 digits, starting 2–8 when written as
+    /// one group) or the visible first digits of a masked one (6 to 12
+    /// digits followed by a mask). Timestamps, ids and amounts end here.
+    fn worth_parsing(&self, bytes: &[u8], run: &Run<'_>) -> bool {
+        // A mask character follows the run, maybe after one space or dash.
+        let mask_at = |at: usize| bytes.get(at).is_some_and(|&b| self.mask_lead[usize::from(b)]);
+        let masked_may_follow =
+            || mask_at(run.end) || (matches!(bytes.get(run.end), Some(b' ' | b'-')) && mask_at(run.end + 1));
+        if run.single_group() {
+            match run.end - run.start {
+                6..=8 => masked_may_follow(),
+                13..=19 => matches!(bytes[run.start], b'2'..=b'8'),
+                _ => false,
+            }
+        } else {
+            let digits = run.digits();
+            digits >= 13 || (digits >= 6 && masked_may_follow())
+        }
     }
 
     /// The plain loop that visits every digit run: the reference the skipping
