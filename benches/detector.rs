@@ -106,6 +106,7 @@ fn candidate_finder(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("scalar", name), |b| {
             b.iter(|| count(RunMasks::classify_scalar))
         });
+    }
     group.finish();
 }
 
