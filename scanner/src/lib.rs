@@ -16,5 +16,6 @@ pub mod mask;
 pub mod outcome;
 pub mod rules;
 pub mod scan;
+pub mod simd;
 pub mod sources;
 pub mod transform;

@@ -2,6 +2,7 @@
 //! their ASCII codes, as a logger or a protocol dump prints bytes.
 
 use super::{Decoded, View, MIN_PAN_DIGITS};
+use crate::simd::ByteMasks;
 
 pub struct Hex;
 
@@ -21,17 +22,9 @@ impl View for Hex {
 
     fn decode(&self, window: &[u8], out: &mut Vec<Decoded>) {
         let mut next = 0;
-        // A hex-encoded card number (a run of `3X` pairs, maybe grouped by
-        // `20` or `2d`) has a `3X` pair at one of these sample points, so most
-        // text is never looked at.
-        let mut sample = 1;
-        while sample + 3 < window.len() {
-            let at = sample;
-            sample += SAMPLE_STRIDE;
-            // Bitwise, not short-circuit: the rare hit is then the only branch.
-            let pair_at = |i: usize| (window[i] == b'3') & window[i + 1].is_ascii_digit();
-            if !(pair_at(at - 1) | pair_at(at) | pair_at(at + 1) | pair_at(at + 2)) || at < next {
-                continue;
+        for_each_encoded_digits(window, |at| {
+            if at < next {
+                return;
             }
             let mut start = at;
             while start > 0 && window[start - 1].is_ascii_hexdigit() {
@@ -43,10 +36,10 @@ impl View for Hex {
             }
             next = end;
             if end - start < 2 * MIN_PAN_DIGITS {
-                continue;
+                return;
             }
             let Some(digits) = (start..end).find(|&i| encoded_digits_from(window, i, TRIGGER_DIGITS)) else {
-                continue;
+                return;
             };
             // Pair the run up so that the `3X` digits are whole bytes.
             let start = start + (digits - start) % 2;
@@ -56,7 +49,7 @@ impl View for Hex {
                 .filter_map(|pair| hex::decode(pair).ok().and_then(|b| b.first().copied()));
             let origin = (start..end).step_by(2);
             out.push(Decoded::from_pairs(start, end, bytes.zip(origin)));
-        }
+        });
     }
 
     fn open_run(&self, window: &[u8]) -> Option<usize> {
@@ -65,10 +58,25 @@ impl View for Hex {
     }
 }
 
-/// Distance between sample points: one falls in any encoded number (26 or
-/// more characters), and looking a character before and two after it finds a
-/// `3X` pair even when it falls on a separator between groups.
-const SAMPLE_STRIDE: usize = 24;
+/// Calls `found` with every position where [`TRIGGER_DIGITS`] hex-encoded
+/// ASCII digits start (`3X3X3X3X`), in order, read off SIMD bit masks of the
+/// window: most text is never looked at byte by byte.
+fn for_each_encoded_digits(window: &[u8], mut found: impl FnMut(usize)) {
+    let mut masks = ByteMasks::default();
+    masks.classify(window, [[b'3'; 3]]);
+    let [threes] = &masks.sets;
+    let words = masks.words();
+    for k in 0..words {
+        let wide = |m: &[u64]| u128::from(m[k]) | (u128::from(m.get(k + 1).copied().unwrap_or(0)) << 64);
+        // Bit i: a `3` at i and a digit at i + 1.
+        let pairs = wide(threes) & (wide(&masks.digit) >> 1);
+        let mut four = (pairs & (pairs >> 2) & (pairs >> 4) & (pairs >> 6)) as u64;
+        while four != 0 {
+            found(64 * k + four.trailing_zeros() as usize);
+            four &= four - 1;
+        }
+    }
+}
 
 /// `count` hex-encoded ASCII digits (`3` then a digit, repeated) from `at`.
 fn encoded_digits_from(window: &[u8], at: usize, count: usize) -> bool {
