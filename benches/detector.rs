@@ -90,14 +90,15 @@ fn inputs() -> Vec<(&'static str, Vec<u8>)> {
 }
 
 fn candidate_finder(c: &mut Criterion) {
+    let rules = load_rules(&[]).expect("default rules");
     let mut group = c.benchmark_group("candidate-finder");
     for (name, bytes) in inputs() {
         group.throughput(Throughput::Bytes(bytes.len() as u64));
-        let mut masks = RunMasks::default();
+        let mut masks = RunMasks::new(&rules.mask_chars);
         let mut count = |classify: fn(&mut RunMasks, &[u8])| {
             classify(&mut masks, &bytes);
             let mut n = 0usize;
-            masks.for_each_long_run(|_| n += 1);
+            masks.for_each_candidate(|_| n += 1);
             n
         };
         group.bench_function(BenchmarkId::new("simd", name), |b| {

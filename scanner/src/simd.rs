@@ -12,6 +12,8 @@
 pub struct ByteMasks<const N: usize> {
     /// ASCII digits.
     pub digit: Vec<u64>,
+    /// Bytes of 0x80 and up (not ASCII).
+    pub high: Vec<u64>,
     /// Bytes equal to one of the three bytes of set `j` (repeat a byte for smaller sets).
     pub sets: [Vec<u64>; N],
 }
@@ -20,6 +22,7 @@ impl<const N: usize> Default for ByteMasks<N> {
     fn default() -> Self {
         ByteMasks {
             digit: Vec::new(),
+            high: Vec::new(),
             sets: std::array::from_fn(|_| Vec::new()),
         }
     }
@@ -60,8 +63,11 @@ impl<const N: usize> ByteMasks<N> {
     /// Sizes the masks for `bytes`; returns how many whole 64-byte blocks it has.
     fn start(&mut self, bytes: &[u8]) -> usize {
         let words = bytes.len().div_ceil(64);
-        for masks in std::iter::once(&mut self.digit).chain(&mut self.sets) {
-            masks.clear();
+        for masks in [&mut self.digit, &mut self.high]
+            .into_iter()
+            .chain(&mut self.sets)
+        {
+            // Every word is written before it is read: no need to clear.
             masks.resize(words, 0);
         }
         bytes.len() / 64
@@ -82,14 +88,16 @@ impl<const N: usize> ByteMasks<N> {
 
     /// Word `k` from up to 64 bytes.
     fn scalar_block(&mut self, k: usize, block: &[u8], sets: [[u8; 3]; N]) {
-        let (mut digit, mut found) = (0u64, [0u64; N]);
+        let (mut digit, mut high, mut found) = (0u64, 0u64, [0u64; N]);
         for (i, &b) in block.iter().enumerate() {
             digit |= u64::from(b.is_ascii_digit()) << i;
+            high |= u64::from(!b.is_ascii()) << i;
             for (mask, set) in found.iter_mut().zip(&sets) {
                 *mask |= u64::from(set.contains(&b)) << i;
             }
         }
         self.digit[k] = digit;
+        self.high[k] = high;
         for (masks, mask) in self.sets.iter_mut().zip(found) {
             masks[k] = mask;
         }
@@ -128,6 +136,7 @@ mod x86 {
                 }};
             }
             masks.digit[k] = bits!(|v| _mm256_cmpgt_epi8(limit, _mm256_add_epi8(v, shift)));
+            masks.high[k] = bits!(|v| v);
             for (set_masks, [a, b, c]) in masks.sets.iter_mut().zip(&splat) {
                 set_masks[k] = bits!(|v| _mm256_or_si256(
                     _mm256_or_si256(_mm256_cmpeq_epi8(v, *a), _mm256_cmpeq_epi8(v, *b)),
@@ -159,6 +168,7 @@ mod x86 {
                 }};
             }
             masks.digit[k] = bits!(|v| _mm_cmplt_epi8(_mm_add_epi8(v, shift), limit));
+            masks.high[k] = bits!(|v| v);
             for (set_masks, [a, b, c]) in masks.sets.iter_mut().zip(&splat) {
                 set_masks[k] = bits!(|v| _mm_or_si128(
                     _mm_or_si128(_mm_cmpeq_epi8(v, *a), _mm_cmpeq_epi8(v, *b)),
@@ -195,11 +205,11 @@ mod tests {
             fast.classify(&bytes, SETS);
             let mut scalar = ByteMasks::default();
             scalar.classify_scalar(&bytes, SETS);
-            prop_assert_eq!((&fast.digit, &fast.sets), (&scalar.digit, &scalar.sets));
+            prop_assert_eq!((&fast.digit, &fast.high, &fast.sets), (&scalar.digit, &scalar.high, &scalar.sets));
             #[cfg(target_arch = "x86_64")]
             {
                 let sse2 = x86::sse2_for_test(&bytes, SETS);
-                prop_assert_eq!((&sse2.digit, &sse2.sets), (&scalar.digit, &scalar.sets));
+                prop_assert_eq!((&sse2.digit, &sse2.high, &sse2.sets), (&scalar.digit, &scalar.high, &scalar.sets));
             }
         }
     }

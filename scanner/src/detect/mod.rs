@@ -200,6 +200,8 @@ pub struct Detector<'r> {
     mask_lead: [bool; 256],
     pan_caps: Option<Captures>,
     free_caps: Option<Captures>,
+    /// The window in ASCII lower case, for the pattern rules' prefix search.
+    lowered: Vec<u8>,
 }
 
 impl<'r> Detector<'r> {
@@ -210,10 +212,11 @@ impl<'r> Detector<'r> {
             masked_rule: rules.rule_of_kind(RuleKind::PanMasked),
             test_rule: rules.rule_of_kind(RuleKind::PanTest),
             groups: Vec::new(),
-            runs: RunMasks::default(),
+            runs: RunMasks::new(&rules.mask_chars),
             mask_lead: std::array::from_fn(|b| b >= 0x80 || rules.mask_chars.contains(&char::from(b as u8))),
             pan_caps: rules.pan_patterns.as_ref().map(|p| p.regex.create_captures()),
             free_caps: rules.free_patterns.as_ref().map(|p| p.regex.create_captures()),
+            lowered: Vec::new(),
         }
     }
 
@@ -240,9 +243,9 @@ impl<'r> Detector<'r> {
     fn scan_digit_runs(&mut self, window: &Window<'_>, hits: &mut Vec<Hit>) {
         let bytes = window.bytes;
         let mut groups = std::mem::take(&mut self.groups);
-        let mut runs = std::mem::take(&mut self.runs);
+        let mut runs = std::mem::replace(&mut self.runs, RunMasks::new(&[]));
         runs.classify(bytes);
-        runs.for_each_long_run(|run| {
+        runs.for_each_candidate(|run| {
             if !self.worth_parsing(bytes, &run) {
                 return;
             }
@@ -484,11 +487,15 @@ impl<'r> Detector<'r> {
         };
         match &set.prefixes {
             Some(prefixes) => {
-                // Every position where a prefix starts, found with the
-                // automaton's own prefilter (leftmost search from one past the
-                // previous start, so overlapping prefixes are not missed).
+                // Every position where a prefix starts, in any letter case:
+                // the automaton's lower-case prefixes over a lower-cased copy
+                // (leftmost search from one past the previous start, so
+                // overlapping prefixes are not missed).
+                let lowered = &mut self.lowered;
+                lowered.clear();
+                lowered.extend(bytes.iter().map(u8::to_ascii_lowercase));
                 let mut from = 0;
-                while let Some(p) = prefixes.find(aho_corasick::Input::new(bytes).range(from..)) {
+                while let Some(p) = prefixes.find(aho_corasick::Input::new(&lowered[..]).range(from..)) {
                     from = p.start() + 1;
                     if let Some(m) = patterns::match_at(set, rules, bytes, p.start(), caps) {
                         from = from.max(m.end);
