@@ -104,6 +104,13 @@ impl<const N: usize> ByteMasks<N> {
     }
 }
 
+/// The largest byte of `bytes` (0 when empty): one vectorised pass that
+/// tells views looking for bytes the text never holds (UTF-8 lead bytes of
+/// full-width digits, EBCDIC digits) to stop at once.
+pub fn max_byte(bytes: &[u8]) -> u8 {
+    bytes.iter().fold(0, |max, &b| max.max(b))
+}
+
 #[cfg(target_arch = "x86_64")]
 mod x86 {
     use super::ByteMasks;

@@ -108,7 +108,7 @@ impl RunMasks {
             &mut found.percent,
             &mut found.after_candidate,
         ] {
-            masks.clear();
+            // Every word is written below: no need to clear.
             masks.resize(words + 1, 0);
         }
         let mut state = WordState::default();

@@ -20,8 +20,10 @@ impl View for Ebcdic {
     }
 
     fn decode(&self, window: &[u8], out: &mut Vec<Decoded>) {
-        if memchr::memchr3(0xF3, 0xF4, 0xF5, window).is_none()
-            && memchr::memchr3(0xF2, 0xF6, 0xF8, window).is_none()
+        // No byte from F2 up (most text): nothing to look at.
+        if crate::simd::max_byte(window) < 0xF2
+            || memchr::memchr3(0xF3, 0xF4, 0xF5, window).is_none()
+                && memchr::memchr3(0xF2, 0xF6, 0xF8, window).is_none()
         {
             return;
         }
