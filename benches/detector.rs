@@ -98,7 +98,7 @@ fn candidate_finder(c: &mut Criterion) {
         let mut count = |classify: fn(&mut RunMasks, &[u8])| {
             classify(&mut masks, &bytes);
             let mut n = 0usize;
-            masks.for_each_candidate(|_| n += 1);
+            masks.for_each_candidate(&bytes, |_| n += 1);
             n
         };
         group.bench_function(BenchmarkId::new("simd", name), |b| {

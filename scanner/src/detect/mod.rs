@@ -245,7 +245,7 @@ impl<'r> Detector<'r> {
         let mut groups = std::mem::take(&mut self.groups);
         let mut runs = std::mem::replace(&mut self.runs, RunMasks::new(&[]));
         runs.classify(bytes);
-        runs.for_each_candidate(|run| {
+        runs.for_each_candidate(bytes, |run| {
             if !self.worth_parsing(bytes, &run) {
                 return;
             }

@@ -43,7 +43,7 @@ pub struct RunMasks {
 pub struct Run<'m> {
     pub start: usize,
     pub end: usize,
-    masks: &'m RunMasks,
+    bytes: &'m [u8],
 }
 
 impl Run<'_> {
@@ -54,12 +54,15 @@ impl Run<'_> {
 
     /// Digits in the run (counting the `2` and `0` of a `%20`: an upper bound).
     pub fn digits(&self) -> usize {
-        count_ones(&self.masks.found.digit, self.start, self.end)
+        self.bytes[self.start..self.end]
+            .iter()
+            .filter(|b| b.is_ascii_digit())
+            .count()
     }
 
     /// The run may hold a `%` joiner, whose exact extent only parsing tells.
     pub fn percent_joined(&self) -> bool {
-        count_ones(&self.masks.found.percent, self.start, self.end) > 0
+        self.bytes[self.start..self.end].contains(&b'%')
     }
 }
 
@@ -102,12 +105,7 @@ impl RunMasks {
         const PIECE: usize = 4096;
         let words = bytes.len().div_ceil(64);
         let found = &mut self.found;
-        for masks in [
-            &mut found.digit,
-            &mut found.run,
-            &mut found.percent,
-            &mut found.after_candidate,
-        ] {
+        for masks in [&mut found.run, &mut found.after_candidate] {
             // Every word is written below: no need to clear.
             masks.resize(words + 1, 0);
         }
@@ -137,7 +135,7 @@ impl RunMasks {
     }
 
     /// Calls `visit` for every candidate run, in order.
-    pub fn for_each_candidate<'m>(&'m self, mut visit: impl FnMut(Run<'m>)) {
+    pub fn for_each_candidate<'m>(&self, bytes: &'m [u8], mut visit: impl FnMut(Run<'m>)) {
         for (k, &after) in self.found.after_candidate.iter().enumerate() {
             let mut after = after;
             while after != 0 {
@@ -145,7 +143,7 @@ impl RunMasks {
                 visit(Run {
                     start: self.run_start(end - 1),
                     end,
-                    masks: self,
+                    bytes,
                 });
                 after &= after - 1;
             }
@@ -187,19 +185,24 @@ struct WordState {
     index: usize,
     current: Option<WordClasses>,
     previous_digit: u64,
-    previous_run: u64,
+    previous: History,
     carry: bool,
+}
+
+/// Masks of the word before, whose top bits the next word's shifts need.
+#[derive(Debug, Default, Clone, Copy)]
+struct History {
+    run: u64,
+    at_least_2: u64,
+    at_least_6: u64,
+    at_least_13: u64,
 }
 
 /// The masks the run logic writes, one word per 64 bytes of the window.
 #[derive(Debug, Default)]
 struct Found {
-    digit: Vec<u64>,
     /// Digits and the separators joining two of them into one run.
     run: Vec<u64>,
-    /// `%` bytes that may start a `%20` between two digits. A superset: a
-    /// run holding one is parsed exactly by the caller.
-    percent: Vec<u64>,
     /// The byte just after each candidate run.
     after_candidate: Vec<u64>,
 }
@@ -225,7 +228,7 @@ impl WordState {
         };
         let run = digit | joins | percent;
 
-        let run_before = (run << 1) | (self.previous_run >> 63);
+        let run_before = shifted_in(run, self.previous.run, 1);
         let after_run = !run & run_before;
         // A run holding a separator, or starting with a digit a card number
         // can start with: adding such a run's lowest marked bit carries
@@ -235,25 +238,39 @@ impl WordState {
         self.carry = carry;
         let after_marked = sum & !run;
 
-        // Run lengths, at the byte after each run.
-        let both = (u128::from(run) << 64) | u128::from(self.previous_run);
-        let l2 = both & (both << 1);
-        let l4 = l2 & (l2 << 2);
-        let l6 = l4 & (l2 << 4);
-        let l13 = l6 & (l6 << 6) & (both << 12);
-        let at_least = |l: u128| ((l << 1) >> 64) as u64;
+        // Bit i of `at_least_n`: the n bytes ending at i are all in a run.
+        let previous = self.previous;
+        let at_least_2 = run & run_before;
+        let at_least_4 = at_least_2 & shifted_in(at_least_2, previous.at_least_2, 2);
+        let at_least_6 = at_least_4 & shifted_in(at_least_2, previous.at_least_2, 4);
+        let at_least_13 =
+            at_least_6 & shifted_in(at_least_6, previous.at_least_6, 6) & shifted_in(run, previous.run, 12);
+        // Moved to the byte after the run's end.
+        let long = shifted_in(at_least_6, previous.at_least_6, 1);
+        let card_long = shifted_in(at_least_13, previous.at_least_13, 1);
 
         let lead = word.mask_lead;
         let mask_follows = lead | (word.separator & ((lead >> 1) | (next.mask_lead << 63)));
-        let candidate = after_run & at_least(l6) & (mask_follows | (at_least(l13) & after_marked));
+        let candidate = after_run & long & (mask_follows | (card_long & after_marked));
         if let Some(slot) = found.run.get_mut(k) {
             *slot = run;
-            found.digit[k] = digit;
-            found.percent[k] = percent;
             found.after_candidate[k] = candidate;
         }
-        (self.previous_digit, self.previous_run) = (digit, run);
+        self.previous = History {
+            run,
+            at_least_2,
+            at_least_6,
+            at_least_13,
+        };
+        self.previous_digit = digit;
     }
+}
+
+/// `word` moved `n` bits up (towards later bytes), with the top bits of the
+/// word before it shifted in.
+#[inline(always)]
+fn shifted_in(word: u64, before: u64, n: u32) -> u64 {
+    (word << n) | (before >> (64 - n))
 }
 
 /// `a + b + carry` on one word of a multi-word number, and the carry out.
@@ -261,18 +278,6 @@ fn add_with_carry(a: u64, b: u64, carry: bool) -> (u64, bool) {
     let (sum, first) = a.overflowing_add(b);
     let (sum, second) = sum.overflowing_add(u64::from(carry));
     (sum, first | second)
-}
-
-/// Set bits of `masks` at positions `start..end` (not empty).
-fn count_ones(masks: &[u64], start: usize, end: usize) -> usize {
-    let (first, last) = (start / 64, (end - 1) / 64);
-    let head = masks[first] & (u64::MAX << (start % 64));
-    let tail_bits = u64::MAX >> (63 - (end - 1) % 64);
-    if first == last {
-        return (head & tail_bits).count_ones() as usize;
-    }
-    let middle: u32 = masks[first + 1..last].iter().map(|w| w.count_ones()).sum();
-    (head.count_ones() + middle + (masks[last] & tail_bits).count_ones()) as usize
 }
 
 #[cfg(test)]
@@ -286,7 +291,9 @@ mod tests {
         let mut masks = RunMasks::new(&MASK_CHARS);
         masks.classify(bytes);
         let mut out = Vec::new();
-        masks.for_each_candidate(|r| out.push((r.start, r.end, r.digits(), r.single_group())));
+        masks.for_each_candidate(bytes, |r| {
+            out.push((r.start, r.end, r.digits(), r.single_group()))
+        });
         out
     }
 
