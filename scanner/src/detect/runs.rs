@@ -4,7 +4,7 @@
 //! million runs of six or more bytes in the 1 GB corpus of issue 3). Parsing
 //! each one byte by byte was half the scan time, and even visiting each one
 //! to look at its length cost a third. So the choice of runs is made with
-//! bit arithmetic on 64-bit words of masks ([`ByteMasks`]): which bytes are
+//! bit arithmetic on 64-bit words of SIMD-built masks: which bytes are
 //! digits, which separators join two digits into one run (`4526 0181`,
 //! `4526%200181`), how long each run is, whether it holds a separator or
 //! starts with a digit a card number can start with (2–8), and whether a
@@ -18,23 +18,17 @@
 //! run it would accept, which a property test checks against a byte-by-byte
 //! reference.
 
-use crate::simd::ByteMasks;
-
-/// Byte sets classified besides digits, by index.
-const SEPARATOR: usize = 0;
-const PERCENT: usize = 1;
-const BAD_FIRST_DIGIT: usize = 2;
-const MASK_CHARS: [usize; 2] = [3, 4];
-const SETS: usize = 5;
-
 /// Masks and candidate runs of one window: bit `i` of word `k` describes byte `64 * k + i`.
 #[derive(Debug)]
 pub struct RunMasks {
-    bytes: ByteMasks<SETS>,
-    sets: [[u8; 3]; SETS],
-    /// The rules have more ASCII mask characters than the sets hold: any
-    /// byte may then start a mask.
+    /// ASCII mask characters, padded by repeating one (or with a non-ASCII
+    /// byte, which is a mask lead anyway).
+    mask_chars: [u8; 4],
+    /// The rules have more ASCII mask characters than the classifier
+    /// compares with: any byte may then start a mask.
     any_byte_may_mask: bool,
+    /// The classes of a few KiB of the window, between classifying and using them.
+    piece: PieceClasses,
     found: Found,
 }
 
@@ -70,38 +64,30 @@ impl RunMasks {
     /// Masks for rules whose masked numbers hide digits with `mask_chars`.
     pub fn new(mask_chars: &[char]) -> Self {
         let ascii: Vec<u8> = mask_chars.iter().filter_map(|&c| u8::try_from(c).ok()).collect();
-        // Unused slots repeat a mask character (or NUL, which only lets more runs through).
-        let mask_char = |i: usize| ascii.get(i).or(ascii.first()).copied().unwrap_or(0);
-        let mut sets = [[0u8; 3]; SETS];
-        sets[SEPARATOR] = [b' ', b'-', b'+'];
-        sets[PERCENT] = [b'%'; 3];
-        sets[BAD_FIRST_DIGIT] = [b'0', b'1', b'9'];
-        for (n, set) in MASK_CHARS.into_iter().enumerate() {
-            sets[set] = std::array::from_fn(|i| mask_char(3 * n + i));
-        }
+        let pad = ascii.first().copied().unwrap_or(0x80);
         RunMasks {
-            bytes: ByteMasks::default(),
-            sets,
-            any_byte_may_mask: ascii.len() > 3 * MASK_CHARS.len(),
+            mask_chars: std::array::from_fn(|i| ascii.get(i).copied().unwrap_or(pad)),
+            any_byte_may_mask: ascii.len() > 4,
+            piece: PieceClasses::default(),
             found: Found::default(),
         }
     }
 
     /// Classifies `bytes` and finds its candidate runs, replacing what the masks held.
     pub fn classify(&mut self, bytes: &[u8]) {
-        self.classify_with(bytes, ByteMasks::classify);
+        self.classify_with(bytes, classify_piece);
     }
 
     /// The same, classifying one byte at a time: the reference the SIMD
     /// classification is tested against.
     pub fn classify_scalar(&mut self, bytes: &[u8]) {
-        self.classify_with(bytes, ByteMasks::classify_scalar);
+        self.classify_with(bytes, classify_piece_scalar);
     }
 
-    /// Classifies a few KiB at a time, so that the byte masks stay in the
-    /// L1 cache between being written and read (whole-window masks did not,
+    /// Classifies a few KiB at a time, so that the classes stay in the L1
+    /// cache between being written and read (whole-window masks did not,
     /// and cost more than the classification).
-    fn classify_with(&mut self, bytes: &[u8], classify: fn(&mut ByteMasks<SETS>, &[u8], [[u8; 3]; SETS])) {
+    fn classify_with(&mut self, bytes: &[u8], classify: fn(&[u8], [u8; 4], &mut PieceClasses)) {
         const PIECE: usize = 4096;
         let words = bytes.len().div_ceil(64);
         let found = &mut self.found;
@@ -111,27 +97,26 @@ impl RunMasks {
         }
         let mut state = WordState::default();
         for piece in bytes.chunks(PIECE) {
-            classify(&mut self.bytes, piece, self.sets);
-            let b = &self.bytes;
-            for i in 0..b.words() {
-                let mask_lead = b.high[i] | b.sets[MASK_CHARS[0]][i] | b.sets[MASK_CHARS[1]][i];
-                let next = WordClasses {
-                    digit: b.digit[i],
-                    separator: b.sets[SEPARATOR][i],
-                    percent: b.sets[PERCENT][i],
-                    bad_first_digit: b.sets[BAD_FIRST_DIGIT][i],
+            classify(piece, self.mask_chars, &mut self.piece);
+            let p = &self.piece;
+            for k in 0..p.digit.len() {
+                let classes = WordClasses {
+                    digit: p.digit[k],
+                    separator: p.separator[k],
+                    percent: p.percent[k],
+                    good_first_digit: p.good_first_digit[k],
                     mask_lead: if self.any_byte_may_mask {
                         u64::MAX
                     } else {
-                        mask_lead
+                        p.mask_lead[k]
                     },
                 };
-                state.step(next, &mut self.found);
+                state.step(classes, found);
             }
         }
         // The last word, then one past the end: a run may end on the last byte.
-        state.step(WordClasses::default(), &mut self.found);
-        state.step(WordClasses::default(), &mut self.found);
+        state.step(WordClasses::default(), found);
+        state.step(WordClasses::default(), found);
     }
 
     /// Calls `visit` for every candidate run, in order.
@@ -168,12 +153,13 @@ impl RunMasks {
 }
 
 /// What one word of the byte masks says, for the run logic.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct WordClasses {
     digit: u64,
     separator: u64,
     percent: u64,
-    bad_first_digit: u64,
+    /// Digits 2–8, which a card number can start with.
+    good_first_digit: u64,
     mask_lead: u64,
 }
 
@@ -233,7 +219,7 @@ impl WordState {
         // A run holding a separator, or starting with a digit a card number
         // can start with: adding such a run's lowest marked bit carries
         // through the run to the byte just after it.
-        let marks = (run & !digit) | (run & !run_before & !word.bad_first_digit);
+        let marks = (run & !digit) | (run & !run_before & word.good_first_digit);
         let (sum, carry) = add_with_carry(run, marks, self.carry);
         self.carry = carry;
         let after_marked = sum & !run;
@@ -271,6 +257,196 @@ impl WordState {
 #[inline(always)]
 fn shifted_in(word: u64, before: u64, n: u32) -> u64 {
     (word << n) | (before >> (64 - n))
+}
+
+/// The classes of a piece of the window, a word per 64 bytes, one array per
+/// class (an array of structs made LLVM assemble each store byte by byte).
+#[derive(Debug, Default)]
+struct PieceClasses {
+    digit: Vec<u64>,
+    separator: Vec<u64>,
+    percent: Vec<u64>,
+    good_first_digit: Vec<u64>,
+    mask_lead: Vec<u64>,
+}
+
+impl PieceClasses {
+    /// Room for `words` words; every one is written before it is read.
+    fn resize(&mut self, words: usize) {
+        for masks in [
+            &mut self.digit,
+            &mut self.separator,
+            &mut self.percent,
+            &mut self.good_first_digit,
+            &mut self.mask_lead,
+        ] {
+            masks.resize(words, 0);
+        }
+    }
+
+    fn set(&mut self, k: usize, c: WordClasses) {
+        self.digit[k] = c.digit;
+        self.separator[k] = c.separator;
+        self.percent[k] = c.percent;
+        self.good_first_digit[k] = c.good_first_digit;
+        self.mask_lead[k] = c.mask_lead;
+    }
+}
+
+/// The classes of each 64 bytes of `piece` (the last block may be shorter).
+fn classify_piece(piece: &[u8], mask_chars: [u8; 4], out: &mut PieceClasses) {
+    let full = piece.len() / 64;
+    out.resize(piece.len().div_ceil(64));
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2 (checked just above).
+            unsafe { x86::blocks_avx2(&piece[..64 * full], mask_chars, out) }
+        } else {
+            // SAFETY: SSE2 is part of the x86_64 baseline.
+            unsafe { x86::blocks_sse2(&piece[..64 * full], mask_chars, out) }
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    for (k, block) in piece[..64 * full].chunks_exact(64).enumerate() {
+        out.set(k, scalar_block(block, mask_chars));
+    }
+    if piece.len() > 64 * full {
+        out.set(full, scalar_block(&piece[64 * full..], mask_chars));
+    }
+}
+
+/// The same, one byte at a time.
+fn classify_piece_scalar(piece: &[u8], mask_chars: [u8; 4], out: &mut PieceClasses) {
+    out.resize(piece.len().div_ceil(64));
+    for (k, block) in piece.chunks(64).enumerate() {
+        out.set(k, scalar_block(block, mask_chars));
+    }
+}
+
+/// The classes of up to 64 bytes.
+fn scalar_block(block: &[u8], mask_chars: [u8; 4]) -> WordClasses {
+    let mut c = WordClasses::default();
+    for (i, &b) in block.iter().enumerate() {
+        c.digit |= u64::from(b.is_ascii_digit()) << i;
+        c.separator |= u64::from(matches!(b, b' ' | b'-' | b'+')) << i;
+        c.percent |= u64::from(b == b'%') << i;
+        c.good_first_digit |= u64::from((b'2'..=b'8').contains(&b)) << i;
+        c.mask_lead |= u64::from(!b.is_ascii() || mask_chars.contains(&b)) << i;
+    }
+    c
+}
+
+#[cfg(target_arch = "x86_64")]
+mod x86 {
+    use super::{PieceClasses, WordClasses};
+    use std::arch::x86_64::*;
+
+    /// A byte in `first..=last` plus `0x80 - first` is below
+    /// `last - first - 127` as a signed byte: one add and one compare.
+    const fn range(first: u8, last: u8) -> (i8, i8) {
+        (0x80u8.wrapping_sub(first) as i8, (last - first) as i8 - 127)
+    }
+    const DIGIT: (i8, i8) = range(b'0', b'9');
+    const GOOD_FIRST_DIGIT: (i8, i8) = range(b'2', b'8');
+
+    /// Classes of whole 64-byte blocks, with AVX2.
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn blocks_avx2(bytes: &[u8], mask_chars: [u8; 4], out: &mut PieceClasses) {
+        let [space, dash, plus, percent] = [b' ', b'-', b'+', b'%'].map(|b| _mm256_set1_epi8(b as i8));
+        let [m0, m1, m2, m3] = mask_chars.map(|b| _mm256_set1_epi8(b as i8));
+        let (digit_shift, digit_limit) = (_mm256_set1_epi8(DIGIT.0), _mm256_set1_epi8(DIGIT.1));
+        let (good_shift, good_limit) = (
+            _mm256_set1_epi8(GOOD_FIRST_DIGIT.0),
+            _mm256_set1_epi8(GOOD_FIRST_DIGIT.1),
+        );
+        for (k, block) in bytes.chunks_exact(64).enumerate() {
+            // SAFETY: `block` is 64 readable bytes; the loads are unaligned.
+            let halves = unsafe {
+                let ptr = block.as_ptr().cast::<__m256i>();
+                [_mm256_loadu_si256(ptr), _mm256_loadu_si256(ptr.add(1))]
+            };
+            // One 64-bit mask from a test of each half.
+            macro_rules! bits {
+                (|$v:ident| $test:expr) => {{
+                    let $v = halves[0];
+                    let low = _mm256_movemask_epi8($test) as u32;
+                    let $v = halves[1];
+                    u64::from(low) | (u64::from(_mm256_movemask_epi8($test) as u32) << 32)
+                }};
+            }
+            out.set(
+                k,
+                WordClasses {
+                    digit: bits!(|v| _mm256_cmpgt_epi8(digit_limit, _mm256_add_epi8(v, digit_shift))),
+                    separator: bits!(|v| _mm256_or_si256(
+                        _mm256_or_si256(_mm256_cmpeq_epi8(v, space), _mm256_cmpeq_epi8(v, dash)),
+                        _mm256_cmpeq_epi8(v, plus)
+                    )),
+                    percent: bits!(|v| _mm256_cmpeq_epi8(v, percent)),
+                    good_first_digit: bits!(|v| _mm256_cmpgt_epi8(
+                        good_limit,
+                        _mm256_add_epi8(v, good_shift)
+                    )),
+                    // The top bit: a non-ASCII byte, or one of the mask characters.
+                    mask_lead: bits!(|v| _mm256_or_si256(
+                        v,
+                        _mm256_or_si256(
+                            _mm256_or_si256(_mm256_cmpeq_epi8(v, m0), _mm256_cmpeq_epi8(v, m1)),
+                            _mm256_or_si256(_mm256_cmpeq_epi8(v, m2), _mm256_cmpeq_epi8(v, m3)),
+                        )
+                    )),
+                },
+            );
+        }
+    }
+
+    /// Classes of whole 64-byte blocks, with SSE2.
+    #[target_feature(enable = "sse2")]
+    pub unsafe fn blocks_sse2(bytes: &[u8], mask_chars: [u8; 4], out: &mut PieceClasses) {
+        let [space, dash, plus, percent] = [b' ', b'-', b'+', b'%'].map(|b| _mm_set1_epi8(b as i8));
+        let [m0, m1, m2, m3] = mask_chars.map(|b| _mm_set1_epi8(b as i8));
+        let (digit_shift, digit_limit) = (_mm_set1_epi8(DIGIT.0), _mm_set1_epi8(DIGIT.1));
+        let (good_shift, good_limit) = (
+            _mm_set1_epi8(GOOD_FIRST_DIGIT.0),
+            _mm_set1_epi8(GOOD_FIRST_DIGIT.1),
+        );
+        for (k, block) in bytes.chunks_exact(64).enumerate() {
+            // SAFETY: `block` is 64 readable bytes; the loads are unaligned.
+            let quarters: [__m128i; 4] = std::array::from_fn(|q| unsafe {
+                _mm_loadu_si128(block.as_ptr().add(16 * q).cast::<__m128i>())
+            });
+            // One 64-bit mask from a test of each quarter.
+            macro_rules! bits {
+                (|$v:ident| $test:expr) => {{
+                    let mut mask = 0u64;
+                    for (q, &$v) in quarters.iter().enumerate() {
+                        mask |= u64::from(_mm_movemask_epi8($test) as u16) << (16 * q);
+                    }
+                    mask
+                }};
+            }
+            out.set(
+                k,
+                WordClasses {
+                    digit: bits!(|v| _mm_cmplt_epi8(_mm_add_epi8(v, digit_shift), digit_limit)),
+                    separator: bits!(|v| _mm_or_si128(
+                        _mm_or_si128(_mm_cmpeq_epi8(v, space), _mm_cmpeq_epi8(v, dash)),
+                        _mm_cmpeq_epi8(v, plus)
+                    )),
+                    percent: bits!(|v| _mm_cmpeq_epi8(v, percent)),
+                    good_first_digit: bits!(|v| _mm_cmplt_epi8(_mm_add_epi8(v, good_shift), good_limit)),
+                    mask_lead: bits!(|v| _mm_or_si128(
+                        v,
+                        _mm_or_si128(
+                            _mm_or_si128(_mm_cmpeq_epi8(v, m0), _mm_cmpeq_epi8(v, m1)),
+                            _mm_or_si128(_mm_cmpeq_epi8(v, m2), _mm_cmpeq_epi8(v, m3)),
+                        )
+                    )),
+                },
+            );
+        }
+    }
 }
 
 /// `a + b + carry` on one word of a multi-word number, and the carry out.
@@ -340,6 +516,19 @@ mod tests {
         len >= 6 && (mask_follows || (len >= 13 && card_like))
     }
 
+    /// The SSE2 classes, whatever the CPU has (the scalar ones elsewhere).
+    fn sse2_classes(bytes: &[u8], mask_chars: [u8; 4]) -> PieceClasses {
+        let mut out = PieceClasses::default();
+        classify_piece_scalar(bytes, mask_chars, &mut out);
+        #[cfg(target_arch = "x86_64")]
+        {
+            let full = bytes.len() / 64;
+            // SAFETY: SSE2 is part of the x86_64 baseline.
+            unsafe { x86::blocks_sse2(&bytes[..64 * full], mask_chars, &mut out) };
+        }
+        out
+    }
+
     fn reference_runs(bytes: &[u8]) -> Vec<(usize, usize)> {
         let mut groups = Vec::new();
         let mut out = Vec::new();
@@ -353,6 +542,29 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn simd_and_scalar_classes_agree(
+            bytes in proptest::collection::vec(
+                prop_oneof![Just(b'2'), Just(b'9'), Just(b' '), Just(b'%'), Just(b'*'), Just(b'#'), any::<u8>()],
+                0..300,
+            ),
+        ) {
+            let mask_chars = [b'*', b'X', b'x', b'#'];
+            let classes = |classify: fn(&[u8], [u8; 4], &mut PieceClasses)| {
+                let mut out = PieceClasses::default();
+                classify(&bytes, mask_chars, &mut out);
+                out
+            };
+            let scalar = classes(classify_piece_scalar);
+            for simd in [classes(classify_piece), sse2_classes(&bytes, mask_chars)] {
+                prop_assert_eq!(&simd.digit, &scalar.digit);
+                prop_assert_eq!(&simd.separator, &scalar.separator);
+                prop_assert_eq!(&simd.percent, &scalar.percent);
+                prop_assert_eq!(&simd.good_first_digit, &scalar.good_first_digit);
+                prop_assert_eq!(&simd.mask_lead, &scalar.mask_lead);
+            }
+        }
+
         #[test]
         fn candidates_are_the_runs_the_reference_would_parse(
             bytes in proptest::collection::vec(
