@@ -1,108 +1,10 @@
-//! Classifying bytes 64 at a time into bit masks.
+//! Wide-block byte tests for the views' triggers.
 //!
-//! The detectors and the views' triggers ask the same kind of question of
-//! every byte of a window (is it a digit, a separator, a `3`?) and then
-//! reason about neighbours with shifts and ANDs on 64-bit words. This module
-//! answers the per-byte part with AVX2 when the CPU has it (checked once per
-//! call, cached by the standard library), SSE2 otherwise (every x86_64 CPU
-//! has it), or a scalar loop elsewhere; all three give the same masks.
-
-/// Bit `i` of word `k` describes byte `64 * k + i` of the classified bytes.
-#[derive(Debug)]
-pub struct ByteMasks<const N: usize> {
-    /// ASCII digits.
-    pub digit: Vec<u64>,
-    /// Bytes of 0x80 and up (not ASCII).
-    pub high: Vec<u64>,
-    /// Bytes equal to one of the three bytes of set `j` (repeat a byte for smaller sets).
-    pub sets: [Vec<u64>; N],
-}
-
-impl<const N: usize> Default for ByteMasks<N> {
-    fn default() -> Self {
-        ByteMasks {
-            digit: Vec::new(),
-            high: Vec::new(),
-            sets: std::array::from_fn(|_| Vec::new()),
-        }
-    }
-}
-
-impl<const N: usize> ByteMasks<N> {
-    /// Classifies `bytes`, replacing what the masks held. Bits past the end are clear.
-    pub fn classify(&mut self, bytes: &[u8], sets: [[u8; 3]; N]) {
-        let full = self.start(bytes);
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::arch::is_x86_feature_detected!("avx2") {
-                // SAFETY: the CPU has AVX2 (checked just above).
-                unsafe { x86::blocks_avx2(&bytes[..64 * full], sets, self) }
-            } else {
-                // SAFETY: SSE2 is part of the x86_64 baseline.
-                unsafe { x86::blocks_sse2(&bytes[..64 * full], sets, self) }
-            }
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        self.scalar_blocks(bytes, full, sets);
-        self.tail(bytes, full, sets);
-    }
-
-    /// The same masks, one byte at a time: the fallback, and the reference
-    /// the SIMD versions are tested against.
-    pub fn classify_scalar(&mut self, bytes: &[u8], sets: [[u8; 3]; N]) {
-        let full = self.start(bytes);
-        self.scalar_blocks(bytes, full, sets);
-        self.tail(bytes, full, sets);
-    }
-
-    /// How many words the masks hold.
-    pub fn words(&self) -> usize {
-        self.digit.len()
-    }
-
-    /// Sizes the masks for `bytes`; returns how many whole 64-byte blocks it has.
-    fn start(&mut self, bytes: &[u8]) -> usize {
-        let words = bytes.len().div_ceil(64);
-        for masks in [&mut self.digit, &mut self.high]
-            .into_iter()
-            .chain(&mut self.sets)
-        {
-            // Every word is written before it is read: no need to clear.
-            masks.resize(words, 0);
-        }
-        bytes.len() / 64
-    }
-
-    fn scalar_blocks(&mut self, bytes: &[u8], full: usize, sets: [[u8; 3]; N]) {
-        for (k, block) in bytes[..64 * full].chunks_exact(64).enumerate() {
-            self.scalar_block(k, block, sets);
-        }
-    }
-
-    fn tail(&mut self, bytes: &[u8], full: usize, sets: [[u8; 3]; N]) {
-        let tail = &bytes[64 * full..];
-        if !tail.is_empty() {
-            self.scalar_block(full, tail, sets);
-        }
-    }
-
-    /// Word `k` from up to 64 bytes.
-    fn scalar_block(&mut self, k: usize, block: &[u8], sets: [[u8; 3]; N]) {
-        let (mut digit, mut high, mut found) = (0u64, 0u64, [0u64; N]);
-        for (i, &b) in block.iter().enumerate() {
-            digit |= u64::from(b.is_ascii_digit()) << i;
-            high |= u64::from(!b.is_ascii()) << i;
-            for (mask, set) in found.iter_mut().zip(&sets) {
-                *mask |= u64::from(set.contains(&b)) << i;
-            }
-        }
-        self.digit[k] = digit;
-        self.high[k] = high;
-        for (masks, mask) in self.sets.iter_mut().zip(found) {
-            masks[k] = mask;
-        }
-    }
-}
+//! Each view has a cheap trigger that rejects windows holding nothing it
+//! could decode (most windows of plain text). The tests here look at 32 or 64
+//! bytes at a time: AVX2 when the CPU has it (checked once per call, cached by
+//! the standard library), SSE2 otherwise (every x86_64 CPU has it), or a
+//! scalar loop elsewhere; all give the same answer.
 
 /// The largest byte of `bytes` (0 when empty): one vectorised pass that
 /// tells views looking for bytes the text never holds (UTF-8 lead bytes of
@@ -111,9 +13,51 @@ pub fn max_byte(bytes: &[u8]) -> u8 {
     bytes.iter().fold(0, |max, &b| max.max(b))
 }
 
+/// Fills `out` with one word per 64 bytes: bit `i` of word `k` is set when
+/// byte `64 * k + i` is `first` and the byte after it an ASCII digit (`3X`:
+/// the hex of an ASCII digit).
+pub fn digit_pairs(bytes: &[u8], first: u8, out: &mut Vec<u64>) {
+    out.clear();
+    // Whole blocks whose look-ahead byte is in `bytes` too.
+    let wide = bytes.len().saturating_sub(1) / 64;
+    #[cfg(target_arch = "x86_64")]
+    {
+        let blocks = &bytes[..(64 * wide + 1).min(bytes.len())];
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2 (checked just above).
+            unsafe { x86::digit_pairs_avx2(blocks, first, out) }
+        } else {
+            // SAFETY: SSE2 is part of the x86_64 baseline.
+            unsafe { x86::digit_pairs_sse2(blocks, first, out) }
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    scalar_digit_pairs(bytes, first, 0, wide, out);
+    scalar_digit_pairs(bytes, first, wide, bytes.len().div_ceil(64), out);
+}
+
+/// The same test, one byte at a time: the fallback, and the reference the
+/// SIMD versions are tested against.
+pub fn scalar_digit_pairs_all(bytes: &[u8], first: u8, out: &mut Vec<u64>) {
+    out.clear();
+    scalar_digit_pairs(bytes, first, 0, bytes.len().div_ceil(64), out);
+}
+
+/// Words `from..to` of [`digit_pairs`], one byte at a time.
+fn scalar_digit_pairs(bytes: &[u8], first: u8, from: usize, to: usize, out: &mut Vec<u64>) {
+    for k in from..to {
+        let mut word = 0u64;
+        for i in 0..64 {
+            let at = 64 * k + i;
+            let pair = bytes.get(at) == Some(&first) && bytes.get(at + 1).is_some_and(u8::is_ascii_digit);
+            word |= u64::from(pair) << i;
+        }
+        out.push(word);
+    }
+}
+
 #[cfg(target_arch = "x86_64")]
 mod x86 {
-    use super::ByteMasks;
     use std::arch::x86_64::*;
 
     /// A digit plus `0x80 - b'0'` is `-128..=-119` as a signed byte: one
@@ -121,78 +65,62 @@ mod x86 {
     const DIGIT_SHIFT: i8 = (0x80u8 - b'0') as i8;
     const DIGIT_LIMIT: i8 = -118;
 
-    /// Fills the masks of `bytes` (whole 64-byte blocks) with AVX2.
+    /// [`super::digit_pairs`] over whole blocks; `bytes` holds one byte past them.
     #[target_feature(enable = "avx2")]
-    pub unsafe fn blocks_avx2<const N: usize>(bytes: &[u8], sets: [[u8; 3]; N], masks: &mut ByteMasks<N>) {
-        let shift = _mm256_set1_epi8(DIGIT_SHIFT);
-        let limit = _mm256_set1_epi8(DIGIT_LIMIT);
-        let splat = sets.map(|set| set.map(|b| _mm256_set1_epi8(b as i8)));
-        for (k, block) in bytes.chunks_exact(64).enumerate() {
-            // SAFETY: `block` is 64 readable bytes; the loads are unaligned.
-            let halves = unsafe {
-                let ptr = block.as_ptr().cast::<__m256i>();
-                [_mm256_loadu_si256(ptr), _mm256_loadu_si256(ptr.add(1))]
-            };
-            // One 64-bit mask from a test of each half.
-            macro_rules! bits {
-                (|$v:ident| $test:expr) => {{
-                    let $v = halves[0];
-                    let low = _mm256_movemask_epi8($test) as u32;
-                    let $v = halves[1];
-                    u64::from(low) | (u64::from(_mm256_movemask_epi8($test) as u32) << 32)
-                }};
-            }
-            masks.digit[k] = bits!(|v| _mm256_cmpgt_epi8(limit, _mm256_add_epi8(v, shift)));
-            masks.high[k] = bits!(|v| v);
-            for (set_masks, [a, b, c]) in masks.sets.iter_mut().zip(&splat) {
-                set_masks[k] = bits!(|v| _mm256_or_si256(
-                    _mm256_or_si256(_mm256_cmpeq_epi8(v, *a), _mm256_cmpeq_epi8(v, *b)),
-                    _mm256_cmpeq_epi8(v, *c),
-                ));
-            }
+    pub unsafe fn digit_pairs_avx2(bytes: &[u8], first: u8, out: &mut Vec<u64>) {
+        let (shift, limit) = (_mm256_set1_epi8(DIGIT_SHIFT), _mm256_set1_epi8(DIGIT_LIMIT));
+        let first = _mm256_set1_epi8(first as i8);
+        macro_rules! half {
+            ($at:expr) => {{
+                // SAFETY: `at + 33 <= bytes.len()` (one byte past the whole
+                // blocks); the loads are unaligned.
+                let (here, next) = unsafe {
+                    let ptr = bytes.as_ptr().add($at);
+                    (
+                        _mm256_loadu_si256(ptr.cast::<__m256i>()),
+                        _mm256_loadu_si256(ptr.add(1).cast::<__m256i>()),
+                    )
+                };
+                let digit_next = _mm256_cmpgt_epi8(limit, _mm256_add_epi8(next, shift));
+                let pairs = _mm256_and_si256(_mm256_cmpeq_epi8(here, first), digit_next);
+                u64::from(_mm256_movemask_epi8(pairs) as u32)
+            }};
+        }
+        // Written by index: pushing made LLVM rebuild the compare results byte by byte.
+        let from = out.len();
+        out.resize(from + bytes.len() / 64, 0);
+        for (k, word) in out[from..].iter_mut().enumerate() {
+            *word = half!(64 * k) | (half!(64 * k + 32) << 32);
         }
     }
 
-    /// Fills the masks of `bytes` (whole 64-byte blocks) with SSE2.
+    /// [`super::digit_pairs`] over whole blocks with SSE2; `bytes` holds one byte past them.
     #[target_feature(enable = "sse2")]
-    pub unsafe fn blocks_sse2<const N: usize>(bytes: &[u8], sets: [[u8; 3]; N], masks: &mut ByteMasks<N>) {
-        let shift = _mm_set1_epi8(DIGIT_SHIFT);
-        let limit = _mm_set1_epi8(DIGIT_LIMIT);
-        let splat = sets.map(|set| set.map(|b| _mm_set1_epi8(b as i8)));
-        for (k, block) in bytes.chunks_exact(64).enumerate() {
-            // SAFETY: `block` is 64 readable bytes; the loads are unaligned.
-            let quarters: [__m128i; 4] = std::array::from_fn(|q| unsafe {
-                _mm_loadu_si128(block.as_ptr().add(16 * q).cast::<__m128i>())
-            });
-            // One 64-bit mask from a test of each quarter.
-            macro_rules! bits {
-                (|$v:ident| $test:expr) => {{
-                    let mut mask = 0u64;
-                    for (q, &$v) in quarters.iter().enumerate() {
-                        mask |= u64::from(_mm_movemask_epi8($test) as u16) << (16 * q);
-                    }
-                    mask
-                }};
-            }
-            masks.digit[k] = bits!(|v| _mm_cmplt_epi8(_mm_add_epi8(v, shift), limit));
-            masks.high[k] = bits!(|v| v);
-            for (set_masks, [a, b, c]) in masks.sets.iter_mut().zip(&splat) {
-                set_masks[k] = bits!(|v| _mm_or_si128(
-                    _mm_or_si128(_mm_cmpeq_epi8(v, *a), _mm_cmpeq_epi8(v, *b)),
-                    _mm_cmpeq_epi8(v, *c),
-                ));
-            }
+    pub unsafe fn digit_pairs_sse2(bytes: &[u8], first: u8, out: &mut Vec<u64>) {
+        let (shift, limit) = (_mm_set1_epi8(DIGIT_SHIFT), _mm_set1_epi8(DIGIT_LIMIT));
+        let first = _mm_set1_epi8(first as i8);
+        macro_rules! quarter {
+            ($at:expr) => {{
+                // SAFETY: `at + 17 <= bytes.len()`; the loads are unaligned.
+                let (here, next) = unsafe {
+                    let ptr = bytes.as_ptr().add($at);
+                    (
+                        _mm_loadu_si128(ptr.cast::<__m128i>()),
+                        _mm_loadu_si128(ptr.add(1).cast::<__m128i>()),
+                    )
+                };
+                let digit_next = _mm_cmplt_epi8(_mm_add_epi8(next, shift), limit);
+                let pairs = _mm_and_si128(_mm_cmpeq_epi8(here, first), digit_next);
+                u64::from(_mm_movemask_epi8(pairs) as u16)
+            }};
         }
-    }
-
-    #[cfg(test)]
-    pub fn sse2_for_test<const N: usize>(bytes: &[u8], sets: [[u8; 3]; N]) -> ByteMasks<N> {
-        let mut masks = ByteMasks::default();
-        let full = masks.start(bytes);
-        // SAFETY: SSE2 is part of the x86_64 baseline.
-        unsafe { blocks_sse2(&bytes[..64 * full], sets, &mut masks) };
-        masks.tail(bytes, full, sets);
-        masks
+        let from = out.len();
+        out.resize(from + bytes.len() / 64, 0);
+        for (k, word) in out[from..].iter_mut().enumerate() {
+            let at = 64 * k;
+            *word =
+                quarter!(at) | quarter!(at + 16) << 16 | quarter!(at + 32) << 32 | quarter!(at + 48) << 48;
+        }
     }
 }
 
@@ -201,36 +129,39 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    const SETS: [[u8; 3]; 2] = [[b' ', b'-', b'+'], [b'%'; 3]];
-
     proptest! {
         #[test]
-        fn simd_and_scalar_masks_agree(
-            bytes in proptest::collection::vec(prop_oneof![Just(b'7'), Just(b' '), Just(b'%'), Just(b'-'), any::<u8>()], 0..400),
+        fn simd_and_scalar_digit_pairs_agree(
+            bytes in proptest::collection::vec(prop_oneof![Just(b'3'), Just(b'7'), Just(b'a'), any::<u8>()], 0..400),
         ) {
-            let mut fast = ByteMasks::default();
-            fast.classify(&bytes, SETS);
-            let mut scalar = ByteMasks::default();
-            scalar.classify_scalar(&bytes, SETS);
-            prop_assert_eq!((&fast.digit, &fast.high, &fast.sets), (&scalar.digit, &scalar.high, &scalar.sets));
+            let (mut fast, mut scalar) = (Vec::new(), Vec::new());
+            digit_pairs(&bytes, b'3', &mut fast);
+            scalar_digit_pairs_all(&bytes, b'3', &mut scalar);
+            prop_assert_eq!(&fast, &scalar);
             #[cfg(target_arch = "x86_64")]
             {
-                let sse2 = x86::sse2_for_test(&bytes, SETS);
-                prop_assert_eq!((&sse2.digit, &sse2.high, &sse2.sets), (&scalar.digit, &scalar.high, &scalar.sets));
+                let wide = bytes.len().saturating_sub(1) / 64;
+                let mut sse2 = Vec::new();
+                // SAFETY: SSE2 is part of the x86_64 baseline.
+                unsafe { x86::digit_pairs_sse2(&bytes[..64 * wide + 1.min(bytes.len())], b'3', &mut sse2) };
+                prop_assert_eq!(&sse2[..], &scalar[..wide]);
             }
+        }
+
+        #[test]
+        fn max_byte_is_the_largest(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            prop_assert_eq!(max_byte(&bytes), bytes.iter().copied().max().unwrap_or(0));
         }
     }
 
     #[test]
-    fn bits_follow_byte_positions() {
+    fn pairs_follow_byte_positions() {
         let mut bytes = vec![b'x'; 130];
-        bytes[0] = b'1';
-        bytes[63] = b'-';
-        bytes[129] = b'%';
-        let mut masks = ByteMasks::default();
-        masks.classify(&bytes, SETS);
-        assert_eq!(masks.digit, vec![1, 0, 0]);
-        assert_eq!(masks.sets[0], vec![1 << 63, 0, 0]);
-        assert_eq!(masks.sets[1], vec![0, 0, 1 << 1]);
+        bytes[0..2].copy_from_slice(b"34");
+        bytes[63..65].copy_from_slice(b"30");
+        bytes[128..130].copy_from_slice(b"3x");
+        let mut pairs = Vec::new();
+        digit_pairs(&bytes, b'3', &mut pairs);
+        assert_eq!(pairs, vec![1 | 1 << 63, 0, 0]);
     }
 }

@@ -2,7 +2,6 @@
 //! their ASCII codes, as a logger or a protocol dump prints bytes.
 
 use super::{Decoded, View, MIN_PAN_DIGITS};
-use crate::simd::ByteMasks;
 
 pub struct Hex;
 
@@ -62,15 +61,12 @@ impl View for Hex {
 /// ASCII digits start (`3X3X3X3X`), in order, read off SIMD bit masks of the
 /// window: most text is never looked at byte by byte.
 fn for_each_encoded_digits(window: &[u8], mut found: impl FnMut(usize)) {
-    let mut masks = ByteMasks::default();
-    masks.classify(window, [[b'3'; 3]]);
-    let [threes] = &masks.sets;
-    let words = masks.words();
-    for k in 0..words {
-        let wide = |m: &[u64]| u128::from(m[k]) | (u128::from(m.get(k + 1).copied().unwrap_or(0)) << 64);
-        // Bit i: a `3` at i and a digit at i + 1.
-        let pairs = wide(threes) & (wide(&masks.digit) >> 1);
-        let mut four = (pairs & (pairs >> 2) & (pairs >> 4) & (pairs >> 6)) as u64;
+    let mut pairs = Vec::new();
+    crate::simd::digit_pairs(window, b'3', &mut pairs);
+    for (k, &word) in pairs.iter().enumerate() {
+        let next = pairs.get(k + 1).copied().unwrap_or(0);
+        let wide = u128::from(word) | (u128::from(next) << 64);
+        let mut four = (wide & (wide >> 2) & (wide >> 4) & (wide >> 6)) as u64;
         while four != 0 {
             found(64 * k + four.trailing_zeros() as usize);
             four &= four - 1;
