@@ -17,6 +17,7 @@ use crate::detect::{Detector, Hit, Window};
 use crate::findings::{Finding, GuidelineCategory, LayerKind, Location, Provenance, SkipReason, Skipped};
 use crate::mask::{masked, Fingerprinter};
 use crate::rules::RuleSet;
+use crate::simd;
 use crate::transform::{self, CharMap, Decoded, TextEncoding};
 
 /// Size of the per-thread read buffer (see the module docs for why).
@@ -409,8 +410,10 @@ impl<'r> TextScanner<'r> {
         let window = &text.window;
         let mut decoded = Vec::new();
         let memory = label.category == GuidelineCategory::Processed;
-        let applies =
-            |v: &&&dyn transform::View| v.applies_to(text.binary) && (!memory || v.applies_to_memory());
+        let max_byte = simd::max_byte(window.bytes);
+        let applies = |v: &&&dyn transform::View| {
+            v.applies_to(text.binary) && (!memory || v.applies_to_memory()) && max_byte >= v.needs_byte_from()
+        };
         for view in transform::views().iter().filter(applies) {
             if !window.ends_stream {
                 if let Some(start) = view
@@ -533,7 +536,10 @@ impl<'r> TextScanner<'r> {
         let binary = !looks_like_text(bytes);
         let mut inner = Vec::new();
         let memory = label.category == GuidelineCategory::Processed;
-        let applies = |v: &&&dyn transform::View| v.applies_to(binary) && (!memory || v.applies_to_memory());
+        let max_byte = simd::max_byte(bytes);
+        let applies = |v: &&&dyn transform::View| {
+            v.applies_to(binary) && (!memory || v.applies_to_memory()) && max_byte >= v.needs_byte_from()
+        };
         for view in transform::views().iter().filter(applies) {
             inner.clear();
             view.decode(bytes, &mut inner);

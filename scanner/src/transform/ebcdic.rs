@@ -19,11 +19,14 @@ impl View for Ebcdic {
         true
     }
 
+    /// EBCDIC digits that can start a card number are F2–F8.
+    fn needs_byte_from(&self) -> u8 {
+        0xF2
+    }
+
     fn decode(&self, window: &[u8], out: &mut Vec<Decoded>) {
-        // No byte from F2 up (most text): nothing to look at.
-        if crate::simd::max_byte(window) < 0xF2
-            || memchr::memchr3(0xF3, 0xF4, 0xF5, window).is_none()
-                && memchr::memchr3(0xF2, 0xF6, 0xF8, window).is_none()
+        if memchr::memchr3(0xF3, 0xF4, 0xF5, window).is_none()
+            && memchr::memchr3(0xF2, 0xF6, 0xF8, window).is_none()
         {
             return;
         }

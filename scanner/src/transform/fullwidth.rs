@@ -19,12 +19,12 @@ impl View for FullWidth {
         !binary
     }
 
+    /// Every full-width digit starts with the byte EF.
+    fn needs_byte_from(&self) -> u8 {
+        0xEF
+    }
+
     fn decode(&self, window: &[u8], out: &mut Vec<Decoded>) {
-        // Every full-width digit starts with the byte EF: without a byte that
-        // high (ASCII logs), there is nothing to look at.
-        if crate::simd::max_byte(window) < 0xEF {
-            return;
-        }
         let mut clusters = Vec::new();
         let mut next = 0;
         for at in memmem::find_iter(window, b"\xEF\xBC") {

@@ -71,6 +71,14 @@ pub trait View: Send + Sync {
         true
     }
 
+    /// The lowest value the largest byte of a window must reach for this
+    /// view to find anything in it: full-width digits and EBCDIC digits are
+    /// written with bytes from EF up, which ASCII text never holds. The
+    /// scanner measures each window once and skips such views.
+    fn needs_byte_from(&self) -> u8 {
+        0
+    }
+
     /// Appends to `out` the decoded pieces of `window` that could hold a card
     /// number, in order of their start. Must be cheap when there are none.
     fn decode(&self, window: &[u8], out: &mut Vec<Decoded>);
