@@ -99,17 +99,14 @@ impl RunMasks {
         for piece in bytes.chunks(PIECE) {
             classify(piece, self.mask_chars, &mut self.piece);
             let p = &self.piece;
+            let every_byte = if self.any_byte_may_mask { u64::MAX } else { 0 };
             for k in 0..p.digit.len() {
                 let classes = WordClasses {
                     digit: p.digit[k],
                     separator: p.separator[k],
                     percent: p.percent[k],
                     good_first_digit: p.good_first_digit[k],
-                    mask_lead: if self.any_byte_may_mask {
-                        u64::MAX
-                    } else {
-                        p.mask_lead[k]
-                    },
+                    mask_lead: p.mask_lead[k] | every_byte,
                 };
                 state.step(classes, found);
             }
