@@ -13,10 +13,31 @@ pub fn max_byte(bytes: &[u8]) -> u8 {
     bytes.iter().fold(0, |max, &b| max.max(b))
 }
 
+/// A test of a byte and the byte after it, run over whole windows by [`pairs`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PairTest {
+    /// `3` and an ASCII digit: the hex of an ASCII digit.
+    HexDigit,
+    /// The first two characters of a base64 trigger: `[MNO][DTjz]` (three
+    /// ASCII digits encoded), or `H4`, `UE`, `JV` (the container signatures).
+    Base64Trigger,
+}
+
+impl PairTest {
+    pub fn matches(self, first: u8, second: u8) -> bool {
+        match self {
+            PairTest::HexDigit => first == b'3' && second.is_ascii_digit(),
+            PairTest::Base64Trigger => {
+                matches!(first, b'M'..=b'O') && matches!(second, b'D' | b'T' | b'j' | b'z')
+                    || matches!((first, second), (b'H', b'4') | (b'U', b'E') | (b'J', b'V'))
+            }
+        }
+    }
+}
+
 /// Fills `out` with one word per 64 bytes: bit `i` of word `k` is set when
-/// byte `64 * k + i` is `first` and the byte after it an ASCII digit (`3X`:
-/// the hex of an ASCII digit).
-pub fn digit_pairs(bytes: &[u8], first: u8, out: &mut Vec<u64>) {
+/// byte `64 * k + i` and the byte after it pass `test`.
+pub fn pairs(bytes: &[u8], test: PairTest, out: &mut Vec<u64>) {
     out.clear();
     // Whole blocks whose look-ahead byte is in `bytes` too.
     let wide = bytes.len().saturating_sub(1) / 64;
@@ -25,31 +46,34 @@ pub fn digit_pairs(bytes: &[u8], first: u8, out: &mut Vec<u64>) {
         let blocks = &bytes[..(64 * wide + 1).min(bytes.len())];
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU has AVX2 (checked just above).
-            unsafe { x86::digit_pairs_avx2(blocks, first, out) }
+            unsafe { x86::pairs_avx2(blocks, test, out) }
         } else {
             // SAFETY: SSE2 is part of the x86_64 baseline.
-            unsafe { x86::digit_pairs_sse2(blocks, first, out) }
+            unsafe { x86::pairs_sse2(blocks, test, out) }
         }
     }
     #[cfg(not(target_arch = "x86_64"))]
-    scalar_digit_pairs(bytes, first, 0, wide, out);
-    scalar_digit_pairs(bytes, first, wide, bytes.len().div_ceil(64), out);
+    scalar_pairs(bytes, test, 0, wide, out);
+    scalar_pairs(bytes, test, wide, bytes.len().div_ceil(64), out);
 }
 
-/// The same test, one byte at a time: the fallback, and the reference the
-/// SIMD versions are tested against.
-pub fn scalar_digit_pairs_all(bytes: &[u8], first: u8, out: &mut Vec<u64>) {
+/// The same, one byte at a time: the fallback, and the reference the SIMD
+/// versions are tested against.
+pub fn scalar_pairs_all(bytes: &[u8], test: PairTest, out: &mut Vec<u64>) {
     out.clear();
-    scalar_digit_pairs(bytes, first, 0, bytes.len().div_ceil(64), out);
+    scalar_pairs(bytes, test, 0, bytes.len().div_ceil(64), out);
 }
 
-/// Words `from..to` of [`digit_pairs`], one byte at a time.
-fn scalar_digit_pairs(bytes: &[u8], first: u8, from: usize, to: usize, out: &mut Vec<u64>) {
+/// Words `from..to` of [`pairs`], one byte at a time.
+fn scalar_pairs(bytes: &[u8], test: PairTest, from: usize, to: usize, out: &mut Vec<u64>) {
     for k in from..to {
         let mut word = 0u64;
         for i in 0..64 {
             let at = 64 * k + i;
-            let pair = bytes.get(at) == Some(&first) && bytes.get(at + 1).is_some_and(u8::is_ascii_digit);
+            let pair = match (bytes.get(at), bytes.get(at + 1)) {
+                (Some(&first), Some(&second)) => test.matches(first, second),
+                _ => false,
+            };
             word |= u64::from(pair) << i;
         }
         out.push(word);
@@ -60,66 +84,133 @@ fn scalar_digit_pairs(bytes: &[u8], first: u8, from: usize, to: usize, out: &mut
 mod x86 {
     use std::arch::x86_64::*;
 
-    /// A digit plus `0x80 - b'0'` is `-128..=-119` as a signed byte: one
-    /// add and one compare test the whole range.
-    const DIGIT_SHIFT: i8 = (0x80u8 - b'0') as i8;
-    const DIGIT_LIMIT: i8 = -118;
+    use super::PairTest;
 
-    /// [`super::digit_pairs`] over whole blocks; `bytes` holds one byte past them.
+    /// A byte in `first..=last` plus `0x80 - first` is below
+    /// `last - first - 127` as a signed byte: one add and one compare test
+    /// the whole range.
+    const DIGIT_SHIFT: i8 = (0x80u8 - b'0') as i8;
+    const DIGIT_LIMIT: i8 = 9 - 127;
+    const MNO_SHIFT: i8 = (0x80u8 - b'M') as i8;
+    const MNO_LIMIT: i8 = 2 - 127;
+
+    /// Writes one word per whole block of `bytes` (which holds one byte
+    /// past them) with `$width`-byte vectors, testing each byte `$here` and
+    /// the one after it `$next` with `$test`. By index: pushing made LLVM
+    /// rebuild the compare results byte by byte.
+    macro_rules! pair_words {
+        ($bytes:ident, $out:ident, $width:expr, $load:ident, $movemask:ident, $mask_ty:ty, |$here:ident, $next:ident| $test:expr) => {{
+            let from = $out.len();
+            $out.resize(from + $bytes.len() / 64, 0);
+            for (k, word) in $out[from..].iter_mut().enumerate() {
+                let mut bits = 0u64;
+                let mut lane = 0;
+                while lane < 64 {
+                    // SAFETY: `64 * k + lane + $width + 1 <= bytes.len()` (one
+                    // byte past the whole blocks); the loads are unaligned.
+                    let ($here, $next) = unsafe {
+                        let ptr = $bytes.as_ptr().add(64 * k + lane);
+                        ($load(ptr.cast()), $load(ptr.add(1).cast()))
+                    };
+                    bits |= u64::from($movemask($test) as $mask_ty) << lane;
+                    lane += $width;
+                }
+                *word = bits;
+            }
+        }};
+    }
+
+    /// [`super::pairs`] over whole blocks with AVX2.
     #[target_feature(enable = "avx2")]
-    pub unsafe fn digit_pairs_avx2(bytes: &[u8], first: u8, out: &mut Vec<u64>) {
-        let (shift, limit) = (_mm256_set1_epi8(DIGIT_SHIFT), _mm256_set1_epi8(DIGIT_LIMIT));
-        let first = _mm256_set1_epi8(first as i8);
-        macro_rules! half {
-            ($at:expr) => {{
-                // SAFETY: `at + 33 <= bytes.len()` (one byte past the whole
-                // blocks); the loads are unaligned.
-                let (here, next) = unsafe {
-                    let ptr = bytes.as_ptr().add($at);
-                    (
-                        _mm256_loadu_si256(ptr.cast::<__m256i>()),
-                        _mm256_loadu_si256(ptr.add(1).cast::<__m256i>()),
-                    )
-                };
-                let digit_next = _mm256_cmpgt_epi8(limit, _mm256_add_epi8(next, shift));
-                let pairs = _mm256_and_si256(_mm256_cmpeq_epi8(here, first), digit_next);
-                u64::from(_mm256_movemask_epi8(pairs) as u32)
-            }};
-        }
-        // Written by index: pushing made LLVM rebuild the compare results byte by byte.
-        let from = out.len();
-        out.resize(from + bytes.len() / 64, 0);
-        for (k, word) in out[from..].iter_mut().enumerate() {
-            *word = half!(64 * k) | (half!(64 * k + 32) << 32);
+    pub unsafe fn pairs_avx2(bytes: &[u8], test: PairTest, out: &mut Vec<u64>) {
+        let splat = |b: u8| _mm256_set1_epi8(b as i8);
+        let (digit_shift, digit_limit) = (splat(DIGIT_SHIFT as u8), splat(DIGIT_LIMIT as u8));
+        let (mno_shift, mno_limit) = (splat(MNO_SHIFT as u8), splat(MNO_LIMIT as u8));
+        let [three, d, t, j, z, h, four, u, e, jj, v] = *b"3DTjzH4UEJV";
+        let [three, d, t, j, z, h, four, u, e, jj, v] = [three, d, t, j, z, h, four, u, e, jj, v].map(splat);
+        match test {
+            PairTest::HexDigit => pair_words!(
+                bytes,
+                out,
+                32,
+                _mm256_loadu_si256,
+                _mm256_movemask_epi8,
+                u32,
+                |here, next| {
+                    let digit_next = _mm256_cmpgt_epi8(digit_limit, _mm256_add_epi8(next, digit_shift));
+                    _mm256_and_si256(_mm256_cmpeq_epi8(here, three), digit_next)
+                }
+            ),
+            PairTest::Base64Trigger => pair_words!(
+                bytes,
+                out,
+                32,
+                _mm256_loadu_si256,
+                _mm256_movemask_epi8,
+                u32,
+                |here, next| {
+                    let mno = _mm256_cmpgt_epi8(mno_limit, _mm256_add_epi8(here, mno_shift));
+                    let dtjz = _mm256_or_si256(
+                        _mm256_or_si256(_mm256_cmpeq_epi8(next, d), _mm256_cmpeq_epi8(next, t)),
+                        _mm256_or_si256(_mm256_cmpeq_epi8(next, j), _mm256_cmpeq_epi8(next, z)),
+                    );
+                    let signature = _mm256_or_si256(
+                        _mm256_or_si256(
+                            _mm256_and_si256(_mm256_cmpeq_epi8(here, h), _mm256_cmpeq_epi8(next, four)),
+                            _mm256_and_si256(_mm256_cmpeq_epi8(here, u), _mm256_cmpeq_epi8(next, e)),
+                        ),
+                        _mm256_and_si256(_mm256_cmpeq_epi8(here, jj), _mm256_cmpeq_epi8(next, v)),
+                    );
+                    _mm256_or_si256(_mm256_and_si256(mno, dtjz), signature)
+                }
+            ),
         }
     }
 
-    /// [`super::digit_pairs`] over whole blocks with SSE2; `bytes` holds one byte past them.
+    /// [`super::pairs`] over whole blocks with SSE2.
     #[target_feature(enable = "sse2")]
-    pub unsafe fn digit_pairs_sse2(bytes: &[u8], first: u8, out: &mut Vec<u64>) {
-        let (shift, limit) = (_mm_set1_epi8(DIGIT_SHIFT), _mm_set1_epi8(DIGIT_LIMIT));
-        let first = _mm_set1_epi8(first as i8);
-        macro_rules! quarter {
-            ($at:expr) => {{
-                // SAFETY: `at + 17 <= bytes.len()`; the loads are unaligned.
-                let (here, next) = unsafe {
-                    let ptr = bytes.as_ptr().add($at);
-                    (
-                        _mm_loadu_si128(ptr.cast::<__m128i>()),
-                        _mm_loadu_si128(ptr.add(1).cast::<__m128i>()),
-                    )
-                };
-                let digit_next = _mm_cmplt_epi8(_mm_add_epi8(next, shift), limit);
-                let pairs = _mm_and_si128(_mm_cmpeq_epi8(here, first), digit_next);
-                u64::from(_mm_movemask_epi8(pairs) as u16)
-            }};
-        }
-        let from = out.len();
-        out.resize(from + bytes.len() / 64, 0);
-        for (k, word) in out[from..].iter_mut().enumerate() {
-            let at = 64 * k;
-            *word =
-                quarter!(at) | quarter!(at + 16) << 16 | quarter!(at + 32) << 32 | quarter!(at + 48) << 48;
+    pub unsafe fn pairs_sse2(bytes: &[u8], test: PairTest, out: &mut Vec<u64>) {
+        let splat = |b: u8| _mm_set1_epi8(b as i8);
+        let (digit_shift, digit_limit) = (splat(DIGIT_SHIFT as u8), splat(DIGIT_LIMIT as u8));
+        let (mno_shift, mno_limit) = (splat(MNO_SHIFT as u8), splat(MNO_LIMIT as u8));
+        let [three, d, t, j, z, h, four, u, e, jj, v] = *b"3DTjzH4UEJV";
+        let [three, d, t, j, z, h, four, u, e, jj, v] = [three, d, t, j, z, h, four, u, e, jj, v].map(splat);
+        match test {
+            PairTest::HexDigit => pair_words!(
+                bytes,
+                out,
+                16,
+                _mm_loadu_si128,
+                _mm_movemask_epi8,
+                u16,
+                |here, next| {
+                    let digit_next = _mm_cmplt_epi8(_mm_add_epi8(next, digit_shift), digit_limit);
+                    _mm_and_si128(_mm_cmpeq_epi8(here, three), digit_next)
+                }
+            ),
+            PairTest::Base64Trigger => pair_words!(
+                bytes,
+                out,
+                16,
+                _mm_loadu_si128,
+                _mm_movemask_epi8,
+                u16,
+                |here, next| {
+                    let mno = _mm_cmplt_epi8(_mm_add_epi8(here, mno_shift), mno_limit);
+                    let dtjz = _mm_or_si128(
+                        _mm_or_si128(_mm_cmpeq_epi8(next, d), _mm_cmpeq_epi8(next, t)),
+                        _mm_or_si128(_mm_cmpeq_epi8(next, j), _mm_cmpeq_epi8(next, z)),
+                    );
+                    let signature = _mm_or_si128(
+                        _mm_or_si128(
+                            _mm_and_si128(_mm_cmpeq_epi8(here, h), _mm_cmpeq_epi8(next, four)),
+                            _mm_and_si128(_mm_cmpeq_epi8(here, u), _mm_cmpeq_epi8(next, e)),
+                        ),
+                        _mm_and_si128(_mm_cmpeq_epi8(here, jj), _mm_cmpeq_epi8(next, v)),
+                    );
+                    _mm_or_si128(_mm_and_si128(mno, dtjz), signature)
+                }
+            ),
         }
     }
 }
@@ -131,20 +222,25 @@ mod tests {
 
     proptest! {
         #[test]
-        fn simd_and_scalar_digit_pairs_agree(
-            bytes in proptest::collection::vec(prop_oneof![Just(b'3'), Just(b'7'), Just(b'a'), any::<u8>()], 0..400),
+        fn simd_and_scalar_pairs_agree(
+            bytes in proptest::collection::vec(
+                prop_oneof![Just(b'3'), Just(b'7'), Just(b'N'), Just(b'T'), Just(b'U'), Just(b'E'), any::<u8>()],
+                0..400,
+            ),
         ) {
-            let (mut fast, mut scalar) = (Vec::new(), Vec::new());
-            digit_pairs(&bytes, b'3', &mut fast);
-            scalar_digit_pairs_all(&bytes, b'3', &mut scalar);
-            prop_assert_eq!(&fast, &scalar);
-            #[cfg(target_arch = "x86_64")]
-            {
-                let wide = bytes.len().saturating_sub(1) / 64;
-                let mut sse2 = Vec::new();
-                // SAFETY: SSE2 is part of the x86_64 baseline.
-                unsafe { x86::digit_pairs_sse2(&bytes[..64 * wide + 1.min(bytes.len())], b'3', &mut sse2) };
-                prop_assert_eq!(&sse2[..], &scalar[..wide]);
+            for test in [PairTest::HexDigit, PairTest::Base64Trigger] {
+                let (mut fast, mut scalar) = (Vec::new(), Vec::new());
+                pairs(&bytes, test, &mut fast);
+                scalar_pairs_all(&bytes, test, &mut scalar);
+                prop_assert_eq!(&fast, &scalar);
+                #[cfg(target_arch = "x86_64")]
+                {
+                    let wide = bytes.len().saturating_sub(1) / 64;
+                    let mut sse2 = Vec::new();
+                    // SAFETY: SSE2 is part of the x86_64 baseline.
+                    unsafe { x86::pairs_sse2(&bytes[..(64 * wide + 1).min(bytes.len())], test, &mut sse2) };
+                    prop_assert_eq!(&sse2[..], &scalar[..wide]);
+                }
             }
         }
 
@@ -160,8 +256,8 @@ mod tests {
         bytes[0..2].copy_from_slice(b"34");
         bytes[63..65].copy_from_slice(b"30");
         bytes[128..130].copy_from_slice(b"3x");
-        let mut pairs = Vec::new();
-        digit_pairs(&bytes, b'3', &mut pairs);
-        assert_eq!(pairs, vec![1 | 1 << 63, 0, 0]);
+        let mut words = Vec::new();
+        pairs(&bytes, PairTest::HexDigit, &mut words);
+        assert_eq!(words, vec![1 | 1 << 63, 0, 0]);
     }
 }

@@ -2,6 +2,7 @@
 //! their ASCII codes, as a logger or a protocol dump prints bytes.
 
 use super::{Decoded, View, MIN_PAN_DIGITS};
+use crate::simd::PairTest;
 
 pub struct Hex;
 
@@ -62,7 +63,7 @@ impl View for Hex {
 /// window: most text is never looked at byte by byte.
 fn for_each_encoded_digits(window: &[u8], mut found: impl FnMut(usize)) {
     let mut pairs = Vec::new();
-    crate::simd::digit_pairs(window, b'3', &mut pairs);
+    crate::simd::pairs(window, PairTest::HexDigit, &mut pairs);
     for (k, &word) in pairs.iter().enumerate() {
         let next = pairs.get(k + 1).copied().unwrap_or(0);
         let wide = u128::from(word) | (u128::from(next) << 64);
