@@ -56,12 +56,22 @@ pub struct JsonReport {
     pub outcome: ScanOutcome,
 }
 
+/// The JSON document as written: the outcome borrowed, not copied (a scan
+/// can hold a hundred thousand findings).
+#[derive(Serialize)]
+struct JsonReportRef<'a> {
+    format: &'a str,
+    summary: Summary,
+    #[serde(flatten)]
+    outcome: &'a ScanOutcome,
+}
+
 /// Writes the JSON report.
 pub fn write_json(outcome: &ScanOutcome, out: &mut dyn Write) -> std::io::Result<()> {
-    let report = JsonReport {
-        format: FORMAT.to_string(),
+    let report = JsonReportRef {
+        format: FORMAT,
         summary: Summary::of(outcome),
-        outcome: outcome.clone(),
+        outcome,
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     out.write_all(b"\n")
