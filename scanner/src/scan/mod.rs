@@ -15,6 +15,7 @@ mod memory;
 mod text;
 mod worker;
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::SystemTime;
@@ -27,7 +28,7 @@ pub use memory::PROCESS_MEMORY;
 pub use text::{looks_like_text, PendingStream, StreamLabel, TextScanner, CHUNK};
 pub use worker::{FileOutcome, Worker};
 
-use crate::findings::Skipped;
+use crate::findings::{Finding, Skipped};
 use crate::mask::Fingerprinter;
 use crate::outcome::{RulePackInfo, ScanOutcome};
 use crate::rules::RuleSet;
@@ -227,11 +228,60 @@ pub fn scan(
     Ok(outcome)
 }
 
+/// Sorts findings by provenance (as written), offset and rule id. A scan can
+/// hold a hundred thousand findings from a few files, so the sort keys are
+/// ranks among the distinct provenances and rule ids, not a copy of their
+/// text per finding (peak memory).
+fn sort_findings(findings: &mut [Finding]) {
+    let names: Vec<String> = findings
+        .iter()
+        .map(|f| f.provenance.to_string())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let rules: Vec<&str> = findings
+        .iter()
+        .map(|f| f.rule_id.as_str())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let keys: Vec<(usize, u64, usize)> = findings
+        .iter()
+        .map(|f| {
+            let name = names.binary_search(&f.provenance.to_string()).unwrap_or(0);
+            let rule = rules.binary_search(&f.rule_id.as_str()).unwrap_or(0);
+            (name, f.location.offset, rule)
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by_key(|&i| keys[i]);
+    drop(keys);
+    apply_order(findings, order);
+}
+
+/// Puts `items[order[0]]` first, `items[order[1]]` second, and so on, in
+/// place: each cycle of the permutation is followed once, carrying its
+/// first item along.
+fn apply_order<T>(items: &mut [T], mut order: Vec<usize>) {
+    const DONE: usize = usize::MAX;
+    for start in 0..items.len() {
+        let mut at = start;
+        while order[at] != DONE {
+            let from = order[at];
+            order[at] = DONE;
+            if from == start {
+                break;
+            }
+            items.swap(at, from);
+            at = from;
+        }
+    }
+}
+
 /// The outcome of a scan from everything its workers produced, sorted so it
 /// does not depend on thread timing.
 fn assemble(roots: Vec<String>, started: SystemTime, engine: &Engine, mut all: FileOutcome) -> ScanOutcome {
-    all.findings
-        .sort_by_cached_key(|f| (f.provenance.to_string(), f.location.offset, f.rule_id.clone()));
+    sort_findings(&mut all.findings);
     all.skipped.sort_by_cached_key(|s| s.provenance.to_string());
     all.notes.sort_by_cached_key(|n| n.provenance.to_string());
     all.coverage.processes.sort_by_key(|p| p.pid);
@@ -281,10 +331,33 @@ impl FileOutcome {
         }
     }
 
-    fn absorb(&mut self, other: FileOutcome) {
-        self.findings.extend(other.findings);
+    fn absorb(&mut self, mut other: FileOutcome) {
+        // Append the shorter list to the longer: one huge file's findings
+        // are then moved, not copied next to themselves (peak memory).
+        if other.findings.len() > self.findings.len() {
+            std::mem::swap(&mut self.findings, &mut other.findings);
+        }
+        self.findings.append(&mut other.findings);
         self.skipped.extend(other.skipped);
         self.notes.extend(other.notes);
         self.coverage.merge(&other.coverage);
+    }
+}
+
+#[cfg(test)]
+mod sort_tests {
+    use super::apply_order;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn apply_order_permutes_like_indexing(keys in proptest::collection::vec(0u8..20, 0..200)) {
+            let mut order: Vec<usize> = (0..keys.len()).collect();
+            order.sort_by_key(|&i| keys[i]);
+            let expected: Vec<u8> = order.iter().map(|&i| keys[i]).collect();
+            let mut items = keys.clone();
+            apply_order(&mut items, order);
+            prop_assert_eq!(items, expected);
+        }
     }
 }
