@@ -279,12 +279,16 @@ mod fast_path_matches_reference {
             Just("4526-0181-5908-3012".to_string()),
             Just("4526%200181%205908%203012".to_string()),
             Just("452601******3012".to_string()),
+            Just("4526 01** **** 3012".to_string()),
+            Just("4526-01XX-XXXX-3012".to_string()),
+            Just("452601••••••3012".to_string()),
+            Just("3530 1113 3330 0000".to_string()),
             Just(";4526018159083012=27121010000012345678?".to_string()),
             Just("cvv=123".to_string()),
             Just("card ".to_string()),
             Just("1700000000000".to_string()),
             "[0-9]{1,20}",
-            "[ -+%20a-z.,=]{1,6}",
+            "[ -+%20a-z.,=*xX#]{1,6}",
         ]
     }
 
