@@ -6,6 +6,8 @@
 //! the standard library), SSE2 otherwise (every x86_64 CPU has it), or a
 //! scalar loop elsewhere; all give the same answer.
 
+use std::cell::RefCell;
+
 /// The largest byte of `bytes` (0 when empty): one vectorised pass that
 /// tells views looking for bytes the text never holds (UTF-8 lead bytes of
 /// full-width digits, EBCDIC digits) to stop at once.
@@ -55,6 +57,26 @@ pub fn pairs(bytes: &[u8], test: PairTest, out: &mut Vec<u64>) {
     #[cfg(not(target_arch = "x86_64"))]
     scalar_pairs(bytes, test, 0, wide, out);
     scalar_pairs(bytes, test, wide, bytes.len().div_ceil(64), out);
+}
+
+/// Calls `use_words` with the [`pairs`] of `bytes`, written into a buffer
+/// kept per thread, so that windows do not allocate.
+pub fn with_pairs<R>(bytes: &[u8], test: PairTest, use_words: impl FnOnce(&[u64]) -> R) -> R {
+    thread_local! {
+        static WORDS: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+    }
+    WORDS.with(|words| match words.try_borrow_mut() {
+        Ok(mut words) => {
+            pairs(bytes, test, &mut words);
+            use_words(&words)
+        }
+        // A call from inside `use_words` gets a buffer of its own.
+        Err(_) => {
+            let mut own = Vec::new();
+            pairs(bytes, test, &mut own);
+            use_words(&own)
+        }
+    })
 }
 
 /// The same, one byte at a time: the fallback, and the reference the SIMD

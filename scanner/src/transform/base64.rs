@@ -49,30 +49,30 @@ impl View for Base64 {
     }
 
     fn decode(&self, window: &[u8], out: &mut Vec<Decoded>) {
-        let mut pairs = Vec::new();
-        simd::pairs(window, PairTest::Base64Trigger, &mut pairs);
         let is_trigger = |at: usize| {
             let signature = CONTAINER_SIGNATURES
                 .iter()
                 .any(|s| window[at..].starts_with(s) && (at == 0 || !is_base64(window[at - 1])));
             signature || encodes_digits(window, at)
         };
-        let mut next = 0;
-        for at in set_bits(&pairs) {
-            if at < next || !is_trigger(at) {
-                continue;
+        simd::with_pairs(window, PairTest::Base64Trigger, |pairs| {
+            let mut next = 0;
+            for at in set_bits(pairs) {
+                if at < next || !is_trigger(at) {
+                    continue;
+                }
+                let chars = segment_around(window, at);
+                next = chars.last().map_or(at + 1, |&last| last as usize + 1);
+                if chars.len() < MIN_CHARS {
+                    continue;
+                }
+                // Start decoding in step with the trigger's quad.
+                let lead = chars.iter().position(|&c| c as usize == at).unwrap_or(0) % 4;
+                if let Some(piece) = decode_segment(window, &chars[lead..]) {
+                    out.push(piece);
+                }
             }
-            let chars = segment_around(window, at);
-            next = chars.last().map_or(at + 1, |&last| last as usize + 1);
-            if chars.len() < MIN_CHARS {
-                continue;
-            }
-            // Start decoding in step with the trigger's quad.
-            let lead = chars.iter().position(|&c| c as usize == at).unwrap_or(0) % 4;
-            if let Some(piece) = decode_segment(window, &chars[lead..]) {
-                out.push(piece);
-            }
-        }
+        });
     }
 
     fn open_run(&self, window: &[u8]) -> Option<usize> {

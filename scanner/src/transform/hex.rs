@@ -2,7 +2,7 @@
 //! their ASCII codes, as a logger or a protocol dump prints bytes.
 
 use super::{Decoded, View, MIN_PAN_DIGITS};
-use crate::simd::PairTest;
+use crate::simd::{self, PairTest};
 
 pub struct Hex;
 
@@ -62,17 +62,17 @@ impl View for Hex {
 /// ASCII digits start (`3X3X3X3X`), in order, read off SIMD bit masks of the
 /// window: most text is never looked at byte by byte.
 fn for_each_encoded_digits(window: &[u8], mut found: impl FnMut(usize)) {
-    let mut pairs = Vec::new();
-    crate::simd::pairs(window, PairTest::HexDigit, &mut pairs);
-    for (k, &word) in pairs.iter().enumerate() {
-        let next = pairs.get(k + 1).copied().unwrap_or(0);
-        let wide = u128::from(word) | (u128::from(next) << 64);
-        let mut four = (wide & (wide >> 2) & (wide >> 4) & (wide >> 6)) as u64;
-        while four != 0 {
-            found(64 * k + four.trailing_zeros() as usize);
-            four &= four - 1;
+    simd::with_pairs(window, PairTest::HexDigit, |pairs| {
+        for (k, &word) in pairs.iter().enumerate() {
+            let next = pairs.get(k + 1).copied().unwrap_or(0);
+            let wide = u128::from(word) | (u128::from(next) << 64);
+            let mut four = (wide & (wide >> 2) & (wide >> 4) & (wide >> 6)) as u64;
+            while four != 0 {
+                found(64 * k + four.trailing_zeros() as usize);
+                four &= four - 1;
+            }
         }
-    }
+    });
 }
 
 /// `count` hex-encoded ASCII digits (`3` then a digit, repeated) from `at`.
