@@ -16,7 +16,7 @@ use crate::decode::{self, OffsetMap, SourcePosition, SNIFF_LEN};
 use crate::detect::{Detector, Hit, Window};
 use crate::findings::{Finding, GuidelineCategory, LayerKind, Location, Provenance, SkipReason, Skipped};
 use crate::mask::{masked, Fingerprinter};
-use crate::rules::RuleSet;
+use crate::rules::{Level, RuleSet};
 use crate::simd;
 use crate::transform::{self, CharMap, Decoded, TextEncoding};
 
@@ -527,7 +527,15 @@ impl<'r> TextScanner<'r> {
                 None => (None, None),
             };
             let source = label.locate(text.stream_offset(at));
-            let finding = self.finding(hit, label, provenance.clone(), source, line, column);
+            let mut finding = self.finding(hit, label, provenance.clone(), source, line, column);
+            if piece.unframed {
+                finding.level = finding.level.min(Level::Note);
+                finding.confidence = finding.confidence.min(0.3);
+                finding.annotations.insert(
+                    "evidence".to_string(),
+                    "encoding found without the record structure that carries card numbers".to_string(),
+                );
+            }
             out.push(text.annotate(finding));
         }
         if depth >= MAX_VIEW_DEPTH {

@@ -211,6 +211,7 @@ fn decode_segment(window: &[u8], chars: &[u32]) -> Option<Decoded> {
         end,
         bytes,
         origin,
+        unframed: false,
     })
 }
 

@@ -42,6 +42,10 @@ pub struct Decoded {
     pub bytes: Vec<u8>,
     /// For each decoded byte, the window index of the encoded byte it came from.
     pub origin: Vec<u32>,
+    /// The encoding was read without the structure that usually carries it
+    /// (packed digits with no ISO 8583 or EMV header): random binary holds
+    /// such runs too, so hits in the piece are reported as notes.
+    pub unframed: bool,
 }
 
 impl Decoded {
@@ -53,6 +57,7 @@ impl Decoded {
             end,
             bytes,
             origin,
+            unframed: false,
         }
     }
 }
@@ -141,6 +146,7 @@ fn transliterate(
             end,
             bytes: Vec::with_capacity(region_end - at),
             origin: Vec::with_capacity(region_end - at),
+            unframed: false,
         };
         while at < region_end {
             let (byte, len) = step(window, at);
