@@ -88,7 +88,7 @@ fn field_at(window: &[u8], at: usize) -> Option<Decoded> {
         .into_iter()
         .filter(|n| (MIN_PAN_DIGITS..=MAX_PAN_DIGITS).contains(n))
         .find_map(|n| digits_after(window, at, n))?;
-    piece.unframed = !after_iso8583_header(window, at);
+    piece.unframed = !after_iso8583_header(window, at, piece.end);
     Some(piece)
 }
 
@@ -96,18 +96,29 @@ fn field_at(window: &[u8], at: usize) -> Option<Decoded> {
 const EMV_PAN_TAG: u8 = 0x5A;
 
 /// Whether field 2 starting at `at` follows an ISO 8583 header: a message
-/// type in BCD (`0100`, `0200`, …, any version) and a primary bitmap with
-/// the field-2 bit set, or a primary and a secondary bitmap.
-fn after_iso8583_header(window: &[u8], at: usize) -> bool {
+/// type in BCD (`0100`, `0200`, …, versions 0–2, classes 1–9) and a primary
+/// bitmap with the field-2 bit set, or a primary and a secondary bitmap.
+/// When the bitmap announces field 3 (the processing code, six digits), it
+/// must follow field 2 in BCD too.
+fn after_iso8583_header(window: &[u8], at: usize, field_end: usize) -> bool {
+    let decimal = |b: u8| (b >> 4) <= 9 && (b & 0x0F) <= 9;
     let message_type = |from: usize| {
-        window.get(from..from + 2).is_some_and(|mti| {
-            matches!(mti[0], 0x00..=0x29) && mti[0] & 0x0F <= 9 && (mti[1] >> 4) <= 9 && (mti[1] & 0x0F) <= 9
-        })
+        window
+            .get(from..from + 2)
+            .is_some_and(|mti| mti[0] >> 4 <= 2 && matches!(mti[0] & 0x0F, 1..=9) && decimal(mti[1]))
     };
-    // Bitmap bit 1 (0x80) says a secondary bitmap follows; bit 2 (0x40) is field 2.
-    let primary_only = at >= 10 && window[at - 8] & 0xC0 == 0x40 && message_type(at - 10);
-    let with_secondary = at >= 18 && window[at - 16] & 0xC0 == 0xC0 && message_type(at - 18);
-    primary_only || with_secondary
+    let bitmap_at = if at >= 10 && window[at - 8] & 0xC0 == 0x40 && message_type(at - 10) {
+        at - 8
+    } else if at >= 18 && window[at - 16] & 0xC0 == 0xC0 && message_type(at - 18) {
+        at - 16
+    } else {
+        return false;
+    };
+    let field_3_announced = window[bitmap_at] & 0x20 != 0;
+    !field_3_announced
+        || window
+            .get(field_end..field_end + 3)
+            .is_some_and(|code| code.iter().all(|&b| decimal(b)))
 }
 
 /// The `count` packed digits after the length byte at `at`, if they are a plausible card number.
@@ -142,10 +153,11 @@ fn digits_after(window: &[u8], at: usize, count: usize) -> Option<Decoded> {
     if nibbles.iter().any(|&(n, _)| n > 9) || !matches!(nibbles.first(), Some((2..=8, _))) {
         return None;
     }
-    // Fill patterns (`4000000000000…`) are not card numbers.
+    // Fill patterns and constants (`4000000000000…`, `3000…8944`) are not
+    // card numbers: 13 or more random digits almost always hold six kinds.
     let mut distinct = [false; 10];
     nibbles.iter().for_each(|&(n, _)| distinct[usize::from(n)] = true);
-    if distinct.iter().filter(|&&d| d).count() < 4 {
+    if distinct.iter().filter(|&&d| d).count() < 6 {
         return None;
     }
     let end = at + 1 + packed.len();
