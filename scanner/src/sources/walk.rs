@@ -183,12 +183,27 @@ fn walk_all(roots: &[PathBuf], options: &WalkOptions) -> impl Iterator<Item = En
             if let Some(what) = own_file(&options.own_files, path) {
                 return skip(SkipReason::Excluded, &format!("hihoji's own {what}"));
             }
+            if is_office_lock_file(&entry) {
+                return skip(
+                    SkipReason::Excluded,
+                    "Office lock file (~$…): it holds the name of whoever has the document open, not its content",
+                );
+            }
             return Some(Entry::File {
                 path: path.to_path_buf(),
                 provenance,
             });
         })
     })
+}
+
+/// Word, Excel and PowerPoint write `~$name.docx` next to an open document:
+/// a few hundred bytes naming the user, often locked while the document is
+/// open. A larger file with such a name is scanned like any other.
+fn is_office_lock_file(entry: &walkdir::DirEntry) -> bool {
+    const MAX_LOCK_FILE: u64 = 4096;
+    entry.file_name().as_encoded_bytes().starts_with(b"~$")
+        && entry.metadata().is_ok_and(|m| m.len() <= MAX_LOCK_FILE)
 }
 
 /// The path as reports show it: relative to a single directory root, else as given.
@@ -248,5 +263,31 @@ fn walk_error(root: &Path, display_base: Option<&Path>, err: &walkdir::Error) ->
         provenance: Provenance::file(display(root, display_base, path)),
         reason,
         detail,
+    }
+}
+
+#[cfg(test)]
+mod lock_file_tests {
+    use super::*;
+
+    #[test]
+    fn office_lock_files_are_skipped_with_a_reason_and_big_namesakes_scanned() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("~$report.xlsx"), [b'u'; 162]).unwrap();
+        std::fs::write(dir.path().join("~$export.csv"), vec![b'1'; 10_000]).unwrap();
+        std::fs::write(dir.path().join("report.xlsx"), b"PK").unwrap();
+        let entries: Vec<Entry> = walk(&[dir.path().to_path_buf()], &WalkOptions::default()).collect();
+        let skipped: Vec<&Skipped> = entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Skipped(s) => Some(s),
+                Entry::File { .. } => None,
+            })
+            .collect();
+        assert_eq!(skipped.len(), 1);
+        assert_eq!(skipped[0].provenance.artifact, "~$report.xlsx");
+        assert_eq!(skipped[0].reason, SkipReason::Excluded);
+        assert!(skipped[0].detail.contains("Office lock file"));
+        assert_eq!(entries.len(), 3, "the big namesake and the document are scanned");
     }
 }
