@@ -241,6 +241,16 @@ pub struct ScanArgs {
     #[arg(long, value_name = "BYTES")]
     pub max_buffered_bytes: Option<u64>,
 
+    /// Keep this many bytes of one direction of one TCP flow in a capture; the rest is
+    /// recorded as truncated [default: 64 MiB].
+    #[arg(long, value_name = "BYTES")]
+    pub max_stream_bytes: Option<u64>,
+
+    /// Hold at most this many bytes of all TCP flows of one capture at once; over it, the
+    /// largest open flow is scanned early [default: 256 MiB].
+    #[arg(long, value_name = "BYTES")]
+    pub max_reassembly_bytes: Option<u64>,
+
     /// Read the fingerprint key from FILE (default: $HIHOJI_FINGERPRINT_KEY, else a
     /// key generated once in the user's config directory).
     #[arg(long, value_name = "FILE")]

@@ -106,6 +106,8 @@ impl Settings {
                 max_ratio: args.max_ratio.unwrap_or(defaults.max_ratio),
                 max_members: args.max_members.unwrap_or(defaults.max_members),
                 max_buffered_bytes: args.max_buffered_bytes.unwrap_or(defaults.max_buffered_bytes),
+                max_stream_bytes: args.max_stream_bytes.unwrap_or(defaults.max_stream_bytes),
+                max_reassembly_bytes: args.max_reassembly_bytes.unwrap_or(defaults.max_reassembly_bytes),
                 ..defaults.clone()
             },
             threads: args.threads.or(file.threads).unwrap_or(0),

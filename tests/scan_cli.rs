@@ -465,3 +465,67 @@ fn summary_without_output_flags_shows_masked_findings_and_verdict() {
     assert!(stdout.contains("******"));
     assert!(stdout.contains("exit 1"));
 }
+
+/// A classic pcap holding one Ethernet/IPv4/TCP packet from 10.0.0.5:51234
+/// to 10.0.0.9:80 that carries `payload` (checksums left zero).
+fn one_packet_capture(payload: &[u8]) -> Vec<u8> {
+    let mut frame = vec![2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00];
+    let total = (20 + 20 + payload.len()) as u16;
+    frame.extend([0x45, 0, 0, 0]);
+    frame[16..18].copy_from_slice(&total.to_be_bytes());
+    frame.extend([0, 1, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 5, 10, 0, 0, 9]);
+    frame.extend(51234u16.to_be_bytes());
+    frame.extend(80u16.to_be_bytes());
+    frame.extend(1000u32.to_be_bytes());
+    frame.extend(0u32.to_be_bytes());
+    frame.extend([0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0]);
+    frame.extend(payload);
+    let mut pcap = Vec::new();
+    pcap.extend(0xa1b2c3d4u32.to_le_bytes());
+    pcap.extend([2, 0, 4, 0]);
+    pcap.extend([0u8; 8]);
+    pcap.extend(65535u32.to_le_bytes());
+    pcap.extend(1u32.to_le_bytes());
+    pcap.extend(1_700_000_000u32.to_le_bytes());
+    pcap.extend(0u32.to_le_bytes());
+    pcap.extend((frame.len() as u32).to_le_bytes());
+    pcap.extend((frame.len() as u32).to_le_bytes());
+    pcap.extend(frame);
+    pcap
+}
+
+#[test]
+fn capture_limit_flags_reach_the_flow_reassembly() {
+    let dir = tempfile::tempdir().unwrap();
+    let payload = format!("{}pan=4526018159083012\r\n", "x".repeat(3000));
+    std::fs::write(
+        dir.path().join("wire.pcap"),
+        one_packet_capture(payload.as_bytes()),
+    )
+    .unwrap();
+    let root = dir.path().to_string_lossy().into_owned();
+    let transmitted = |report: &Value| {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["masked"] == "452601******3012" && f["category"] == "transmitted")
+    };
+    let (report, _) = json_report(&[&root]);
+    assert!(transmitted(&report), "{report:#}");
+    // With a 1,000-byte stream limit the number, 3,000 bytes in, is past the
+    // kept part of the flow, and the cut is recorded.
+    let (report, _) = json_report(&[
+        &root,
+        "--max-stream-bytes",
+        "1000",
+        "--max-reassembly-bytes",
+        "100000",
+    ]);
+    assert!(!transmitted(&report), "{report:#}");
+    let skipped = report["skipped"].as_array().unwrap();
+    assert!(
+        skipped.iter().any(|s| s["reason"] == "bomb_limit"),
+        "{skipped:#?}"
+    );
+}
