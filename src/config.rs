@@ -39,6 +39,13 @@ pub struct ConfigFile {
 pub struct LimitsConfig {
     pub max_file_size: Option<u64>,
     pub max_depth: Option<u32>,
+    pub max_member_bytes: Option<u64>,
+    pub max_total_bytes: Option<u64>,
+    pub max_ratio: Option<u64>,
+    pub max_members: Option<u64>,
+    pub max_buffered_bytes: Option<u64>,
+    pub max_stream_bytes: Option<u64>,
+    pub max_reassembly_bytes: Option<u64>,
 }
 
 /// Where reports go when no flag says.
@@ -47,6 +54,7 @@ pub struct LimitsConfig {
 pub struct OutputConfig {
     pub sarif: Option<PathBuf>,
     pub json: Option<PathBuf>,
+    pub html: Option<PathBuf>,
 }
 
 /// A loaded config file and where it came from.

@@ -68,7 +68,7 @@ impl Settings {
         };
         let sarif = pick(&args.sarif, &file.output.sarif);
         let json = pick(&args.json, &file.output.json);
-        let html = args.html.clone();
+        let html = pick(&args.html, &file.output.html);
         let baseline = pick(&args.baseline, &file.baseline);
         let defaults = Limits::default();
         let processes = process_targets(args);
@@ -101,13 +101,34 @@ impl Settings {
                     .or(file.limits.max_depth)
                     .unwrap_or(defaults.max_depth),
                 max_region_size: Some(args.max_region_size),
-                max_member_bytes: args.max_member_bytes.unwrap_or(defaults.max_member_bytes),
-                max_total_bytes: args.max_total_bytes.unwrap_or(defaults.max_total_bytes),
-                max_ratio: args.max_ratio.unwrap_or(defaults.max_ratio),
-                max_members: args.max_members.unwrap_or(defaults.max_members),
-                max_buffered_bytes: args.max_buffered_bytes.unwrap_or(defaults.max_buffered_bytes),
-                max_stream_bytes: args.max_stream_bytes.unwrap_or(defaults.max_stream_bytes),
-                max_reassembly_bytes: args.max_reassembly_bytes.unwrap_or(defaults.max_reassembly_bytes),
+                max_member_bytes: args
+                    .max_member_bytes
+                    .or(file.limits.max_member_bytes)
+                    .unwrap_or(defaults.max_member_bytes),
+                max_total_bytes: args
+                    .max_total_bytes
+                    .or(file.limits.max_total_bytes)
+                    .unwrap_or(defaults.max_total_bytes),
+                max_ratio: args
+                    .max_ratio
+                    .or(file.limits.max_ratio)
+                    .unwrap_or(defaults.max_ratio),
+                max_members: args
+                    .max_members
+                    .or(file.limits.max_members)
+                    .unwrap_or(defaults.max_members),
+                max_buffered_bytes: args
+                    .max_buffered_bytes
+                    .or(file.limits.max_buffered_bytes)
+                    .unwrap_or(defaults.max_buffered_bytes),
+                max_stream_bytes: args
+                    .max_stream_bytes
+                    .or(file.limits.max_stream_bytes)
+                    .unwrap_or(defaults.max_stream_bytes),
+                max_reassembly_bytes: args
+                    .max_reassembly_bytes
+                    .or(file.limits.max_reassembly_bytes)
+                    .unwrap_or(defaults.max_reassembly_bytes),
                 ..defaults.clone()
             },
             threads: args.threads.or(file.threads).unwrap_or(0),

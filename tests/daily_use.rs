@@ -191,6 +191,34 @@ fn stale_baseline_entries_are_listed() {
 }
 
 #[test]
+fn config_file_sets_the_html_report_and_the_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "data.txt", &format!("card {VISA}\n"));
+    // 40 MiB of zeros, gzipped, expands far more than 2:1 past the 16 MiB floor.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    std::io::Write::write_all(&mut gz, &vec![0u8; 40 << 20]).unwrap();
+    std::fs::write(root.join("zeros.gz"), gz.finish().unwrap()).unwrap();
+    write(
+        root,
+        "hihoji.yaml",
+        "output:\n  html: out/report.html\nlimits:\n  max_ratio: 2\n",
+    );
+    std::fs::create_dir(root.join("out")).unwrap();
+    let (code, report) = scan_json(root, &["--exclude", "out", "."]);
+    assert_eq!(code, 1);
+    let html = std::fs::read_to_string(root.join("out/report.html")).expect("HTML report from the config");
+    assert!(html.contains("452601******3012"), "HTML names the finding");
+    let skipped = report["skipped"].as_array().unwrap();
+    assert!(
+        skipped
+            .iter()
+            .any(|s| s["reason"] == "bomb_limit" && s["provenance"]["artifact"] == "zeros.gz"),
+        "the config's max_ratio applies: {skipped:#?}"
+    );
+}
+
+#[test]
 fn config_file_applies_and_command_line_flags_win() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
