@@ -307,6 +307,26 @@ fn hihojiignore_excludes_and_records_every_ignored_item() {
 }
 
 #[test]
+fn files_named_on_the_command_line_obey_the_ignore_files_above_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, ".hihojiignore", "dumps/\n*.bak\n");
+    write(root, "dumps/heap.txt", &format!("{VISA}\n"));
+    write(root, "sub/old.bak", &format!("{JCB}\n"));
+    write(root, "sub/data.txt", &format!("{MASTERCARD}\n"));
+    // As a pre-commit hook runs it: staged files named one by one.
+    let (code, report) = scan_json(root, &["dumps/heap.txt", "sub/old.bak", "sub/data.txt"]);
+    assert_eq!(code, 1);
+    assert_eq!(artifacts(&report), ["sub/data.txt"]);
+    for ignored in ["dumps/heap.txt", "sub/old.bak"] {
+        let skipped =
+            skipped_with(&report, ignored).unwrap_or_else(|| panic!("{ignored} not recorded: {report:#}"));
+        assert_eq!(skipped["reason"], "excluded");
+        assert_eq!(skipped["detail"], "matches .hihojiignore");
+    }
+}
+
+#[test]
 fn gitignored_files_are_scanned_unless_asked() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();

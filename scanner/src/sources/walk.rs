@@ -93,6 +93,32 @@ impl IgnoreStack {
     }
 }
 
+/// The ignore file in a directory above the file `path` that excludes it,
+/// by the file's own name or one of its directories' (the deepest file
+/// decides, and a `!pattern` re-includes).
+fn ancestors_ignore(path: &Path, respect_gitignore: bool) -> Option<&'static str> {
+    let path = std::path::absolute(path).ok()?;
+    let mut stack = IgnoreStack::default();
+    for (depth, dir) in path
+        .ancestors()
+        .skip(1)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .enumerate()
+    {
+        stack.enter(dir, depth, respect_gitignore);
+    }
+    for (_, matcher, name) in stack.levels.iter().rev() {
+        match matcher.matched_path_or_any_parents(&path, false) {
+            Match::Ignore(_) => return Some(name),
+            Match::Whitelist(_) => return None,
+            Match::None => {}
+        }
+    }
+    None
+}
+
 /// A walked entry.
 #[derive(Debug)]
 pub enum Entry {
@@ -126,7 +152,24 @@ fn walk_all(roots: &[PathBuf], options: &WalkOptions) -> impl Iterator<Item = En
             .sort_by_file_name()
             .into_iter();
         let mut ignores = IgnoreStack::default();
+        // A file named on the command line (as a pre-commit hook names the
+        // staged files) obeys the ignore files of the directories above it.
+        let mut root_ignored = root
+            .is_file()
+            .then(|| ancestors_ignore(&root, options.respect_gitignore))
+            .flatten()
+            .map(|file| {
+                Entry::Skipped(Skipped {
+                    provenance: Provenance::file(display(&root, display_base.as_deref(), &root)),
+                    reason: SkipReason::Excluded,
+                    detail: format!("matches {file}"),
+                })
+            });
+        let root_is_ignored = root_ignored.is_some();
         std::iter::from_fn(move || loop {
+            if root_is_ignored {
+                return root_ignored.take();
+            }
             let entry = match walker.next()? {
                 Ok(entry) => entry,
                 Err(err) => return Some(Entry::Skipped(walk_error(&root, display_base.as_deref(), &err))),
