@@ -79,9 +79,9 @@ pub fn with_pairs<R>(bytes: &[u8], test: PairTest, use_words: impl FnOnce(&[u64]
     })
 }
 
-/// The same, one byte at a time: the fallback, and the reference the SIMD
-/// versions are tested against.
-pub fn scalar_pairs_all(bytes: &[u8], test: PairTest, out: &mut Vec<u64>) {
+/// The same, one byte at a time: the reference the SIMD versions are tested against.
+#[cfg(test)]
+fn scalar_pairs_all(bytes: &[u8], test: PairTest, out: &mut Vec<u64>) {
     out.clear();
     scalar_pairs(bytes, test, 0, bytes.len().div_ceil(64), out);
 }
