@@ -149,24 +149,11 @@ fn finish_message(
         );
         return Ok(());
     }
-    let layer = Layer {
-        kind: LayerKind::Member,
-        name: name.clone(),
-    };
-    sink.stream(layer, &mut &message[..])
-        .map(|_| ())
-        .map_err(|e| DecodeError::reading(&name, e))
+    super::stream_member(sink, name, message)
 }
 
 fn push_raw(number: u64, bytes: &[u8], sink: &mut dyn InnerSink) -> Result<(), DecodeError> {
-    let name = format!("message-{number}.raw");
-    let layer = Layer {
-        kind: LayerKind::Member,
-        name: name.clone(),
-    };
-    sink.stream(layer, &mut &bytes[..])
-        .map(|_| ())
-        .map_err(|e| DecodeError::reading(&name, e))
+    super::stream_member(sink, format!("message-{number}.raw"), bytes)
 }
 
 /// Scans one message: its header block raw, then each MIME part decoded.

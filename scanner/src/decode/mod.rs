@@ -233,6 +233,18 @@ pub(crate) fn buffer_and_scan_raw(
     Ok(raw)
 }
 
+/// Scans `bytes` held in memory as the member `name` of the current stream
+/// (a PDF page's text, one message of a mailbox).
+pub(crate) fn stream_member(sink: &mut dyn InnerSink, name: String, bytes: &[u8]) -> Result<(), DecodeError> {
+    let layer = Layer {
+        kind: LayerKind::Member,
+        name: name.clone(),
+    };
+    sink.stream(layer, &mut &bytes[..])
+        .map(|_| ())
+        .map_err(|e| DecodeError::reading(&name, e))
+}
+
 /// Every decoder, in the order they are asked.
 pub fn decoders() -> &'static [&'static dyn Decoder] {
     &[

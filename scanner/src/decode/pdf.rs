@@ -17,7 +17,6 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use lopdf::{Document, Object};
 
 use super::{DecodeError, Decoder, InnerSink};
-use crate::findings::{Layer, LayerKind};
 
 pub struct Pdf;
 
@@ -52,7 +51,7 @@ impl Decoder for Pdf {
                 document.extract_text_with_limit(&[page], page_limit)
             }));
             match text {
-                Ok(Ok(text)) => push(sink, format!("page-{page}"), text.as_bytes())?,
+                Ok(Ok(text)) => super::stream_member(sink, format!("page-{page}"), text.as_bytes())?,
                 Ok(Err(e)) => damaged.push(format!("page {page}: {e}")),
                 Err(_) => damaged.push(format!("page {page}: parser failed")),
             }
@@ -67,9 +66,9 @@ impl Decoder for Pdf {
         });
         for (index, stream) in embedded.enumerate() {
             match stream.decompressed_content_with_limit(page_limit) {
-                Ok(bytes) => push(sink, format!("embedded-{}", index + 1), &bytes)?,
+                Ok(bytes) => super::stream_member(sink, format!("embedded-{}", index + 1), &bytes)?,
                 Err(_) if stream.filters().map_or(true, |f| f.is_empty()) => {
-                    push(sink, format!("embedded-{}", index + 1), &stream.content)?
+                    super::stream_member(sink, format!("embedded-{}", index + 1), &stream.content)?
                 }
                 Err(e) => damaged.push(format!("embedded file {}: {e}", index + 1)),
             }
@@ -83,14 +82,4 @@ impl Decoder for Pdf {
             )))
         }
     }
-}
-
-fn push(sink: &mut dyn InnerSink, name: String, bytes: &[u8]) -> Result<(), DecodeError> {
-    let layer = Layer {
-        kind: LayerKind::Member,
-        name: name.clone(),
-    };
-    sink.stream(layer, &mut &bytes[..])
-        .map(|_| ())
-        .map_err(|e| DecodeError::reading(&name, e))
 }
