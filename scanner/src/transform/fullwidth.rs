@@ -6,7 +6,7 @@
 
 use memchr::memmem;
 
-use super::{transliterate, Decoded, Step, View, MIN_PAN_DIGITS};
+use super::{transliterate, Decoded, NumberAlphabet, Step, View, MIN_PAN_DIGITS};
 
 pub struct FullWidth;
 
@@ -31,8 +31,7 @@ impl View for FullWidth {
             if at < next || !matches!(window.get(at + 2), Some(0x90..=0x99)) {
                 continue;
             }
-            let start = first_digit(window, start_of_number(window, at));
-            let (end, digits) = end_of_number(window, start);
+            let (start, end, digits) = ALPHABET.number_from(window, start_of_number(window, at));
             next = end.max(at + 3);
             if digits >= MIN_PAN_DIGITS {
                 clusters.push((start, end));
@@ -66,6 +65,16 @@ fn separator_at(window: &[u8], at: usize) -> Option<Step> {
     }
 }
 
+/// Digits and separators as this view reads them.
+const ALPHABET: NumberAlphabet = NumberAlphabet {
+    digit_at,
+    separator_len,
+};
+
+fn separator_len(window: &[u8], at: usize) -> Option<usize> {
+    separator_at(window, at).map(|(_, len)| len)
+}
+
 /// Walks back from the first full-width digit over digits and separators.
 fn start_of_number(window: &[u8], mut at: usize) -> usize {
     loop {
@@ -79,31 +88,6 @@ fn start_of_number(window: &[u8], mut at: usize) -> usize {
             at -= 1;
         } else {
             return at;
-        }
-    }
-}
-
-/// The first digit from `at` (the walk back may have stopped on separators before the number).
-fn first_digit(window: &[u8], mut at: usize) -> usize {
-    while at < window.len() && digit_at(window, at).is_none() {
-        at += 1;
-    }
-    at
-}
-
-/// The end of the number starting at `at`, and how many digits it holds.
-fn end_of_number(window: &[u8], mut at: usize) -> (usize, usize) {
-    let mut digits = 0;
-    loop {
-        if let Some((_, len)) = digit_at(window, at) {
-            digits += 1;
-            at += len;
-        } else if let Some((_, len)) =
-            separator_at(window, at).filter(|&(_, len)| digit_at(window, at + len).is_some())
-        {
-            at += len;
-        } else {
-            return (at, digits);
         }
     }
 }

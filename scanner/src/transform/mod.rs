@@ -121,6 +121,40 @@ const CONTEXT: usize = 80;
 /// One byte of a transliterated region and how many window bytes it took.
 type Step = (u8, usize);
 
+/// Where a transliterating view's digits and group separators are, and how
+/// many window bytes each takes (`%34`, `４`, `%20`, `－`): the walk along a
+/// number is the same for every such view.
+struct NumberAlphabet {
+    digit_at: fn(&[u8], usize) -> Option<Step>,
+    separator_len: fn(&[u8], usize) -> Option<usize>,
+}
+
+impl NumberAlphabet {
+    /// The number whose walk back stopped at `from` (maybe on separators
+    /// before it): where its first digit is, where it ends, and how many
+    /// digits it holds.
+    fn number_from(&self, window: &[u8], from: usize) -> (usize, usize, usize) {
+        let mut at = from;
+        while at < window.len() && (self.digit_at)(window, at).is_none() {
+            at += 1;
+        }
+        let start = at;
+        let mut digits = 0;
+        loop {
+            if let Some((_, len)) = (self.digit_at)(window, at) {
+                digits += 1;
+                at += len;
+            } else if let Some(len) =
+                (self.separator_len)(window, at).filter(|&len| (self.digit_at)(window, at + len).is_some())
+            {
+                at += len;
+            } else {
+                return (start, at, digits);
+            }
+        }
+    }
+}
+
 /// Decodes the context region of each cluster (an encoded card number and
 /// [`CONTEXT`] bytes on each side) one character at a time with `step`,
 /// merging clusters whose regions overlap so that every byte is decoded into

@@ -2,7 +2,7 @@
 //! (`pan=%34%35%32%36…`). `%20` and `+` between plain digits are handled by
 //! the detectors already; this view decodes digits that are themselves encoded.
 
-use super::{transliterate, Decoded, Step, View, MIN_PAN_DIGITS};
+use super::{transliterate, Decoded, NumberAlphabet, Step, View, MIN_PAN_DIGITS};
 
 pub struct Percent;
 
@@ -25,8 +25,7 @@ impl View for Percent {
             {
                 continue;
             }
-            let start = first_digit(window, start_of_number(window, at));
-            let (end, digits) = end_of_number(window, start);
+            let (start, end, digits) = ALPHABET.number_from(window, start_of_number(window, at));
             next = end;
             if digits >= MIN_PAN_DIGITS {
                 clusters.push((start, end));
@@ -52,36 +51,18 @@ fn separator_at(window: &[u8], at: usize) -> Option<usize> {
     }
 }
 
+/// Digits and separators as this view reads them.
+const ALPHABET: NumberAlphabet = NumberAlphabet {
+    digit_at,
+    separator_len: separator_at,
+};
+
 /// Walks back from the first encoded digit over plain digits and separators.
 fn start_of_number(window: &[u8], mut at: usize) -> usize {
     while at > 0 && matches!(window[at - 1], b'0'..=b'9' | b'+' | b'-' | b' ') {
         at -= 1;
     }
     at
-}
-
-/// The first digit from `at` (the walk back may have stopped on separators before the number).
-fn first_digit(window: &[u8], mut at: usize) -> usize {
-    while at < window.len() && digit_at(window, at).is_none() {
-        at += 1;
-    }
-    at
-}
-
-/// The end of the number starting at `at`, and how many digits it holds.
-fn end_of_number(window: &[u8], mut at: usize) -> (usize, usize) {
-    let mut digits = 0;
-    loop {
-        if let Some((_, len)) = digit_at(window, at) {
-            digits += 1;
-            at += len;
-        } else if let Some(len) = separator_at(window, at).filter(|&len| digit_at(window, at + len).is_some())
-        {
-            at += len;
-        } else {
-            return (at, digits);
-        }
-    }
 }
 
 /// Decodes one character: `%XX` with two hex digits is a byte.
