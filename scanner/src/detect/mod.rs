@@ -251,10 +251,7 @@ impl<'r> Detector<'r> {
             }
             if run.percent_joined() {
                 // The masks may join more than `%20` does: parse every run inside.
-                let mut at = run.start;
-                while let Some(offset) = bytes[at..run.end].iter().position(u8::is_ascii_digit) {
-                    at = self.digit_run(window, at + offset, &mut groups, hits);
-                }
+                self.every_run_in(window, run.start..run.end, &mut groups, hits);
             } else {
                 self.digit_run(window, run.start, &mut groups, hits);
             }
@@ -272,14 +269,15 @@ impl<'r> Detector<'r> {
         let mask_at = |at: usize| bytes.get(at).is_some_and(|&b| self.mask_lead[usize::from(b)]);
         let masked_may_follow =
             || mask_at(run.end) || (matches!(bytes.get(run.end), Some(b' ' | b'-')) && mask_at(run.end + 1));
-        if run.single_group() {
-            match run.end - run.start {
+        let (len, digits) = (run.end - run.start, run.digits());
+        if digits == len {
+            // One group of digits.
+            match len {
                 6..=8 => masked_may_follow(),
                 13..=19 => matches!(bytes[run.start], b'2'..=b'8'),
                 _ => false,
             }
         } else {
-            let digits = run.digits();
             digits >= 13 || (digits >= 6 && masked_may_follow())
         }
     }
@@ -288,11 +286,20 @@ impl<'r> Detector<'r> {
     /// loop above is tested against.
     #[cfg(test)]
     fn scan_digit_runs_reference(&mut self, window: &Window<'_>, hits: &mut Vec<Hit>) {
-        let bytes = window.bytes;
-        let mut at = 0;
-        let mut groups = Vec::new();
-        while let Some(offset) = bytes[at..].iter().position(u8::is_ascii_digit) {
-            at = self.digit_run(window, at + offset, &mut groups, hits);
+        self.every_run_in(window, 0..window.bytes.len(), &mut Vec::new(), hits);
+    }
+
+    /// Decides every run of digit groups that starts in `range`.
+    fn every_run_in(
+        &mut self,
+        window: &Window<'_>,
+        range: std::ops::Range<usize>,
+        groups: &mut Vec<Group>,
+        hits: &mut Vec<Hit>,
+    ) {
+        let mut at = range.start;
+        while let Some(offset) = window.bytes[at..range.end].iter().position(u8::is_ascii_digit) {
+            at = self.digit_run(window, at + offset, groups, hits);
         }
     }
 

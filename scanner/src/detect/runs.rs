@@ -41,11 +41,6 @@ pub struct Run<'m> {
 }
 
 impl Run<'_> {
-    /// One group of digits with no separator.
-    pub fn single_group(&self) -> bool {
-        self.digits() == self.end - self.start
-    }
-
     /// Digits in the run (counting the `2` and `0` of a `%20`: an upper bound).
     pub fn digits(&self) -> usize {
         self.bytes[self.start..self.end]
@@ -465,7 +460,7 @@ mod tests {
         masks.classify(bytes);
         let mut out = Vec::new();
         masks.for_each_candidate(bytes, |r| {
-            out.push((r.start, r.end, r.digits(), r.single_group()))
+            out.push((r.start, r.end, r.digits(), r.digits() == r.end - r.start))
         });
         out
     }
