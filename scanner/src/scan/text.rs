@@ -409,12 +409,7 @@ impl<'r> TextScanner<'r> {
     fn scan_views(&mut self, text: &TextWindow<'_>, label: &StreamLabel<'_>, out: &mut Vec<Finding>) {
         let window = &text.window;
         let mut decoded = Vec::new();
-        let memory = label.category == GuidelineCategory::Processed;
-        let max_byte = simd::max_byte(window.bytes);
-        let applies = |v: &&&dyn transform::View| {
-            v.applies_to(text.binary) && (!memory || v.applies_to_memory()) && max_byte >= v.needs_byte_from()
-        };
-        for view in transform::views().iter().filter(applies) {
+        for view in views_for(window.bytes, text.binary, label) {
             if !window.ends_stream {
                 if let Some(start) = view
                     .open_run(window.bytes)
@@ -543,12 +538,7 @@ impl<'r> TextScanner<'r> {
         }
         let binary = !looks_like_text(bytes);
         let mut inner = Vec::new();
-        let memory = label.category == GuidelineCategory::Processed;
-        let max_byte = simd::max_byte(bytes);
-        let applies = |v: &&&dyn transform::View| {
-            v.applies_to(binary) && (!memory || v.applies_to_memory()) && max_byte >= v.needs_byte_from()
-        };
-        for view in transform::views().iter().filter(applies) {
+        for view in views_for(bytes, binary, label) {
             inner.clear();
             view.decode(bytes, &mut inner);
             for nested in &inner {
@@ -559,6 +549,20 @@ impl<'r> TextScanner<'r> {
             }
         }
     }
+}
+
+/// The views that can find something in `bytes`: those for its kind (text
+/// or binary, memory or not) whose bytes it can hold at all.
+fn views_for(
+    bytes: &[u8],
+    binary: bool,
+    label: &StreamLabel<'_>,
+) -> impl Iterator<Item = &'static dyn transform::View> {
+    let memory = label.category == GuidelineCategory::Processed;
+    let max_byte = simd::max_byte(bytes);
+    transform::views().iter().copied().filter(move |v| {
+        v.applies_to(binary) && (!memory || v.applies_to_memory()) && max_byte >= v.needs_byte_from()
+    })
 }
 
 /// The bytes of the line holding `start..end`, as far as the window shows it.
