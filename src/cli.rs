@@ -9,6 +9,8 @@ use hihoji_scanner::findings::Level;
 use hihoji_scanner::sources::shard::Shard;
 use serde::Deserialize;
 
+use crate::limits::LimitOverrides;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "hihoji",
@@ -44,8 +46,11 @@ pub enum Command {
         #[arg(value_enum)]
         shell: Shell,
     },
-    /// Print the manual page (roff) to standard output.
-    Man,
+    /// Print a manual page (roff) to standard output: `hihoji man scan | man -l -`.
+    Man {
+        /// The command whose page to print (`scan`, `rules check`, …); none for hihoji itself.
+        command: Vec<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -137,10 +142,6 @@ pub struct ScanArgs {
     #[arg(long, requires = "process_selection")]
     pub all_regions: bool,
 
-    /// Skip process memory regions larger than this many bytes (recorded as too large).
-    #[arg(long, value_name = "BYTES", default_value_t = hihoji_scanner::scan::DEFAULT_MAX_REGION_SIZE)]
-    pub max_region_size: u64,
-
     /// Write a SARIF 2.1.0 report to FILE ("-" for standard output).
     #[arg(long, value_name = "FILE")]
     pub sarif: Option<PathBuf>,
@@ -213,43 +214,8 @@ pub struct ScanArgs {
     #[arg(long)]
     pub follow_symlinks: bool,
 
-    /// How many containers deep to decode [default: 8].
-    #[arg(long, value_name = "N")]
-    pub max_depth: Option<u32>,
-
-    /// Skip files larger than this many bytes (recorded as too large).
-    #[arg(long, value_name = "BYTES")]
-    pub max_file_size: Option<u64>,
-
-    /// Stop a decompressed stream past this many bytes [default: 16 GiB].
-    #[arg(long, value_name = "BYTES")]
-    pub max_member_bytes: Option<u64>,
-
-    /// Stop a file past this many decompressed bytes, all layers together [default: 64 GiB].
-    #[arg(long, value_name = "BYTES")]
-    pub max_total_bytes: Option<u64>,
-
-    /// Stop a container or file expanding more than N:1, once past 16 MiB [default: 200].
-    #[arg(long, value_name = "N")]
-    pub max_ratio: Option<u64>,
-
-    /// Read at most N members of an archive [default: 100000].
-    #[arg(long, value_name = "N")]
-    pub max_members: Option<u64>,
-
-    /// Hold a nested zip or Office XML part in memory up to this many bytes [default: 256 MiB].
-    #[arg(long, value_name = "BYTES")]
-    pub max_buffered_bytes: Option<u64>,
-
-    /// Keep this many bytes of one direction of one TCP flow in a capture; the rest is
-    /// recorded as truncated [default: 64 MiB].
-    #[arg(long, value_name = "BYTES")]
-    pub max_stream_bytes: Option<u64>,
-
-    /// Hold at most this many bytes of all TCP flows of one capture at once; over it, the
-    /// largest open flow is scanned early [default: 256 MiB].
-    #[arg(long, value_name = "BYTES")]
-    pub max_reassembly_bytes: Option<u64>,
+    #[command(flatten)]
+    pub limits: LimitOverrides,
 
     /// Read the fingerprint key from FILE (default: $HIHOJI_FINGERPRINT_KEY, else a
     /// key generated once in the user's config directory).

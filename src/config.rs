@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use serde::Deserialize;
 
 use crate::cli::{FailOn, LangArg};
+use crate::limits::LimitOverrides;
 
 /// The file looked for in the first directory scanned.
 pub const CONFIG_FILE: &str = "hihoji.yaml";
@@ -24,7 +25,7 @@ pub struct ConfigFile {
     pub rules: Vec<PathBuf>,
     pub fail_on: Option<FailOn>,
     #[serde(default)]
-    pub limits: LimitsConfig,
+    pub limits: LimitOverrides,
     #[serde(default)]
     pub output: OutputConfig,
     pub baseline: Option<PathBuf>,
@@ -32,20 +33,6 @@ pub struct ConfigFile {
     pub follow_symlinks: Option<bool>,
     pub respect_gitignore: Option<bool>,
     pub lang: Option<LangArg>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LimitsConfig {
-    pub max_file_size: Option<u64>,
-    pub max_depth: Option<u32>,
-    pub max_member_bytes: Option<u64>,
-    pub max_total_bytes: Option<u64>,
-    pub max_ratio: Option<u64>,
-    pub max_members: Option<u64>,
-    pub max_buffered_bytes: Option<u64>,
-    pub max_stream_bytes: Option<u64>,
-    pub max_reassembly_bytes: Option<u64>,
 }
 
 /// Where reports go when no flag says.
@@ -127,7 +114,7 @@ mod tests {
         let f = &config.file;
         assert_eq!(f.exclude, vec!["*.log"]);
         assert_eq!(f.fail_on, Some(FailOn::Error));
-        assert_eq!(f.limits.max_file_size, Some(1000));
+        assert_eq!(f.limits.max_file_size, Some(crate::size::ByteSize(1000)));
         assert_eq!(f.limits.max_depth, Some(3));
         assert_eq!(f.output.sarif.as_deref(), Some(Path::new("out.sarif")));
         assert_eq!(f.lang, Some(LangArg::Ja));

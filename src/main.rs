@@ -3,10 +3,14 @@
 mod baseline;
 mod cli;
 mod config;
+mod limits;
+mod man;
 mod progress;
 mod report;
 mod rules_cmd;
 mod scan;
+mod size;
+mod terminal_markdown;
 
 use std::process::ExitCode;
 
@@ -28,13 +32,7 @@ fn main() -> ExitCode {
             clap_complete::generate(shell, &mut cli::Cli::command(), "hihoji", &mut script);
             print_document(&script)
         }
-        cli::Command::Man => {
-            let mut page = Vec::new();
-            clap_mangen::Man::new(cli::Cli::command())
-                .render(&mut page)
-                .map_err(anyhow::Error::from)
-                .and_then(|()| print_document(&page))
-        }
+        cli::Command::Man { command } => man::render(&command).and_then(|page| print_document(&page)),
     };
     match result {
         Ok(code) => code,

@@ -15,10 +15,11 @@ use hihoji_scanner::sources::walk::{walk, Entry};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 const COUNTING: &str = "{spinner} {elapsed} {decimal_bytes} {msg}";
-/// Counts first and a bar that takes what width is left, so the line fits
-/// an 80-column terminal (a wrapped line is redrawn as two).
-const WITH_TOTAL: &str =
-    "{spinner} {elapsed} {decimal_bytes}/{decimal_total_bytes} {msg} ETA {eta} [{wide_bar}]";
+/// A short fixed bar, the percentage and the counts: at most 79 columns with
+/// six-digit file counts, so every figure stays on an 80-column terminal (a
+/// bar that takes "what is left" shrank to `[=>]` there, and a wrapped line is
+/// redrawn as two).
+const WITH_TOTAL: &str = "{spinner} {elapsed:>4} [{bar:10}] {percent:>3}% {msg} ETA {eta}";
 
 /// Counts files, bytes and findings and draws them when a terminal is there.
 pub struct Progress {

@@ -10,6 +10,7 @@ use hihoji_scanner::examples::check_examples;
 use hihoji_scanner::rules::{load_rules, RuleSpec};
 
 use crate::cli::RulesAction;
+use crate::terminal_markdown::to_terminal;
 
 /// Exit code of `rules check` when the pack is broken (DESIGN.md §4: a bad rule file).
 const EXIT_BAD_PACK: u8 = 2;
@@ -73,8 +74,8 @@ fn explain(m: &RuleSpec, out: &mut dyn Write) -> std::io::Result<()> {
     if !m.tags.is_empty() {
         writeln!(out, "tags: {}", m.tags.join(", "))?;
     }
-    writeln!(out, "\n{}\n", m.description.trim())?;
-    writeln!(out, "What to do:\n{}\n", m.help.trim())?;
+    writeln!(out, "\n{}", to_terminal(m.description.trim(), ""))?;
+    writeln!(out, "{}", to_terminal(m.help.trim(), "  "))?;
     if let Some(pattern) = &m.pattern {
         writeln!(out, "pattern: {pattern}\n")?;
     }

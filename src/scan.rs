@@ -70,7 +70,6 @@ impl Settings {
         let json = pick(&args.json, &file.output.json);
         let html = pick(&args.html, &file.output.html);
         let baseline = pick(&args.baseline, &file.baseline);
-        let defaults = Limits::default();
         let processes = process_targets(args);
         // Paths default to "." only when no process is asked for.
         let roots = if args.paths.is_empty() && processes.is_none() {
@@ -94,43 +93,7 @@ impl Settings {
                 ]),
                 shard: args.shard,
             },
-            limits: Limits {
-                max_file_size: args.max_file_size.or(file.limits.max_file_size),
-                max_depth: args
-                    .max_depth
-                    .or(file.limits.max_depth)
-                    .unwrap_or(defaults.max_depth),
-                max_region_size: Some(args.max_region_size),
-                max_member_bytes: args
-                    .max_member_bytes
-                    .or(file.limits.max_member_bytes)
-                    .unwrap_or(defaults.max_member_bytes),
-                max_total_bytes: args
-                    .max_total_bytes
-                    .or(file.limits.max_total_bytes)
-                    .unwrap_or(defaults.max_total_bytes),
-                max_ratio: args
-                    .max_ratio
-                    .or(file.limits.max_ratio)
-                    .unwrap_or(defaults.max_ratio),
-                max_members: args
-                    .max_members
-                    .or(file.limits.max_members)
-                    .unwrap_or(defaults.max_members),
-                max_buffered_bytes: args
-                    .max_buffered_bytes
-                    .or(file.limits.max_buffered_bytes)
-                    .unwrap_or(defaults.max_buffered_bytes),
-                max_stream_bytes: args
-                    .max_stream_bytes
-                    .or(file.limits.max_stream_bytes)
-                    .unwrap_or(defaults.max_stream_bytes),
-                max_reassembly_bytes: args
-                    .max_reassembly_bytes
-                    .or(file.limits.max_reassembly_bytes)
-                    .unwrap_or(defaults.max_reassembly_bytes),
-                ..defaults.clone()
-            },
+            limits: args.limits.or(&file.limits).apply(Limits::default()),
             threads: args.threads.or(file.threads).unwrap_or(0),
         };
         let lang = args

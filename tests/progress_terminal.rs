@@ -14,7 +14,8 @@ fn on_terminal(args: &str) -> String {
             "-q",
             "-e",
             "-c",
-            &format!("{} {args}", bin.display()),
+            // An 80-column terminal, the smallest a user is expected to have.
+            &format!("stty cols 80 rows 24 2>/dev/null; {} {args}", bin.display()),
             "/dev/null",
         ])
         .env("HIHOJI_FINGERPRINT_KEY", "progress-test-key")
@@ -70,4 +71,54 @@ fn no_progress_bar_when_standard_error_is_not_a_terminal() {
     let output = common::hihoji().arg("scan").arg(dir.path()).output().unwrap();
     let err = String::from_utf8_lossy(&output.stderr);
     assert!(!err.contains("MB/s") && !err.contains("files,"), "{err}");
+}
+
+#[test]
+fn progress_figures_fit_an_80_column_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = "2026-11-25 10:00:00 order=000123 amount=1200 status=ok\n".repeat(20_000);
+    for i in 0..60 {
+        std::fs::write(dir.path().join(format!("orders-{i:02}.log")), &line).unwrap();
+    }
+    let screen = on_terminal(&format!("scan -j 1 --json /dev/null {}", dir.path().display()));
+    // Each redraw starts after a carriage return or an erase-line sequence.
+    let drawn: Vec<&str> = screen
+        .split(['\r', '\n'])
+        .map(|l| l.trim_start_matches("\x1b[2K"))
+        .filter(|l| l.contains("MB/s") && l.contains('%'))
+        .collect();
+    assert!(!drawn.is_empty(), "no bar with a total was drawn:\n{screen:?}");
+    for line in drawn {
+        let visible: String = strip_escapes(line);
+        assert!(
+            visible.chars().count() <= 80,
+            "{} columns: {visible:?}",
+            visible.chars().count()
+        );
+        assert!(
+            visible.contains(" findings") && visible.contains("ETA"),
+            "{visible:?}"
+        );
+    }
+}
+
+/// The text of a terminal line without its ANSI escape sequences.
+fn strip_escapes(line: &str) -> String {
+    let mut out = String::new();
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                for c in chars.by_ref() {
+                    if c.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        out.push(c);
+    }
+    out
 }

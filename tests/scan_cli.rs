@@ -529,3 +529,135 @@ fn capture_limit_flags_reach_the_flow_reassembly() {
         "{skipped:#?}"
     );
 }
+
+#[test]
+fn size_flags_accept_units_as_help_prints_them() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("big.log"),
+        format!("{}card=4526018159083012\n", "x".repeat(2000)),
+    )
+    .unwrap();
+    let root = dir.path().to_string_lossy().into_owned();
+    let (report, _) = json_report(&[&root, "--max-file-size", "1k"]);
+    assert_eq!(report["skipped"][0]["reason"], "too_large", "{report}");
+    let (report, code) = json_report(&[&root, "--max-file-size", "16GiB", "--max-member-bytes", "100MB"]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(report["findings"].as_array().unwrap().len(), 1);
+    let out = hihoji()
+        .args(["scan", &root, "--max-file-size", "12XB"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unknown unit"), "{err}");
+    let help = hihoji().args(["scan", "--help"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&help.stdout).contains("[default: 16GiB]"));
+}
+
+#[test]
+fn config_file_limits_accept_units() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("hihoji.yaml"), "limits:\n  max_file_size: 1KiB\n").unwrap();
+    std::fs::write(
+        dir.path().join("big.log"),
+        format!("{}card=4526018159083012\n", "x".repeat(2000)),
+    )
+    .unwrap();
+    let (report, _) = json_report(&[&dir.path().to_string_lossy()]);
+    assert_eq!(report["skipped"][0]["reason"], "too_large", "{report}");
+}
+
+#[test]
+fn man_pages_exist_for_each_command_with_options_and_exit_codes() {
+    for command in [
+        &["scan"][..],
+        &["report"],
+        &["rules", "check"],
+        &["baseline", "create"],
+        &[],
+    ] {
+        let out = hihoji().arg("man").args(command).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{command:?}");
+        let page = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            page.contains(".SH \"EXIT STATUS\"") || page.contains(".SH EXIT STATUS"),
+            "{command:?}: {page}"
+        );
+        if command == ["scan"] {
+            assert!(
+                page.contains("max\\-file\\-size") && page.contains("fail\\-on"),
+                "{page}"
+            );
+        }
+    }
+    let out = hihoji().args(["man", "nonsense"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn rules_explain_renders_help_for_a_terminal() {
+    let out = hihoji().args(["rules", "explain", "PAN"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("**"), "raw Markdown on the terminal:\n{text}");
+    assert!(text.contains("• "), "no bullets:\n{text}");
+    assert!(text.contains("What to do"), "{text}");
+}
+
+/// The README's two Quick start commands, as written there: the demo scan runs
+/// (with this build's binary in place of `cargo run --release --`) and exits 1
+/// on the synthetic fixtures, and the test command is the script CI runs.
+#[test]
+fn readme_quick_start_commands_work_as_written() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let demo = readme
+        .lines()
+        .find_map(|l| l.strip_prefix("cargo run --release -- "))
+        .expect("the README's demo command");
+    let demo = demo.split(';').next().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let args: Vec<String> = demo
+        .split_whitespace()
+        .map(|a| {
+            if a == "fixtures" {
+                repo().join("fixtures").to_string_lossy().into_owned()
+            } else {
+                a.to_string()
+            }
+        })
+        .collect();
+    let out = hihoji().current_dir(work.path()).args(&args).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for written in ["report.sarif", "report.json"] {
+        assert!(
+            work.path().join(written).is_file(),
+            "{written} not written by: {demo}"
+        );
+    }
+    assert!(
+        readme.lines().any(|l| l == "scripts/test"),
+        "the README's test command is not scripts/test"
+    );
+    let ci = std::fs::read_to_string(repo().join(".ci/run")).unwrap();
+    assert!(
+        ci.lines().any(|l| l == "scripts/test"),
+        ".ci/run does not run the README's test command"
+    );
+    let script = std::fs::read_to_string(repo().join("scripts/test")).unwrap();
+    assert!(script.contains("cargo test --workspace"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(repo().join("scripts/test"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert!(mode & 0o111 != 0, "scripts/test is not executable");
+    }
+}

@@ -7,6 +7,7 @@
 //! [`model`] turns the outcome into what the page shows; the askama template
 //! `templates/report.html` lays it out.
 
+mod breakable;
 mod charts;
 mod i18n;
 mod markdown;

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use hihoji_scanner::findings::{Finding, GuidelineCategory, LayerKind, Level, Provenance};
 use hihoji_scanner::outcome::ScanOutcome;
 
+use super::breakable::Breakable;
 use super::charts::{BarChart, SeverityCounts};
 use super::i18n::{catalogue, lang_code, Catalogue, Lang};
 use super::markdown::help_html;
@@ -145,6 +146,30 @@ pub struct FindingRow {
     /// Accepted in a baseline or allowed by a comment in the source: still
     /// card data, but not a failure of the scan.
     pub accepted: bool,
+}
+
+impl FileGroup {
+    pub fn title_breakable(&self) -> Breakable<'_> {
+        Breakable(&self.title)
+    }
+}
+
+impl FindingRow {
+    pub fn inner_breakable(&self) -> Breakable<'_> {
+        Breakable(&self.inner)
+    }
+}
+
+impl SkipRow {
+    pub fn item_breakable(&self) -> Breakable<'_> {
+        Breakable(&self.item)
+    }
+}
+
+impl NoteRow {
+    pub fn item_breakable(&self) -> Breakable<'_> {
+        Breakable(&self.item)
+    }
 }
 
 /// One rule and its remediation.
