@@ -45,17 +45,42 @@ impl GuidelineCategory {
         }
     }
 
-    /// The guideline heading a finding in this category bears on, in Japanese and English.
-    pub fn guideline_heading(self) -> &'static str {
+    /// The guideline heading a finding in this category bears on, in Japanese and English
+    /// (SARIF's `guideline` property carries both).
+    pub fn guideline_heading(self) -> String {
+        format!(
+            "カード情報の非保持化（{}）: {}",
+            self.japanese(),
+            self.guideline_heading_en()
+        )
+    }
+
+    /// The guideline heading in Japanese alone, for `--lang ja` reports.
+    pub fn guideline_heading_ja(self) -> &'static str {
         match self {
             GuidelineCategory::Stored => {
-                "カード情報の非保持化（保存）: card data must not be stored electronically on the merchant's equipment"
+                "カード情報の非保持化（保存）：加盟店の機器・ネットワークにカード情報を電磁的に保存しないこと"
             }
             GuidelineCategory::Processed => {
-                "カード情報の非保持化（処理）: card data must not be processed electronically on the merchant's equipment"
+                "カード情報の非保持化（処理）：加盟店の機器・ネットワークでカード情報を電磁的に処理しないこと"
             }
             GuidelineCategory::Transmitted => {
-                "カード情報の非保持化（通過）: card data must not pass through the merchant's equipment or network"
+                "カード情報の非保持化（通過）：加盟店の機器・ネットワークをカード情報が電磁的に通過しないこと"
+            }
+        }
+    }
+
+    /// The guideline heading in English alone.
+    pub fn guideline_heading_en(self) -> &'static str {
+        match self {
+            GuidelineCategory::Stored => {
+                "card data must not be stored electronically on the merchant's equipment"
+            }
+            GuidelineCategory::Processed => {
+                "card data must not be processed electronically on the merchant's equipment"
+            }
+            GuidelineCategory::Transmitted => {
+                "card data must not pass through the merchant's equipment or network"
             }
         }
     }

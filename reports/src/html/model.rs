@@ -237,7 +237,7 @@ impl ReportView {
         let counts = count_rows(outcome, t);
         let sections = GuidelineCategory::ALL
             .iter()
-            .map(|&category| category_section(outcome, category, t, by_host, &pci))
+            .map(|&category| category_section(outcome, category, lang, t, by_host, &pci))
             .collect();
         let mut rule_ids: Vec<String> = outcome.findings.iter().map(|f| f.rule_id.clone()).collect();
         rule_ids.sort();
@@ -311,14 +311,15 @@ impl ReportView {
                 .iter()
                 .map(|r| {
                     let count = outcome.findings.iter().filter(|f| f.rule_id == r.id).count();
+                    let (name, description, help) = r.text(lang == Lang::Ja);
                     RuleView {
                         id: r.id.clone(),
-                        name: r.name.clone(),
+                        name: name.to_string(),
                         level: r.level.as_str(),
                         level_label: t.level(r.level),
                         pci_dss: r.pci_dss.join(", "),
-                        description: r.description.trim().to_string(),
-                        help_html: help_html(&r.help),
+                        description: description.trim().to_string(),
+                        help_html: help_html(help),
                         count,
                         found: t.rule_found.replace("{n}", &count.to_string()),
                     }
@@ -452,6 +453,7 @@ fn verdict(outcome: &ScanOutcome, t: &Catalogue, counts: &[CountRow]) -> Verdict
 fn category_section(
     outcome: &ScanOutcome,
     category: GuidelineCategory,
+    lang: Lang,
     t: &'static Catalogue,
     by_host: bool,
     pci: &dyn Fn(&str) -> String,
@@ -498,7 +500,10 @@ fn category_section(
         key: category.as_str(),
         label: t.category(category),
         means: t.category_means(category),
-        guideline_heading: category.guideline_heading(),
+        guideline_heading: match lang {
+            Lang::Ja => category.guideline_heading_ja(),
+            Lang::En => category.guideline_heading_en(),
+        },
         remedy: t.category_remedy(category),
         count,
         hosts,
@@ -829,7 +834,11 @@ mod tests {
         assert_eq!(group.findings[0].inner, "!/march/orders.csv.gz!/orders.csv");
         assert_eq!(group.worst, "error");
         assert_eq!(group.findings[0].line, "3:7");
-        assert!(stored.guideline_heading.contains("保存"));
+        assert!(stored.guideline_heading.contains("stored"));
+        let ja = ReportView::new(&o, Lang::Ja);
+        let stored_ja = ja.sections.iter().find(|s| s.key == "stored").unwrap();
+        assert!(stored_ja.guideline_heading.contains("保存"));
+        assert!(!stored_ja.guideline_heading.contains("card data"));
     }
 
     #[test]

@@ -150,4 +150,27 @@ pub struct RuleSpec {
     /// Kept out of reports: examples are for `rules check`, not for auditors.
     #[serde(default, skip_serializing)]
     pub examples: RuleExamples,
+    /// The auditor-facing text in Japanese, used by `--lang ja` reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ja: Option<RuleText>,
+}
+
+/// A rule's name, description and help (Markdown) in one language.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RuleText {
+    pub name: String,
+    pub description: String,
+    pub help: String,
+}
+
+impl RuleSpec {
+    /// Name, description and help in Japanese when asked for and written,
+    /// else in English.
+    pub fn text(&self, japanese: bool) -> (&str, &str, &str) {
+        match (&self.ja, japanese) {
+            (Some(ja), true) => (&ja.name, &ja.description, &ja.help),
+            _ => (&self.name, &self.description, &self.help),
+        }
+    }
 }
