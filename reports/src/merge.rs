@@ -14,7 +14,7 @@ pub fn merge(outcomes: Vec<ScanOutcome>) -> Option<ScanOutcome> {
     let first = outcomes.first()?;
     let mut merged = ScanOutcome {
         tool_version: String::new(),
-        host: String::new(),
+        host: Default::default(),
         roots: Vec::new(),
         started_at: first.started_at.clone(),
         finished_at: first.finished_at.clone(),
@@ -55,13 +55,13 @@ pub fn merge(outcomes: Vec<ScanOutcome>) -> Option<ScanOutcome> {
     }
     let inputs = &merged.inputs;
     merged.tool_version = distinct(inputs.iter().map(|s| s.tool_version.as_str()));
-    merged.host = distinct(inputs.iter().map(|s| s.host.as_str()));
+    merged.host = distinct(inputs.iter().map(|s| s.host.as_str())).into();
     let mut seen = BTreeSet::new();
     merged.roots = inputs
         .iter()
         .flat_map(|s| s.roots.iter().map(move |r| (s.host.as_str(), r.as_str())))
         .filter(|key| seen.insert(*key))
-        .map(|(host, root)| format!("{host}:{root}"))
+        .map(|(host, root)| format!("{host}:{root}").into())
         .collect();
     merged.started_at = inputs
         .iter()

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use hihoji_scanner::findings::{Finding, GuidelineCategory, LayerKind, Level, Provenance};
+use hihoji_scanner::findings::{Finding, GuidelineCategory, LayerKind, Level, Provenance, Redacted};
 use hihoji_scanner::outcome::ScanOutcome;
 
 use super::charts::{BarChart, SeverityCounts};
@@ -220,7 +220,7 @@ impl ReportView {
         let mut hosts: Vec<String> = outcome
             .findings
             .iter()
-            .filter_map(|f| f.provenance.host.clone())
+            .filter_map(|f| f.provenance.host.clone().map(String::from))
             .collect();
         hosts.sort();
         hosts.dedup();
@@ -263,7 +263,7 @@ impl ReportView {
             scopes: scopes
                 .iter()
                 .map(|s| ScopeView {
-                    host: s.host.clone(),
+                    host: s.host.to_string(),
                     roots: s.roots.join(", "),
                     started: s.started_at.clone(),
                     finished: s.finished_at.clone(),
@@ -320,7 +320,7 @@ impl ReportView {
                     item: located(&s.provenance, by_host),
                     reason: t.reason(s.reason),
                     reason_key: s.reason.as_str(),
-                    detail: s.detail.clone(),
+                    detail: s.detail.to_string(),
                 })
                 .collect(),
             skipped_by_reason: skipped_by_reason
@@ -333,7 +333,7 @@ impl ReportView {
                 .map(|n| NoteRow {
                     item: located(&n.provenance, by_host),
                     kind: t.note_kind(&n.kind).to_string(),
-                    detail: n.detail.clone(),
+                    detail: n.detail.to_string(),
                     annotations: pairs(&n.annotations),
                 })
                 .collect(),
@@ -437,7 +437,7 @@ fn category_section(
     for f in outcome.findings.iter().filter(|f| f.category == category) {
         count += 1;
         let host = if by_host {
-            f.provenance.host.clone().unwrap_or_default()
+            f.provenance.host.clone().map(String::from).unwrap_or_default()
         } else {
             String::new()
         };
@@ -494,7 +494,7 @@ fn finding_row(f: &Finding, inner: String, t: &Catalogue, pci: &dyn Fn(&str) -> 
         level: f.level.as_str(),
         level_label: t.level(f.level),
         brand: f.brand.clone().unwrap_or_default(),
-        masked: f.masked.clone(),
+        masked: f.masked.to_string(),
         inner,
         annotations: pairs(&f.annotations),
         line: match (f.location.line, f.location.column) {
@@ -580,7 +580,7 @@ fn located(p: &Provenance, by_host: bool) -> String {
     }
 }
 
-fn pairs(annotations: &BTreeMap<String, String>) -> String {
+fn pairs(annotations: &BTreeMap<String, Redacted>) -> String {
     annotations
         .iter()
         .map(|(k, v)| format!("{k}={v}"))
