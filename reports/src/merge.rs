@@ -113,8 +113,8 @@ mod tests {
     fn outcome(host: &str, files: &[&str], started: &str) -> ScanOutcome {
         ScanOutcome {
             tool_version: "0.1.0".to_string(),
-            host: host.to_string(),
-            roots: vec!["/srv".to_string()],
+            host: host.to_string().into(),
+            roots: vec!["/srv".to_string().into()],
             started_at: started.to_string(),
             finished_at: started.replace("00:00", "00:05"),
             rule_pack: RulePackInfo {
@@ -129,7 +129,7 @@ mod tests {
                     rule_id: "PAN".to_string(),
                     level: Level::Warning,
                     brand: None,
-                    masked: "452601******3012".to_string(),
+                    masked: "452601******3012".to_string().into(),
                     fingerprint: "ff".to_string(),
                     category: GuidelineCategory::Stored,
                     provenance: Provenance::file(*file),
@@ -148,7 +148,7 @@ mod tests {
             skipped: vec![Skipped {
                 provenance: Provenance::file("locked"),
                 reason: SkipReason::PermissionDenied,
-                detail: String::new(),
+                detail: String::new().into(),
             }],
             notes: Vec::new(),
             coverage: Coverage {

@@ -621,7 +621,7 @@ mod tests {
             rule_id: rule.to_string(),
             level,
             brand: Some("Visa".to_string()),
-            masked: "452601******3012".to_string(),
+            masked: "452601******3012".to_string().into(),
             fingerprint: "00".repeat(32),
             category,
             provenance,
@@ -641,8 +641,8 @@ mod tests {
     fn outcome(host: &str, findings: Vec<Finding>) -> ScanOutcome {
         ScanOutcome {
             tool_version: "0.1.0".to_string(),
-            host: host.to_string(),
-            roots: vec!["/srv".to_string()],
+            host: host.to_string().into(),
+            roots: vec!["/srv".to_string().into()],
             started_at: "2026-11-25T00:00:00Z".to_string(),
             finished_at: "2026-11-25T00:01:00Z".to_string(),
             rule_pack: RulePackInfo {
@@ -655,12 +655,12 @@ mod tests {
             skipped: vec![Skipped {
                 provenance: Provenance::file("secret.zip"),
                 reason: SkipReason::Encrypted,
-                detail: "encrypted member".to_string(),
+                detail: "encrypted member".to_string().into(),
             }],
             notes: vec![Note {
                 provenance: Provenance::file("edge.pcap").child(LayerKind::Stream, "tcp:1->2"),
                 kind: "tls_flow".to_string(),
-                detail: "TLS 1.3".to_string(),
+                detail: "TLS 1.3".to_string().into(),
                 annotations: BTreeMap::new(),
             }],
             coverage: Coverage {
