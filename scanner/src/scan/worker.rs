@@ -120,9 +120,28 @@ impl<'e> Worker<'e> {
         let skipped = std::mem::take(&mut self.text.skipped);
         let mut found = Vec::new();
         self.text.scan_bytes(text.as_bytes(), &label, &mut found);
+        // Names glue words to numbers (`invoice4532…`, `order-4532…`): read
+        // again with every letter as a line break, each number is judged by
+        // its digits alone, and no word next to it can hide it.
+        let digits_only: Vec<u8> = text
+            .chars()
+            .flat_map(|c| {
+                let mut buf = [0u8; 4];
+                let bytes = c.encode_utf8(&mut buf).as_bytes().to_vec();
+                if c.is_alphabetic() {
+                    vec![b'\n'; bytes.len()]
+                } else {
+                    bytes
+                }
+            })
+            .collect();
+        self.text.scan_bytes(&digits_only, &label, &mut found);
         self.text.pending = pending;
         self.text.skipped = skipped;
-        for finding in found {
+        for mut finding in found {
+            // Line and column of a name are not a file's.
+            finding.location.line = None;
+            finding.location.column = None;
             let known = out.findings.iter().any(|f| {
                 f.provenance == finding.provenance
                     && f.rule_id == finding.rule_id
