@@ -6,9 +6,9 @@
 //! number planted in a name or a message must also be reported, masked, as
 //! a finding whose provenance ends in `#name`.
 
-mod common;
 #[path = "../scanner/tests/support/capture.rs"]
 mod capture;
+mod common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -48,7 +48,10 @@ fn masked(n: &str) -> String {
 
 /// The forms a leak could take: plain, grouped, UTF-16, hex, base64.
 fn forms(n: &str) -> Vec<(&'static str, Vec<u8>)> {
-    let groups: Vec<&str> = (0..n.len()).step_by(4).map(|i| &n[i..(i + 4).min(n.len())]).collect();
+    let groups: Vec<&str> = (0..n.len())
+        .step_by(4)
+        .map(|i| &n[i..(i + 4).min(n.len())])
+        .collect();
     let utf16: Vec<u8> = n.bytes().flat_map(|b| [b, 0]).collect();
     let hex: String = n.bytes().map(|b| format!("{b:02x}")).collect();
     vec![
@@ -207,7 +210,10 @@ fn plant_tree() -> Tree {
             zip::CompressionMethod::Stored,
         ),
     );
-    write("archive.tar", &tar_with(&format!("t-{}.txt", at("tar member name")), b"hello\n"));
+    write(
+        "archive.tar",
+        &tar_with(&format!("t-{}.txt", at("tar member name")), b"hello\n"),
+    );
     let mut gz = flate2::GzBuilder::new()
         .filename(format!("g-{}.txt", at("gzip header name")))
         .write(Vec::new(), flate2::Compression::default());
@@ -291,7 +297,12 @@ fn planted_numbers_never_reach_any_output_and_names_are_findings() {
         .arg(out("r.html"))
         .output()
         .unwrap();
-    assert_eq!(scan.status.code(), Some(1), "{}", String::from_utf8_lossy(&scan.stderr));
+    assert_eq!(
+        scan.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&scan.stderr)
+    );
     outputs.run("scan with reports", &scan);
     for (label, file) in [("SARIF", "r.sarif"), ("JSON", "r.json"), ("HTML", "r.html")] {
         outputs.file(label, &out(file));
@@ -327,7 +338,11 @@ fn planted_numbers_never_reach_any_output_and_names_are_findings() {
         .output()
         .unwrap();
     outputs.run("report merge", &merged);
-    for (label, file) in [("merged HTML", "m.html"), ("merged SARIF", "m.sarif"), ("merged JSON", "m.json")] {
+    for (label, file) in [
+        ("merged HTML", "m.html"),
+        ("merged SARIF", "m.sarif"),
+        ("merged JSON", "m.json"),
+    ] {
         outputs.file(label, &out(file));
     }
     let merged_summary = hihoji().arg("report").arg(out("r.json")).output().unwrap();
@@ -340,7 +355,9 @@ fn planted_numbers_never_reach_any_output_and_names_are_findings() {
     let bad = work.path().join("bad.yaml");
     std::fs::write(
         &bad,
-        format!("rules:\n  - id: MINE\n    examples:\n      match: [\"card {bad_rules}\"\n      no_match: [\n"),
+        format!(
+            "rules:\n  - id: MINE\n    examples:\n      match: [\"card {bad_rules}\"\n      no_match: [\n"
+        ),
     )
     .unwrap();
     let failing = work.path().join("failing.yaml");
@@ -352,15 +369,43 @@ fn planted_numbers_never_reach_any_output_and_names_are_findings() {
     )
     .unwrap();
     for (label, args) in [
-        ("scan --rules malformed", vec!["scan".into(), root.display().to_string(), "--rules".into(), bad.display().to_string()]),
-        ("rules check malformed", vec!["rules".into(), "check".into(), bad.display().to_string()]),
-        ("rules check failing example", vec!["rules".into(), "check".into(), failing.display().to_string()]),
-        ("rules explain with user pack", vec!["rules".into(), "explain".into(), "MINE".into(), "--rules".into(), failing.display().to_string()]),
+        (
+            "scan --rules malformed",
+            vec![
+                "scan".into(),
+                root.display().to_string(),
+                "--rules".into(),
+                bad.display().to_string(),
+            ],
+        ),
+        (
+            "rules check malformed",
+            vec!["rules".into(), "check".into(), bad.display().to_string()],
+        ),
+        (
+            "rules check failing example",
+            vec!["rules".into(), "check".into(), failing.display().to_string()],
+        ),
+        (
+            "rules explain with user pack",
+            vec![
+                "rules".into(),
+                "explain".into(),
+                "MINE".into(),
+                "--rules".into(),
+                failing.display().to_string(),
+            ],
+        ),
     ] {
         let run = hihoji().args(&args).output().unwrap();
         outputs.run(label, &run);
         if label != "rules explain with user pack" {
-            assert_eq!(run.status.code(), Some(2), "{label}: {}", String::from_utf8_lossy(&run.stderr));
+            assert_eq!(
+                run.status.code(),
+                Some(2),
+                "{label}: {}",
+                String::from_utf8_lossy(&run.stderr)
+            );
         }
     }
     let check = String::from_utf8_lossy(&outputs.0.iter().rev().nth(2).unwrap().1).into_owned();
@@ -412,7 +457,8 @@ fn planted_numbers_never_reach_any_output_and_names_are_findings() {
         outputs.file("git JSON", &out("git.json"));
         all_numbers.extend(git_numbers.iter().map(|(_, n)| n.clone()));
         let report: Value = serde_json::from_slice(&std::fs::read(out("git.json")).unwrap()).unwrap();
-        let expected: Vec<(&str, &String, &str)> = git_numbers.iter().map(|(p, n)| (*p, n, "stored")).collect();
+        let expected: Vec<(&str, &String, &str)> =
+            git_numbers.iter().map(|(p, n)| (*p, n, "stored")).collect();
         assert_found_in_names(&report, &expected);
     }
     let process = plant_process();
@@ -442,7 +488,17 @@ fn planted_numbers_never_reach_any_output_and_names_are_findings() {
     let expected: Vec<(&str, &String, &str)> = tree
         .numbers
         .iter()
-        .map(|(place, n)| (*place, n, if *place == "TLS server name" { "transmitted" } else { "stored" }))
+        .map(|(place, n)| {
+            (
+                *place,
+                n,
+                if *place == "TLS server name" {
+                    "transmitted"
+                } else {
+                    "stored"
+                },
+            )
+        })
         .collect();
     assert_found_in_names(&report, &expected);
 }
@@ -483,7 +539,11 @@ fn plant_git(work: &Path) -> Option<(PathBuf, Vec<(&'static str, String)>)> {
         vec!["branch", &branch],
     ] {
         let o = git(&args).unwrap();
-        assert!(o.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
     }
     Some((repo, numbers))
 }
@@ -517,7 +577,10 @@ fn a_file_name_cannot_forge_the_verdict_line() {
         !stdout.contains('\r') && !stdout.contains('\x1b'),
         "control characters reached the terminal: {stdout:?}"
     );
-    assert!(stdout.contains("x\\r\\x1b[2KPASS"), "the name is shown escaped: {stdout}");
+    assert!(
+        stdout.contains("x\\r\\x1b[2KPASS"),
+        "the name is shown escaped: {stdout}"
+    );
     let verdict = stdout.lines().last().unwrap();
     assert!(verdict.starts_with("FAIL"), "{verdict}");
 }
@@ -533,7 +596,10 @@ fn a_weak_fingerprint_key_is_refused_with_how_to_make_one() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("head -c 32 /dev/urandom | xxd -p -c 64"), "{stderr}");
+    assert!(
+        stderr.contains("head -c 32 /dev/urandom | xxd -p -c 64"),
+        "{stderr}"
+    );
     let key_file = dir.path().join("weak.key");
     std::fs::write(&key_file, "hunter2\n").unwrap();
     let out = hihoji()
@@ -567,5 +633,9 @@ fn with_no_key_and_no_writable_config_dir_the_scan_runs_with_an_ephemeral_key() 
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert_eq!(stderr.lines().filter(|l| l.contains("for this run only")).count(), 1, "{stderr}");
+    assert_eq!(
+        stderr.lines().filter(|l| l.contains("for this run only")).count(),
+        1,
+        "{stderr}"
+    );
 }

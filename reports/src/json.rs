@@ -83,9 +83,11 @@ pub fn write_json(outcome: &ScanOutcome, out: &mut dyn Write) -> std::io::Result
 /// as [`Redacted`](hihoji_scanner::redact::Redacted), passes the redaction
 /// step, and the parser's messages too.
 pub fn read_json(text: &str) -> Result<JsonReport, String> {
-    let mut value: serde_json::Value = serde_json::from_str(text).map_err(|e| redact(&e.to_string()).into_owned())?;
+    let mut value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| redact(&e.to_string()).into_owned())?;
     redact_strings(&mut value);
-    let report: JsonReport = serde_json::from_value(value).map_err(|e| redact(&e.to_string()).into_owned())?;
+    let report: JsonReport =
+        serde_json::from_value(value).map_err(|e| redact(&e.to_string()).into_owned())?;
     if report.format != FORMAT {
         return Err(format!("format {:?} is not {FORMAT:?}", report.format));
     }

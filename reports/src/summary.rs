@@ -51,7 +51,14 @@ pub fn write_summary(outcome: &ScanOutcome, style: SummaryStyle, out: &mut dyn W
         c.bytes_scanned,
         t.bytes,
         t.under,
-        shown(&outcome.roots.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", "))
+        shown(
+            &outcome
+                .roots
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     )?;
     if !c.processes.is_empty() {
         let count = |status| c.processes.iter().filter(|p| p.status == status).count();
@@ -93,7 +100,13 @@ pub fn write_summary(outcome: &ScanOutcome, style: SummaryStyle, out: &mut dyn W
         writeln!(out, "\n{}", paint(style, "1", &heading))?;
         for s in outcome.skipped.iter().take(style.max_listed) {
             let place = s.provenance.to_string();
-            writeln!(out, "  {} — {}: {}", shown(&place), s.reason.as_str(), shown(&s.detail))?;
+            writeln!(
+                out,
+                "  {} — {}: {}",
+                shown(&place),
+                s.reason.as_str(),
+                shown(&s.detail)
+            )?;
         }
     }
     let stale: Vec<_> = outcome.notes.iter().filter(|n| n.kind == STALE_NOTE).collect();
@@ -104,7 +117,12 @@ pub fn write_summary(outcome: &ScanOutcome, style: SummaryStyle, out: &mut dyn W
             paint(style, "1", &format!("{} ({}):", t.stale, stale.len()))
         )?;
         for n in stale.iter().take(style.max_listed) {
-            writeln!(out, "  {} — {}", shown(&n.provenance.to_string()), shown(&n.detail))?;
+            writeln!(
+                out,
+                "  {} — {}",
+                shown(&n.provenance.to_string()),
+                shown(&n.detail)
+            )?;
         }
     }
     let count = |level| outcome.findings.iter().filter(|f| f.level == level).count();

@@ -39,9 +39,20 @@ pub fn check_examples(rules: &RuleSet) -> Vec<ExampleFailure> {
     let mut failures = Vec::new();
     let mut hits: Vec<Hit> = Vec::new();
     for (index, rule) in rules.rules.iter().enumerate() {
-        let cases = rule.meta.examples.matching.iter().enumerate().map(|(i, e)| (i, e, true));
+        let cases = rule
+            .meta
+            .examples
+            .matching
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (i, e, true));
         let cases = cases.chain(
-            rule.meta.examples.no_match.iter().enumerate().map(|(i, e)| (i, e, false)),
+            rule.meta
+                .examples
+                .no_match
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (i, e, false)),
         );
         for (position, example, expected_match) in cases {
             hits.clear();

@@ -205,7 +205,11 @@ mod tests {
 
     #[test]
     fn keys_under_128_bits_are_refused_with_how_to_make_one() {
-        for weak in [&b"secret"[..], b"0123456789abcdef0123456789abcde", b"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"] {
+        for weak in [
+            &b"secret"[..],
+            b"0123456789abcdef0123456789abcde",
+            b"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        ] {
             let err = check_strength(weak, "test").unwrap_err().to_string();
             assert!(err.contains(MAKE_KEY) && err.contains("128 bits"), "{err}");
         }

@@ -402,7 +402,10 @@ mod tests {
         let utf16: String = "4526018159083012".chars().flat_map(|c| [c, '\0']).collect();
         let r = redact(&utf16);
         assert_eq!(r.matches('*').count(), 6);
-        assert_eq!(redact("４５２６０１８１５９０８３０１２"), "４５２６０１******３０１２");
+        assert_eq!(
+            redact("４５２６０１８１５９０８３０１２"),
+            "４５２６０１******３０１２"
+        );
     }
 
     #[test]
@@ -455,7 +458,13 @@ mod tests {
             .iter()
             .rev()
             .enumerate()
-            .map(|(k, &d)| if k % 2 == 0 { (2 * d) % 9 + if d == 9 { 9 } else { 0 } } else { d })
+            .map(|(k, &d)| {
+                if k % 2 == 0 {
+                    (2 * d) % 9 + if d == 9 { 9 } else { 0 }
+                } else {
+                    d
+                }
+            })
             .sum();
         digits.push((10 - sum % 10) % 10);
         digits.iter().map(|d| char::from(b'0' + *d as u8)).collect()

@@ -162,11 +162,15 @@ mod tests {
 
     #[test]
     fn yaml_error_names_line_column_and_rule_but_quotes_no_example() {
-        let user = "rules:\n  - id: MINE\n    examples:\n      match: [\"card 4526018159083012\"\n      bad: [\n";
+        let user =
+            "rules:\n  - id: MINE\n    examples:\n      match: [\"card 4526018159083012\"\n      bad: [\n";
         let err = parse_pack(user, "user.yaml").unwrap_err().to_string();
         assert!(err.starts_with("user.yaml:"), "{err}");
         assert!(err.contains("rule MINE"), "{err}");
-        assert!(!err.contains("4526018159083012") && !err.contains("0181 5908"), "{err}");
+        assert!(
+            !err.contains("4526018159083012") && !err.contains("0181 5908"),
+            "{err}"
+        );
         assert!(!err.contains('\n'), "one line, no quoted source: {err}");
     }
 

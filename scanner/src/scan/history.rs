@@ -64,15 +64,17 @@ pub fn scan_git_history(
         worker.scan_name(&text.text, &provenance, GuidelineCategory::Stored, &mut all);
     }
     // A submodule's content is another repository's history: say so, never pass silently.
-    all.notes.extend(history.submodules.into_iter().map(|s| Note {
-        provenance: Provenance::file(s.path),
-        kind: "git_submodule".to_string(),
-        detail: format!(
-            "submodule (commit {}) not scanned: scan its own repository with --git-history",
-            short(&s.commit)
-        )
-        .into(),
-        annotations: BTreeMap::from([("commit".to_string(), Redacted::object_id(&s.commit))]),
+    all.notes.extend(history.submodules.into_iter().map(|s| {
+        Note {
+            provenance: Provenance::file(s.path),
+            kind: "git_submodule".to_string(),
+            detail: format!(
+                "submodule (commit {}) not scanned: scan its own repository with --git-history",
+                short(&s.commit)
+            )
+            .into(),
+            annotations: BTreeMap::from([("commit".to_string(), Redacted::object_id(&s.commit))]),
+        }
     }));
     Ok(assemble(
         vec![repo.to_string_lossy().into()],
@@ -117,7 +119,10 @@ fn scan_blob(
 fn annotate(annotations: &mut BTreeMap<String, Redacted>, sighting: &BlobSighting) {
     annotations.insert("commit".to_string(), Redacted::object_id(&sighting.commit));
     annotations.insert("author".to_string(), sighting.author.as_str().into());
-    annotations.insert("blob".to_string(), Redacted::object_id(&sighting.blob.to_string()));
+    annotations.insert(
+        "blob".to_string(),
+        Redacted::object_id(&sighting.blob.to_string()),
+    );
 }
 
 fn skipped(sighting: &BlobSighting, reason: SkipReason, detail: String) -> FileOutcome {

@@ -33,9 +33,13 @@ impl Worker<'_> {
         let mut out = FileOutcome::default();
         let provenance = process.provenance();
         // Its names and arguments are data being processed too.
-        for name in [Some(&process.name), process.executable.as_ref(), process.command_line.as_ref()]
-            .into_iter()
-            .flatten()
+        for name in [
+            Some(&process.name),
+            process.executable.as_ref(),
+            process.command_line.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
         {
             self.scan_name(name, &provenance, GuidelineCategory::Processed, &mut out);
         }

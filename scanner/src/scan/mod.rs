@@ -227,7 +227,13 @@ pub fn scan(
         .roots
         .iter()
         .map(|r| r.to_string_lossy().into())
-        .chain(config.processes.iter().flat_map(ProcessTargets::roots).map(Into::into))
+        .chain(
+            config
+                .processes
+                .iter()
+                .flat_map(ProcessTargets::roots)
+                .map(Into::into),
+        )
         .collect();
     let mut outcome = assemble(roots, started, engine, all);
     outcome.shard = config.walk.shard.map(|s| s.to_string());
@@ -286,7 +292,12 @@ fn apply_order<T>(items: &mut [T], mut order: Vec<usize>) {
 
 /// The outcome of a scan from everything its workers produced, sorted so it
 /// does not depend on thread timing.
-fn assemble(roots: Vec<crate::findings::Redacted>, started: SystemTime, engine: &Engine, mut all: FileOutcome) -> ScanOutcome {
+fn assemble(
+    roots: Vec<crate::findings::Redacted>,
+    started: SystemTime,
+    engine: &Engine,
+    mut all: FileOutcome,
+) -> ScanOutcome {
     sort_findings(&mut all.findings);
     all.skipped.sort_by_cached_key(|s| s.provenance.to_string());
     all.notes.sort_by_cached_key(|n| n.provenance.to_string());
@@ -302,7 +313,12 @@ fn assemble(roots: Vec<crate::findings::Redacted>, started: SystemTime, engine: 
             version: redact(&engine.rules.pack.version).into_owned(),
             sha256: engine.rules.pack_sha256.clone(),
         },
-        rules: engine.rules.rules.iter().map(|r| reported_rule(&r.meta)).collect(),
+        rules: engine
+            .rules
+            .rules
+            .iter()
+            .map(|r| reported_rule(&r.meta))
+            .collect(),
         findings: all.findings,
         skipped: all.skipped,
         notes: all.notes,

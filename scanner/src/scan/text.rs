@@ -399,7 +399,11 @@ impl<'r> TextScanner<'r> {
             },
             confidence: (hit.confidence * 100.0).round() / 100.0,
             expiry_nearby: hit.expiry_nearby,
-            annotations: source.annotations.into_iter().map(|(k, v)| (k, v.into())).collect(),
+            annotations: source
+                .annotations
+                .into_iter()
+                .map(|(k, v)| (k, v.into()))
+                .collect(),
             baseline_state: None,
             suppression: None,
         }

@@ -10,8 +10,8 @@ use super::text::{StreamLabel, TextScanner};
 use super::{Engine, Limits};
 use crate::decode::{self, InnerSink, OffsetMap, ReadSeek, SNIFF_LEN};
 use crate::findings::{Finding, GuidelineCategory, Layer, LayerKind, Note, Provenance, SkipReason, Skipped};
-use crate::redact::may_hold_number;
 use crate::outcome::Coverage;
+use crate::redact::may_hold_number;
 use crate::sources::open_regular_file;
 
 /// What scanning one file produced.
@@ -268,7 +268,11 @@ impl<'e> Worker<'e> {
             out.skipped.push(Skipped {
                 provenance: provenance.clone(),
                 reason: e.skip_reason(),
-                detail: format!("{}: {message}; anything readable before it was scanned", decoder.name()).into(),
+                detail: format!(
+                    "{}: {message}; anything readable before it was scanned",
+                    decoder.name()
+                )
+                .into(),
             });
         }
         match budget.spent(&self.engine.limits) {
@@ -489,7 +493,8 @@ impl StreamSink<'_, '_, '_> {
         let mut provenance = self.provenance.clone();
         for layer in layers {
             provenance = provenance.child(layer.kind, layer.name.as_str());
-            self.worker.scan_name(&layer.name, &provenance, category, self.out);
+            self.worker
+                .scan_name(&layer.name, &provenance, category, self.out);
         }
         provenance
     }

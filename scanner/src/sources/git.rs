@@ -54,7 +54,7 @@ pub fn changed_files(dir: &Path, base: &str) -> Result<HashSet<PathBuf>, GitErro
 
 /// Where a blob was first seen: the oldest commit (parents before children)
 /// whose tree holds it, and its path there.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct BlobSighting {
     pub blob: Oid,
     pub size: usize,
@@ -62,6 +62,19 @@ pub struct BlobSighting {
     pub commit: String,
     /// `Name <email>` of the commit's author.
     pub author: String,
+}
+
+/// Shows the path and author only redacted.
+impl std::fmt::Debug for BlobSighting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BlobSighting")
+            .field("blob", &self.blob)
+            .field("size", &self.size)
+            .field("path", &crate::redact::Redacted::new(&self.path))
+            .field("commit", &self.commit)
+            .field("author", &crate::redact::Redacted::new(&self.author))
+            .finish()
+    }
 }
 
 /// A submodule met in the history: its blobs live in another repository.
@@ -137,7 +150,10 @@ pub fn first_sightings(repo_path: &Path) -> Result<History, GitError> {
         let full = oid.to_string();
         let place = format!("commit:{}", &full[..full.len().min(12)]);
         for (what, text) in [
-            ("message", String::from_utf8_lossy(commit.message_bytes()).into_owned()),
+            (
+                "message",
+                String::from_utf8_lossy(commit.message_bytes()).into_owned(),
+            ),
             ("author", author.clone()),
             ("committer", signature(commit.committer())),
         ] {

@@ -121,13 +121,29 @@ fn ancestors_ignore(path: &Path, respect_gitignore: bool) -> Option<&'static str
 }
 
 /// A walked entry.
-#[derive(Debug)]
 pub enum Entry {
-    File { path: PathBuf, provenance: Provenance },
+    File {
+        path: PathBuf,
+        provenance: Provenance,
+    },
     Skipped(Skipped),
     /// The raw name of an entry below a root (file, directory, link, …) that
     /// may hold a card number: names are scanned as data (DESIGN.md §6).
-    Name { name: String, provenance: Provenance },
+    Name {
+        name: String,
+        provenance: Provenance,
+    },
+}
+
+/// Shows a name only redacted.
+impl std::fmt::Debug for Entry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Entry::File { provenance, .. } => write!(f, "File({provenance})"),
+            Entry::Skipped(skipped) => write!(f, "Skipped({skipped:?})"),
+            Entry::Name { provenance, .. } => write!(f, "Name({provenance})"),
+        }
+    }
 }
 
 /// Entries under every root, one root after the other, sorted by name; with a

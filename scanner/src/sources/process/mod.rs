@@ -358,7 +358,11 @@ fn pids_note(kind: &str, detail: &str, pids: &[u32]) -> Note {
         detail: format!("{} {detail}", pids.len()).into(),
         annotations: BTreeMap::from([(
             "pids".to_string(),
-            pids.iter().map(u32::to_string).collect::<Vec<_>>().join(",").into(),
+            pids.iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+                .into(),
         )]),
     }
 }
