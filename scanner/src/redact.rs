@@ -317,10 +317,11 @@ fn mask_runs(text: &str, percent: bool) -> Cow<'_, str> {
     }
 }
 
-/// Whether `text` has enough digits to hold a card number in any form the
-/// detectors read (a cheap first look before names are scanned as data).
+/// Whether `text` holds a run redaction masks: only then can the detectors,
+/// which read a subset of those forms, find a card number in it (the first
+/// look before a name is scanned as data).
 pub fn may_hold_number(text: &str) -> bool {
-    may_hold_run(text)
+    matches!(redact(text), Cow::Owned(_))
 }
 
 /// A cheap first look: fewer than 13 digit-like characters cannot make a run.

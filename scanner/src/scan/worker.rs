@@ -118,11 +118,9 @@ impl<'e> Worker<'e> {
         // A name is scanned between streams; keep what the last stream left for the worker.
         let pending = std::mem::take(&mut self.text.pending);
         let skipped = std::mem::take(&mut self.text.skipped);
-        let mut found = Vec::new();
-        self.text.scan_bytes(text.as_bytes(), &label, &mut found);
         // Names glue words to numbers (`invoice4532…`, `order-4532…`): read
-        // again with every letter as a line break, each number is judged by
-        // its digits alone, and no word next to it can hide it.
+        // with every letter as a line break, each number is judged by its
+        // digits alone, and no word next to it can hide it.
         let digits_only: Vec<u8> = text
             .chars()
             .flat_map(|c| {
@@ -135,6 +133,7 @@ impl<'e> Worker<'e> {
                 }
             })
             .collect();
+        let mut found = Vec::new();
         self.text.scan_bytes(&digits_only, &label, &mut found);
         self.text.pending = pending;
         self.text.skipped = skipped;
