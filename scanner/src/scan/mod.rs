@@ -12,6 +12,7 @@ mod budget;
 mod category;
 mod history;
 mod memory;
+mod names;
 mod text;
 mod worker;
 

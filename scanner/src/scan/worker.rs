@@ -11,7 +11,6 @@ use super::{Engine, Limits};
 use crate::decode::{self, InnerSink, OffsetMap, ReadSeek, SNIFF_LEN};
 use crate::findings::{Finding, GuidelineCategory, Layer, LayerKind, Note, Provenance, SkipReason, Skipped};
 use crate::outcome::Coverage;
-use crate::redact::may_hold_number;
 use crate::sources::open_regular_file;
 
 /// What scanning one file produced.
@@ -93,63 +92,6 @@ impl<'e> Worker<'e> {
             }
         }
         out
-    }
-
-    /// Scans text that is not content — a file or member name, a commit
-    /// message, a server name, a parser's message — with the same detectors:
-    /// a card number there is card data too (DESIGN.md §6). A hit is a finding
-    /// at `<provenance>#name`, once however often the text is met.
-    pub fn scan_name(
-        &mut self,
-        text: &str,
-        provenance: &Provenance,
-        category: GuidelineCategory,
-        out: &mut FileOutcome,
-    ) {
-        if !may_hold_number(text) {
-            return;
-        }
-        let at = provenance.name_of();
-        let label = StreamLabel {
-            provenance: &at,
-            category,
-            origin: None,
-        };
-        // A name is scanned between streams; keep what the last stream left for the worker.
-        let pending = std::mem::take(&mut self.text.pending);
-        let skipped = std::mem::take(&mut self.text.skipped);
-        // Names glue words to numbers (`invoice4532…`, `order-4532…`): read
-        // with every letter as a line break, each number is judged by its
-        // digits alone, and no word next to it can hide it.
-        let digits_only: Vec<u8> = text
-            .chars()
-            .flat_map(|c| {
-                let mut buf = [0u8; 4];
-                let bytes = c.encode_utf8(&mut buf).as_bytes().to_vec();
-                if c.is_alphabetic() {
-                    vec![b'\n'; bytes.len()]
-                } else {
-                    bytes
-                }
-            })
-            .collect();
-        let mut found = Vec::new();
-        self.text.scan_bytes(&digits_only, &label, &mut found);
-        self.text.pending = pending;
-        self.text.skipped = skipped;
-        for mut finding in found {
-            // Line and column of a name are not a file's.
-            finding.location.line = None;
-            finding.location.column = None;
-            let known = out.findings.iter().any(|f| {
-                f.provenance == finding.provenance
-                    && f.rule_id == finding.rule_id
-                    && f.fingerprint == finding.fingerprint
-            });
-            if !known {
-                out.findings.push(finding);
-            }
-        }
     }
 
     /// Scans one top-level stream that is not a file on disk: decoded by the
