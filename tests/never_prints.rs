@@ -570,7 +570,13 @@ fn a_report_read_back_is_redacted_again_whatever_it_holds() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.txt"), format!("card {}\n", planted(40))).unwrap();
     let report = dir.path().join("r.json");
-    hihoji().arg("scan").arg(dir.path()).arg("--json").arg(&report).assert().code(1);
+    hihoji()
+        .arg("scan")
+        .arg(dir.path())
+        .arg("--json")
+        .arg(&report)
+        .assert()
+        .code(1);
     // A hand-edited report: raw numbers where hihoji would never write them.
     let raw = planted(41);
     let mut value: Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
@@ -582,9 +588,24 @@ fn a_report_read_back_is_redacted_again_whatever_it_holds() {
     let tampered = dir.path().join("tampered.json");
     std::fs::write(&tampered, serde_json::to_vec(&value).unwrap()).unwrap();
     let mut outputs = Outputs::default();
-    for args in [vec!["--json", "-"], vec!["--sarif", "-"], vec!["--html", "-"], vec![]] {
-        let run = hihoji().arg("report").arg(&tampered).args(&args).output().unwrap();
-        assert_eq!(run.status.code(), Some(1), "{}", String::from_utf8_lossy(&run.stderr));
+    for args in [
+        vec!["--json", "-"],
+        vec!["--sarif", "-"],
+        vec!["--html", "-"],
+        vec![],
+    ] {
+        let run = hihoji()
+            .arg("report")
+            .arg(&tampered)
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(
+            run.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
         outputs.run(&format!("report {args:?}"), &run);
     }
     outputs.assert_none_leaks(&[raw, planted(40)]);

@@ -76,7 +76,10 @@ fn letters_as_breaks(text: &str) -> Vec<u8> {
             if hash_like {
                 out.extend_from_slice(word);
             } else {
-                out.extend(word.iter().map(|&b| if b.is_ascii_alphabetic() { b'\n' } else { b }));
+                out.extend(
+                    word.iter()
+                        .map(|&b| if b.is_ascii_alphabetic() { b'\n' } else { b }),
+                );
             }
             at = end;
         } else {
@@ -109,7 +112,12 @@ mod tests {
         let mut worker = Worker::new(&engine);
         let mut out = FileOutcome::default();
         for name in names {
-            worker.scan_name(name, &Provenance::file(*name), GuidelineCategory::Stored, &mut out);
+            worker.scan_name(
+                name,
+                &Provenance::file(*name),
+                GuidelineCategory::Stored,
+                &mut out,
+            );
         }
         out.findings
             .iter()
