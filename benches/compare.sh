@@ -18,7 +18,7 @@ done
 [ -d "$corpus" ] || python3 benches/gen_corpus.py "$corpus" --total-mb "$total_mb"
 cargo build --release --quiet
 bin=target/release/hihoji
-export HIHOJI_FINGERPRINT_KEY=bench
+export HIHOJI_FINGERPRINT_KEY=bench-key-0123456789abcdef
 bytes=$(du -sb "$corpus" | cut -f1)
 find "$corpus" -type f -print0 | xargs -0 cat > /dev/null   # warm the page cache
 

@@ -17,7 +17,7 @@ done
 echo "card 4526018159083012" >> "$work/data/orders-400.log"
 
 tmux new-session -d -s hihoji-progress -x 160 -y 20 \
-  "HIHOJI_FINGERPRINT_KEY=progress-check LANG=C '$bin' scan -j 1 '$work/data'; echo EXIT=\$?; sleep 30"
+  "HIHOJI_FINGERPRINT_KEY=progress-check-key-0123 LANG=C '$bin' scan -j 1 '$work/data'; echo EXIT=\$?; sleep 30"
 sleep "${PROGRESS_WAIT:-3}"
 echo "--- mid-scan ---"
 tmux capture-pane -p -t hihoji-progress | sed '/^$/d'

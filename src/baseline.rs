@@ -39,12 +39,12 @@ fn write_baseline(args: &BaselineArgs, update: bool) -> Result<()> {
     let text = serde_json::to_string_pretty(&baseline).context("serialising the baseline")?;
     std::fs::write(&output, text + "\n").with_context(|| format!("writing baseline {}", output.display()))?;
     if !args.scan.quiet {
-        eprintln!(
+        crate::stderr::say(&format!(
             "hihoji: wrote {} accepted finding(s) to {} ({} skipped item(s) not covered)",
             baseline.entries.len(),
             output.display(),
             outcome.skipped.len()
-        );
+        ));
     }
     Ok(())
 }

@@ -10,6 +10,7 @@ mod report;
 mod rules_cmd;
 mod scan;
 mod size;
+mod stderr;
 mod terminal_markdown;
 
 use std::process::ExitCode;
@@ -20,7 +21,11 @@ use clap::{CommandFactory, Parser};
 const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    redact_panics();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
     let result = match cli.command {
         cli::Command::Scan(args) => scan::run(&args),
         cli::Command::Report(args) => report::run(&args),
@@ -37,10 +42,41 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("hihoji: error: {e:#}");
+            stderr::say(&format!("hihoji: error: {e:#}"));
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// clap's message for a bad command line echoes the arguments: it is
+/// printed through the redaction step like every other message. Help and
+/// version go to standard output as clap would print them.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    let text = e.render().to_string();
+    if e.use_stderr() {
+        stderr::say(&text);
+        return ExitCode::from(EXIT_ERROR);
+    }
+    print!("{}", stderr::printable(&text));
+    ExitCode::SUCCESS
+}
+
+/// A panic's message may quote the data that caused it: masked and
+/// escaped like every other message.
+fn redact_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".to_string());
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        stderr::say(&format!("hihoji: internal error{at}: {message}"));
+    }));
 }
 
 /// Prints a generated document; a reader that stops early (`| head`) is not an error.

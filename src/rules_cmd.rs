@@ -79,14 +79,15 @@ fn explain(m: &RuleSpec, out: &mut dyn Write) -> std::io::Result<()> {
     if let Some(pattern) = &m.pattern {
         writeln!(out, "pattern: {pattern}\n")?;
     }
-    // Examples are synthetic by policy (see rules/default.yaml), so they are safe to print.
+    // Examples pass the redaction step like everything else printed: a
+    // user pack's example may be a real number.
     writeln!(out, "Examples that match:")?;
     for e in &m.examples.matching {
-        writeln!(out, "  + {e}")?;
+        writeln!(out, "  + {}", crate::stderr::printable(e))?;
     }
     writeln!(out, "Examples that must not match:")?;
     for e in &m.examples.no_match {
-        writeln!(out, "  - {e}")?;
+        writeln!(out, "  - {}", crate::stderr::printable(e))?;
     }
     Ok(())
 }
@@ -96,7 +97,7 @@ fn check(file: &PathBuf, out: &mut dyn Write) -> ExitCode {
     let rules = match load_rules(std::slice::from_ref(file)) {
         Ok(rules) => rules,
         Err(e) => {
-            eprintln!("hihoji: rules check: FAILED: {e}");
+            crate::stderr::say(&format!("hihoji: rules check: FAILED: {e}"));
             return ExitCode::from(EXIT_BAD_PACK);
         }
     };
@@ -116,12 +117,12 @@ fn check(file: &PathBuf, out: &mut dyn Write) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     for failure in &failures {
-        eprintln!("hihoji: rules check: {}: {failure}", file.display());
+        crate::stderr::say(&format!("hihoji: rules check: {}: {failure}", file.display()));
     }
-    eprintln!(
+    crate::stderr::say(&format!(
         "hihoji: rules check: FAILED: {} of {examples} examples in {} do not behave as their rules say",
         failures.len(),
         file.display()
-    );
+    ));
     ExitCode::from(EXIT_BAD_PACK)
 }

@@ -12,7 +12,7 @@ use hihoji_reports::summary::{self, Lang};
 use hihoji_reports::{html, json, sarif};
 use hihoji_scanner::baseline::Baseline;
 use hihoji_scanner::findings::Level;
-use hihoji_scanner::key::load_key;
+use hihoji_scanner::key::{load_key, KeySource, KEY_ENV};
 use hihoji_scanner::mask::Fingerprinter;
 use hihoji_scanner::outcome::ScanOutcome;
 use hihoji_scanner::rules::load_rules;
@@ -159,7 +159,12 @@ pub fn lang_from_env() -> Lang {
 /// Runs the scan the settings describe, with a progress bar when asked.
 pub fn run_scan(settings: &Settings, args: &ScanArgs) -> Result<ScanOutcome> {
     let rules = load_rules(&settings.rules)?;
-    let (key, _) = load_key(args.key_file.as_deref())?;
+    let (key, source) = load_key(args.key_file.as_deref())?;
+    if let KeySource::Ephemeral(reason) = &source {
+        crate::stderr::say(&format!(
+            "hihoji: warning: {reason}; using a fingerprint key for this run only, so fingerprints are not comparable with other runs (set {KEY_ENV} to keep them stable)"
+        ));
+    }
     let engine = Engine {
         rules,
         fingerprinter: Fingerprinter::new(&key),
@@ -176,7 +181,7 @@ pub fn run_scan(settings: &Settings, args: &ScanArgs) -> Result<ScanOutcome> {
     progress.finish();
     let mut outcome = outcome?;
     if let Some(host) = &settings.host {
-        outcome.host = host.clone();
+        outcome.host = host.into();
     }
     Ok(outcome)
 }

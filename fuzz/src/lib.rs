@@ -86,6 +86,8 @@ impl InnerSink for DrainSink {
 
     fn note(&mut self, _: &str, _: &str, _: String, _: BTreeMap<String, String>) {}
 
+    fn name(&mut self, _: Vec<Layer>, _: GuidelineCategory, _: &str) {}
+
     fn skipped(&mut self, _: &str, _: SkipReason, _: String) {}
 
     fn skipped_at(&mut self, _: Vec<Layer>, _: SkipReason, _: String) {}

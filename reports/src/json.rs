@@ -6,6 +6,7 @@ use std::io::Write;
 
 use hihoji_scanner::findings::{GuidelineCategory, Level};
 use hihoji_scanner::outcome::ScanOutcome;
+use hihoji_scanner::redact::{is_object_id, redact};
 use serde::{Deserialize, Serialize};
 
 /// Identifies the format, so a reader can refuse what it does not understand.
@@ -77,11 +78,39 @@ pub fn write_json(outcome: &ScanOutcome, out: &mut dyn Write) -> std::io::Result
     out.write_all(b"\n")
 }
 
-/// Reads a JSON report written by [`write_json`].
+/// Reads a JSON report written by [`write_json`]. A report read back is
+/// input like any other: every string in it, not only those the model types
+/// as [`Redacted`](hihoji_scanner::redact::Redacted), passes the redaction
+/// step, and the parser's messages too.
 pub fn read_json(text: &str) -> Result<JsonReport, String> {
-    let report: JsonReport = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let mut value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| redact(&e.to_string()).into_owned())?;
+    redact_strings(&mut value);
+    let report: JsonReport =
+        serde_json::from_value(value).map_err(|e| redact(&e.to_string()).into_owned())?;
     if report.format != FORMAT {
         return Err(format!("format {:?} is not {FORMAT:?}", report.format));
     }
     Ok(report)
+}
+
+/// Masks every string, and every object key, in `value`.
+fn redact_strings(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::String(s) if !is_object_id(s) => {
+            if let std::borrow::Cow::Owned(masked) = redact(s) {
+                *s = masked;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact_strings),
+        Value::Object(map) => {
+            let entries = std::mem::take(map);
+            for (key, mut item) in entries {
+                redact_strings(&mut item);
+                map.insert(redact(&key).into_owned(), item);
+            }
+        }
+        _ => {}
+    }
 }

@@ -14,7 +14,7 @@ pub fn merge(outcomes: Vec<ScanOutcome>) -> Option<ScanOutcome> {
     let first = outcomes.first()?;
     let mut merged = ScanOutcome {
         tool_version: String::new(),
-        host: String::new(),
+        host: Default::default(),
         roots: Vec::new(),
         started_at: first.started_at.clone(),
         finished_at: first.finished_at.clone(),
@@ -55,13 +55,13 @@ pub fn merge(outcomes: Vec<ScanOutcome>) -> Option<ScanOutcome> {
     }
     let inputs = &merged.inputs;
     merged.tool_version = distinct(inputs.iter().map(|s| s.tool_version.as_str()));
-    merged.host = distinct(inputs.iter().map(|s| s.host.as_str()));
+    merged.host = distinct(inputs.iter().map(|s| s.host.as_str())).into();
     let mut seen = BTreeSet::new();
     merged.roots = inputs
         .iter()
         .flat_map(|s| s.roots.iter().map(move |r| (s.host.as_str(), r.as_str())))
         .filter(|key| seen.insert(*key))
-        .map(|(host, root)| format!("{host}:{root}"))
+        .map(|(host, root)| format!("{host}:{root}").into())
         .collect();
     merged.started_at = inputs
         .iter()
@@ -113,8 +113,8 @@ mod tests {
     fn outcome(host: &str, files: &[&str], started: &str) -> ScanOutcome {
         ScanOutcome {
             tool_version: "0.1.0".to_string(),
-            host: host.to_string(),
-            roots: vec!["/srv".to_string()],
+            host: host.to_string().into(),
+            roots: vec!["/srv".to_string().into()],
             started_at: started.to_string(),
             finished_at: started.replace("00:00", "00:05"),
             rule_pack: RulePackInfo {
@@ -129,7 +129,7 @@ mod tests {
                     rule_id: "PAN".to_string(),
                     level: Level::Warning,
                     brand: None,
-                    masked: "452601******3012".to_string(),
+                    masked: "452601******3012".to_string().into(),
                     fingerprint: "ff".to_string(),
                     category: GuidelineCategory::Stored,
                     provenance: Provenance::file(*file),
@@ -148,7 +148,7 @@ mod tests {
             skipped: vec![Skipped {
                 provenance: Provenance::file("locked"),
                 reason: SkipReason::PermissionDenied,
-                detail: String::new(),
+                detail: String::new().into(),
             }],
             notes: Vec::new(),
             coverage: Coverage {

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 
-use hihoji_scanner::findings::{BaselineState, Finding, Layer, Level, Provenance};
+use hihoji_scanner::findings::{BaselineState, Finding, Level, Provenance, Redacted, Step};
 use hihoji_scanner::outcome::ScanOutcome;
 use hihoji_scanner::rules::{RuleKind, RuleSpec};
 use serde_json::{json, Value};
@@ -245,9 +245,9 @@ impl<'f> RunningProcess<'f> {
         f.provenance.artifact.starts_with("pid:").then(|| RunningProcess {
             provenance: &f.provenance.artifact,
             pid,
-            name: f.annotations.get("process").map(String::as_str),
-            executable: f.annotations.get("executable").map(String::as_str),
-            user: f.annotations.get("user").map(String::as_str),
+            name: f.annotations.get("process").map(Redacted::as_str),
+            executable: f.annotations.get("executable").map(Redacted::as_str),
+            user: f.annotations.get("user").map(Redacted::as_str),
         })
     }
 
@@ -389,7 +389,7 @@ fn artifact_only_location(provenance: &Provenance, top: usize) -> Location {
 #[derive(Default)]
 struct ArtifactTable {
     artifacts: Vec<Artifact>,
-    index: HashMap<(String, Vec<Layer>), usize>,
+    index: HashMap<(String, Vec<Step>), usize>,
 }
 
 impl ArtifactTable {
@@ -414,7 +414,7 @@ impl ArtifactTable {
         top
     }
 
-    fn intern(&mut self, artifact: &str, layers: &[Layer], parent: Option<usize>) -> usize {
+    fn intern(&mut self, artifact: &str, layers: &[Step], parent: Option<usize>) -> usize {
         let key = (artifact.to_string(), layers.to_vec());
         if let Some(&i) = self.index.get(&key) {
             return i;
@@ -424,7 +424,7 @@ impl ArtifactTable {
         } else {
             let chain = Provenance {
                 host: None,
-                artifact: artifact.to_string(),
+                artifact: artifact.into(),
                 layers: layers.to_vec(),
             };
             path_to_uri(&chain.to_string())

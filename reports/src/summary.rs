@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use hihoji_scanner::baseline::STALE_NOTE;
 use hihoji_scanner::findings::{BaselineState, Finding, GuidelineCategory, Level};
 use hihoji_scanner::outcome::{ProcessStatus, ScanOutcome};
+use hihoji_scanner::redact::terminal_safe as shown;
 
 use crate::summary_text::{text, SummaryText};
 
@@ -50,7 +51,14 @@ pub fn write_summary(outcome: &ScanOutcome, style: SummaryStyle, out: &mut dyn W
         c.bytes_scanned,
         t.bytes,
         t.under,
-        outcome.roots.join(", ")
+        shown(
+            &outcome
+                .roots
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     )?;
     if !c.processes.is_empty() {
         let count = |status| c.processes.iter().filter(|p| p.status == status).count();
@@ -72,7 +80,7 @@ pub fn write_summary(outcome: &ScanOutcome, style: SummaryStyle, out: &mut dyn W
     }
     let mut current = String::new();
     for f in outcome.findings.iter().take(style.max_listed) {
-        let file = f.provenance.to_string();
+        let file = shown(&f.provenance.to_string()).into_owned();
         if file != current {
             writeln!(out, "\n{}", paint(style, "1", &file))?;
             current = file;
@@ -91,7 +99,14 @@ pub fn write_summary(outcome: &ScanOutcome, style: SummaryStyle, out: &mut dyn W
         let heading = format!("{} ({}):", t.not_scanned, outcome.skipped.len());
         writeln!(out, "\n{}", paint(style, "1", &heading))?;
         for s in outcome.skipped.iter().take(style.max_listed) {
-            writeln!(out, "  {} — {}: {}", s.provenance, s.reason.as_str(), s.detail)?;
+            let place = s.provenance.to_string();
+            writeln!(
+                out,
+                "  {} — {}: {}",
+                shown(&place),
+                s.reason.as_str(),
+                shown(&s.detail)
+            )?;
         }
     }
     let stale: Vec<_> = outcome.notes.iter().filter(|n| n.kind == STALE_NOTE).collect();
@@ -102,7 +117,12 @@ pub fn write_summary(outcome: &ScanOutcome, style: SummaryStyle, out: &mut dyn W
             paint(style, "1", &format!("{} ({}):", t.stale, stale.len()))
         )?;
         for n in stale.iter().take(style.max_listed) {
-            writeln!(out, "  {} — {}", n.provenance, n.detail)?;
+            writeln!(
+                out,
+                "  {} — {}",
+                shown(&n.provenance.to_string()),
+                shown(&n.detail)
+            )?;
         }
     }
     let count = |level| outcome.findings.iter().filter(|f| f.level == level).count();
@@ -147,10 +167,11 @@ fn write_finding(f: &Finding, style: SummaryStyle, t: &SummaryText, out: &mut dy
         None => {}
     }
     if let Some(s) = &f.suppression {
-        tags.push(format!("{}: {}", t.suppressed, s.justification));
+        tags.push(format!("{}: {}", t.suppressed, shown(&s.justification)));
     }
     if let Some(commit) = f.annotations.get("commit") {
-        tags.push(format!("commit {}", &commit[..commit.len().min(12)]));
+        let short: String = commit.chars().take(12).collect();
+        tags.push(format!("commit {}", shown(&short)));
     }
     let tags = if tags.is_empty() {
         String::new()
@@ -161,9 +182,9 @@ fn write_finding(f: &Finding, style: SummaryStyle, t: &SummaryText, out: &mut dy
         out,
         "  {} {:<10} {:<22} {:<16} {} {}{tags}",
         paint(style, code, label),
-        f.rule_id,
-        f.masked,
-        f.brand.as_deref().unwrap_or("-"),
+        shown(&f.rule_id),
+        shown(&f.masked),
+        shown(f.brand.as_deref().unwrap_or("-")),
         at,
         f.category.japanese()
     )

@@ -11,7 +11,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::findings::{BaselineState, Level, Note, Provenance};
+use crate::findings::{BaselineState, Level, Note, Provenance, Redacted};
 use crate::outcome::ScanOutcome;
 
 /// Format version written into every baseline file.
@@ -34,8 +34,8 @@ pub struct BaselineEntry {
     pub fingerprint: String,
     pub rule_id: String,
     /// The finding's provenance chain (`exports/a.zip!/b.csv`).
-    pub path: String,
-    pub masked: String,
+    pub path: Redacted,
+    pub masked: Redacted,
 }
 
 /// Why a baseline file could not be used.
@@ -126,10 +126,11 @@ impl Baseline {
                 detail: format!(
                     "baseline entry {} {} was not found: fixed, moved, or not scanned this time",
                     stale.rule_id, stale.masked
-                ),
+                )
+                .into(),
                 annotations: BTreeMap::from([
-                    ("rule_id".to_string(), stale.rule_id.clone()),
-                    ("fingerprint".to_string(), stale.fingerprint.clone()),
+                    ("rule_id".to_string(), stale.rule_id.as_str().into()),
+                    ("fingerprint".to_string(), stale.fingerprint.as_str().into()),
                 ]),
             });
         }
@@ -143,7 +144,7 @@ fn entry(f: &crate::findings::Finding) -> BaselineEntry {
     BaselineEntry {
         fingerprint: f.fingerprint.clone(),
         rule_id: f.rule_id.clone(),
-        path: f.provenance.to_string(),
+        path: f.provenance.to_string().into(),
         masked: f.masked.clone(),
     }
 }

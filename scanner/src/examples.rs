@@ -2,25 +2,34 @@
 //! tests itself (`hihoji rules check`, and the test suite for the default pack).
 
 use crate::detect::{Detector, Hit, Window};
+use crate::redact::Redacted;
 use crate::rules::RuleSet;
 
-/// One example that did not behave as its rule says.
+/// One example that did not behave as its rule says, named by its place
+/// in the rule's list and its masked form: a pack's example may be a real
+/// card number, and nothing hihoji prints shows one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExampleFailure {
     pub rule: String,
-    /// The example text. Examples are synthetic by policy, so printing them is safe.
-    pub example: String,
+    /// 1-based position in the rule's `match` or `no_match` list.
+    pub index: usize,
+    /// The example, redacted.
+    pub example: Redacted,
     pub expected_match: bool,
 }
 
 impl std::fmt::Display for ExampleFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let verb = if self.expected_match {
-            "should match"
+        let (list, verb) = if self.expected_match {
+            ("match", "should match")
         } else {
-            "should not match"
+            ("no_match", "should not match")
         };
-        write!(f, "rule {}: example {:?} {verb}", self.rule, self.example)
+        write!(
+            f,
+            "rule {}: {list} example #{} ({:?}) {verb}",
+            self.rule, self.index, self.example
+        )
     }
 }
 
@@ -30,15 +39,29 @@ pub fn check_examples(rules: &RuleSet) -> Vec<ExampleFailure> {
     let mut failures = Vec::new();
     let mut hits: Vec<Hit> = Vec::new();
     for (index, rule) in rules.rules.iter().enumerate() {
-        let cases = rule.meta.examples.matching.iter().map(|e| (e, true));
-        let cases = cases.chain(rule.meta.examples.no_match.iter().map(|e| (e, false)));
-        for (example, expected_match) in cases {
+        let cases = rule
+            .meta
+            .examples
+            .matching
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (i, e, true));
+        let cases = cases.chain(
+            rule.meta
+                .examples
+                .no_match
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (i, e, false)),
+        );
+        for (position, example, expected_match) in cases {
             hits.clear();
             detector.scan(&Window::whole(example.as_bytes()), &mut hits);
             if hits.iter().any(|h| h.rule == index) != expected_match {
                 failures.push(ExampleFailure {
                     rule: rule.meta.id.clone(),
-                    example: example.clone(),
+                    index: position + 1,
+                    example: example.into(),
                     expected_match,
                 });
             }

@@ -7,6 +7,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::redact::Redacted;
 pub use crate::rules::Level;
 
 /// The guideline's definition of retention (保持): where card data was found.
@@ -107,11 +108,37 @@ impl LayerKind {
     }
 }
 
-/// One step inward from the top-level artifact.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// A layer as a decoder names it, before it joins a provenance. Its name is
+/// raw — a member or attachment name may hold a card number — so it is never
+/// written out: the decoder's sink scans the name as data and keeps only its
+/// redacted form, a [`Step`].
+#[derive(Clone, PartialEq, Eq)]
 pub struct Layer {
     pub kind: LayerKind,
     pub name: String,
+}
+
+/// Never prints the raw name.
+impl fmt::Debug for Layer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Layer({:?}, {:?})", self.kind, Redacted::new(&self.name))
+    }
+}
+
+/// One step inward from the top-level artifact, named in redacted form.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Step {
+    pub kind: LayerKind,
+    pub name: Redacted,
+}
+
+impl From<Layer> for Step {
+    fn from(layer: Layer) -> Self {
+        Step {
+            kind: layer.kind,
+            name: layer.name.into(),
+        }
+    }
 }
 
 /// Where bytes came from: the top-level artifact (a file, relative to the
@@ -122,14 +149,18 @@ pub struct Provenance {
     /// merged (`hihoji report a.json b.json`); a single scan's host is
     /// [`crate::outcome::ScanOutcome::host`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
-    pub artifact: String,
+    pub host: Option<Redacted>,
+    pub artifact: Redacted,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub layers: Vec<Layer>,
+    pub layers: Vec<Step>,
 }
 
+/// The layer a value found in a name, rather than in content, ends with:
+/// `exports/report.zip!/<member>#name` (DESIGN.md §3).
+pub const NAME_LAYER: &str = "name";
+
 impl Provenance {
-    pub fn file(artifact: impl Into<String>) -> Self {
+    pub fn file(artifact: impl Into<Redacted>) -> Self {
         Provenance {
             host: None,
             artifact: artifact.into(),
@@ -138,13 +169,18 @@ impl Provenance {
     }
 
     /// This provenance with one more layer inside it.
-    pub fn child(&self, kind: LayerKind, name: impl Into<String>) -> Self {
+    pub fn child(&self, kind: LayerKind, name: impl Into<Redacted>) -> Self {
         let mut child = self.clone();
-        child.layers.push(Layer {
+        child.layers.push(Step {
             kind,
             name: name.into(),
         });
         child
+    }
+
+    /// Where a value found in this item's name is: `<this>#name`.
+    pub fn name_of(&self) -> Self {
+        self.child(LayerKind::Stream, NAME_LAYER)
     }
 }
 
@@ -179,7 +215,7 @@ pub struct Finding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
     /// First 6 and last 4 digits with the rest as `*`; `***` for a security code.
-    pub masked: String,
+    pub masked: Redacted,
     /// Hex HMAC-SHA256 of the normalised value and rule id, under the secret key.
     pub fingerprint: String,
     pub category: GuidelineCategory,
@@ -192,7 +228,7 @@ pub struct Finding {
     /// capture, `pid`, `process`, `executable`, `user` for memory, `commit` for
     /// git history. Never scanned content.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub annotations: BTreeMap<String, String>,
+    pub annotations: BTreeMap<String, Redacted>,
     /// Set when the scan ran against a baseline (`scan --baseline`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline_state: Option<BaselineState>,
@@ -234,7 +270,7 @@ impl BaselineState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Suppression {
     /// The `reason=` text, which the comment's author wrote.
-    pub justification: String,
+    pub justification: Redacted,
 }
 
 /// Why something was not scanned.
@@ -287,7 +323,7 @@ pub struct Skipped {
     pub provenance: Provenance,
     pub reason: SkipReason,
     /// Human-readable detail; never contains scanned content.
-    pub detail: String,
+    pub detail: Redacted,
 }
 
 /// Something an auditor should know that is neither a finding nor a skip:
@@ -298,7 +334,7 @@ pub struct Note {
     /// What kind of note (`tls_flow`, …).
     pub kind: String,
     /// Human-readable detail; never scanned content.
-    pub detail: String,
+    pub detail: Redacted,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub annotations: BTreeMap<String, String>,
+    pub annotations: BTreeMap<String, Redacted>,
 }

@@ -14,6 +14,7 @@ pub mod findings;
 pub mod key;
 pub mod mask;
 pub mod outcome;
+pub mod redact;
 pub mod rules;
 pub mod scan;
 pub mod simd;

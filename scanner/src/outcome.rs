@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::findings::{Finding, Note, SkipReason, Skipped};
+use crate::findings::{Finding, Note, Redacted, SkipReason, Skipped};
 use crate::rules::RuleSpec;
 
 /// Bytes and streams scanned by one decoder.
@@ -47,11 +47,11 @@ pub enum ProcessStatus {
 pub struct ProcessCoverage {
     pub pid: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<Redacted>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub executable: Option<String>,
+    pub executable: Option<Redacted>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+    pub user: Option<Redacted>,
     pub status: ProcessStatus,
     /// Regions read, and their bytes.
     pub regions_scanned: u64,
@@ -66,7 +66,7 @@ pub struct ProcessCoverage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<SkipReason>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
+    pub detail: Option<Redacted>,
 }
 
 impl Coverage {
@@ -101,8 +101,8 @@ pub struct RulePackInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScanScope {
     pub tool_version: String,
-    pub host: String,
-    pub roots: Vec<String>,
+    pub host: Redacted,
+    pub roots: Vec<Redacted>,
     pub started_at: String,
     pub finished_at: String,
     pub rule_pack: RulePackInfo,
@@ -115,8 +115,8 @@ pub struct ScanScope {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScanOutcome {
     pub tool_version: String,
-    pub host: String,
-    pub roots: Vec<String>,
+    pub host: Redacted,
+    pub roots: Vec<Redacted>,
     /// RFC 3339, UTC.
     pub started_at: String,
     pub finished_at: String,

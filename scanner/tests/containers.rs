@@ -51,7 +51,7 @@ fn skips(outcome: &ScanOutcome) -> Vec<(String, SkipReason, String)> {
     outcome
         .skipped
         .iter()
-        .map(|s| (s.provenance.to_string(), s.reason, s.detail.clone()))
+        .map(|s| (s.provenance.to_string(), s.reason, s.detail.to_string()))
         .collect()
 }
 

@@ -44,7 +44,7 @@ fn pans(out: &FileOutcome) -> Vec<(String, String, u64)> {
     out.findings
         .iter()
         .filter(|f| f.rule_id == "PAN")
-        .map(|f| (f.masked.clone(), f.provenance.to_string(), f.location.offset))
+        .map(|f| (f.masked.to_string(), f.provenance.to_string(), f.location.offset))
         .collect()
 }
 
@@ -79,7 +79,7 @@ fn utf16le_without_bom_is_found_at_its_own_offset_with_line() {
     assert_eq!(f.location.offset, 2 * (12 + 7));
     assert_eq!((f.location.line, f.location.column), (Some(2), Some(8)));
     assert_eq!(
-        f.annotations.get("encoding").map(String::as_str),
+        f.annotations.get("encoding").map(|e| e.as_str()),
         Some("utf-16le")
     );
     // The Japanese context word was read: confidence is raised.
@@ -222,7 +222,7 @@ fn shift_jis_text_reads_japanese_context() {
     let out = scan("orders-sjis.csv", &sjis);
     let f = only_finding(&out);
     assert_eq!(
-        f.annotations.get("encoding").map(String::as_str),
+        f.annotations.get("encoding").map(|e| e.as_str()),
         Some("shift_jis")
     );
     // 注文 CR LF (6 bytes), then カード番号： (12 bytes).
@@ -237,7 +237,7 @@ fn euc_jp_text_reads_japanese_context() {
     let (euc, _, _) = EUC_JP.encode(&text);
     let out = scan("orders-euc.txt", &euc);
     let f = only_finding(&out);
-    assert_eq!(f.annotations.get("encoding").map(String::as_str), Some("euc-jp"));
+    assert_eq!(f.annotations.get("encoding").map(|e| e.as_str()), Some("euc-jp"));
     assert_eq!(f.location.offset, 11);
     assert!(
         out.findings.iter().any(|f| f.rule_id == "CVV"),

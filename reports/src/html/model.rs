@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use hihoji_scanner::findings::{Finding, GuidelineCategory, LayerKind, Level, Provenance};
+use hihoji_scanner::findings::{Finding, GuidelineCategory, LayerKind, Level, Provenance, Redacted};
 use hihoji_scanner::outcome::ScanOutcome;
 
 use super::breakable::Breakable;
@@ -245,7 +245,7 @@ impl ReportView {
         let mut hosts: Vec<String> = outcome
             .findings
             .iter()
-            .filter_map(|f| f.provenance.host.clone())
+            .filter_map(|f| f.provenance.host.clone().map(String::from))
             .collect();
         hosts.sort();
         hosts.dedup();
@@ -288,7 +288,7 @@ impl ReportView {
             scopes: scopes
                 .iter()
                 .map(|s| ScopeView {
-                    host: s.host.clone(),
+                    host: s.host.to_string(),
                     roots: s.roots.join(", "),
                     started: s.started_at.clone(),
                     finished: s.finished_at.clone(),
@@ -346,7 +346,7 @@ impl ReportView {
                     item: located(&s.provenance, by_host),
                     reason: t.reason(s.reason),
                     reason_key: s.reason.as_str(),
-                    detail: s.detail.clone(),
+                    detail: s.detail.to_string(),
                 })
                 .collect(),
             skipped_by_reason: skipped_by_reason
@@ -359,7 +359,7 @@ impl ReportView {
                 .map(|n| NoteRow {
                     item: located(&n.provenance, by_host),
                     kind: t.note_kind(&n.kind).to_string(),
-                    detail: n.detail.clone(),
+                    detail: n.detail.to_string(),
                     annotations: pairs(&n.annotations),
                 })
                 .collect(),
@@ -464,7 +464,7 @@ fn category_section(
     for f in outcome.findings.iter().filter(|f| f.category == category) {
         count += 1;
         let host = if by_host {
-            f.provenance.host.clone().unwrap_or_default()
+            f.provenance.host.clone().map(String::from).unwrap_or_default()
         } else {
             String::new()
         };
@@ -524,7 +524,7 @@ fn finding_row(f: &Finding, inner: String, t: &Catalogue, pci: &dyn Fn(&str) -> 
         level: f.level.as_str(),
         level_label: t.level(f.level),
         brand: f.brand.clone().unwrap_or_default(),
-        masked: f.masked.clone(),
+        masked: f.masked.to_string(),
         inner,
         annotations: pairs(&f.annotations),
         line: match (f.location.line, f.location.column) {
@@ -610,7 +610,7 @@ fn located(p: &Provenance, by_host: bool) -> String {
     }
 }
 
-fn pairs(annotations: &BTreeMap<String, String>) -> String {
+fn pairs(annotations: &BTreeMap<String, Redacted>) -> String {
     annotations
         .iter()
         .map(|(k, v)| format!("{k}={v}"))
@@ -651,7 +651,7 @@ mod tests {
             rule_id: rule.to_string(),
             level,
             brand: Some("Visa".to_string()),
-            masked: "452601******3012".to_string(),
+            masked: "452601******3012".to_string().into(),
             fingerprint: "00".repeat(32),
             category,
             provenance,
@@ -671,8 +671,8 @@ mod tests {
     fn outcome(host: &str, findings: Vec<Finding>) -> ScanOutcome {
         ScanOutcome {
             tool_version: "0.1.0".to_string(),
-            host: host.to_string(),
-            roots: vec!["/srv".to_string()],
+            host: host.to_string().into(),
+            roots: vec!["/srv".to_string().into()],
             started_at: "2026-11-25T00:00:00Z".to_string(),
             finished_at: "2026-11-25T00:01:00Z".to_string(),
             rule_pack: RulePackInfo {
@@ -685,12 +685,12 @@ mod tests {
             skipped: vec![Skipped {
                 provenance: Provenance::file("secret.zip"),
                 reason: SkipReason::Encrypted,
-                detail: "encrypted member".to_string(),
+                detail: "encrypted member".to_string().into(),
             }],
             notes: vec![Note {
                 provenance: Provenance::file("edge.pcap").child(LayerKind::Stream, "tcp:1->2"),
                 kind: "tls_flow".to_string(),
-                detail: "TLS 1.3".to_string(),
+                detail: "TLS 1.3".to_string().into(),
                 annotations: BTreeMap::new(),
             }],
             coverage: Coverage {

@@ -19,7 +19,7 @@ use std::io::{BufRead, BufReader, Read};
 use mail_parser::{MessageParser, MimeHeaders, PartType};
 
 use super::{DecodeError, Decoder, InnerSink};
-use crate::findings::{Layer, LayerKind};
+use crate::findings::{GuidelineCategory, Layer, LayerKind};
 
 pub struct Email;
 
@@ -171,6 +171,14 @@ fn push_parts(raw: &[u8], sink: &mut dyn InnerSink) -> Result<(), DecodeError> {
         .map_or(raw.len(), |root| (root.offset_body as usize).min(raw.len()));
     sink.scan_here(&mut &raw[..header_end], None)
         .map_err(|e| DecodeError::reading("email headers", e))?;
+    // The subject as decoded (RFC 2047 encoded words are not readable raw).
+    if let Some(subject) = message.subject() {
+        let subject_layer = Layer {
+            kind: LayerKind::Member,
+            name: "subject".to_string(),
+        };
+        sink.name(vec![subject_layer], GuidelineCategory::Stored, subject);
+    }
     for (index, part) in message.parts.iter().enumerate() {
         let (default_name, bytes): (String, &[u8]) = match &part.body {
             PartType::Multipart(_) => continue,

@@ -115,6 +115,10 @@ pub trait InnerSink {
     /// Records something an auditor should see that is not a finding (a TLS flow).
     fn note(&mut self, name: &str, kind: &str, detail: String, annotations: BTreeMap<String, String>);
 
+    /// Scans `text` that is not content — a server name, a subject — as a
+    /// name found `layers` below this stream (DESIGN.md §6: names are data).
+    fn name(&mut self, layers: Vec<Layer>, category: GuidelineCategory, text: &str);
+
     /// Records an inner item that could not be scanned.
     fn skipped(&mut self, name: &str, reason: SkipReason, detail: String);
 

@@ -29,8 +29,16 @@ pub enum RuleError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{path}: not a valid rule pack: {message}")]
-    Parse { path: String, message: String },
+    /// The YAML does not parse: where, and the parser's message without the
+    /// quoted source lines (an example value may be a real card number).
+    #[error("{path}:{line}:{column}: {}not a valid rule pack: {message}", rule.as_deref().map(|r| format!("rule {r}: ")).unwrap_or_default())]
+    Parse {
+        path: String,
+        line: u64,
+        column: u64,
+        rule: Option<String>,
+        message: String,
+    },
     #[error("{path}: {}: {problem}", rule.as_deref().map(|r| format!("rule {r}")).unwrap_or_else(|| "pack".to_string()))]
     Invalid {
         path: String,
@@ -41,10 +49,36 @@ pub enum RuleError {
 
 /// Parses one pack from YAML text; `origin` names it in errors.
 pub fn parse_pack(yaml: &str, origin: &str) -> Result<RulePack, RuleError> {
-    serde_saphyr::from_str::<RulePack>(yaml).map_err(|e| RuleError::Parse {
-        path: origin.to_string(),
-        message: e.to_string(),
+    serde_saphyr::from_str::<RulePack>(yaml).map_err(|e| {
+        let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
+        let mut options = serde_saphyr::RenderOptions::default();
+        options.snippets = serde_saphyr::SnippetMode::Off;
+        RuleError::Parse {
+            path: origin.to_string(),
+            line,
+            column,
+            rule: rule_around(yaml, line),
+            message: crate::redact::redact(&e.render_with_options(options)).into_owned(),
+        }
     })
+}
+
+/// The id of the rule whose YAML holds line `line` (1-based): the nearest
+/// `id:` at or above it, when it is in the `rules` section.
+fn rule_around(yaml: &str, line: u64) -> Option<String> {
+    let lines: Vec<&str> = yaml.lines().collect();
+    let upto = usize::try_from(line).ok()?.min(lines.len());
+    for text in lines[..upto].iter().rev() {
+        let trimmed = text.trim_start().trim_start_matches("- ");
+        if let Some(id) = trimmed.strip_prefix("id:") {
+            let id = id.trim().trim_matches(['"', '\'']);
+            return (!id.is_empty()).then(|| crate::redact::redact(id).into_owned());
+        }
+        if !text.starts_with([' ', '-', '\t']) && !text.trim().is_empty() && !text.starts_with("rules:") {
+            return None;
+        }
+    }
+    None
 }
 
 /// The default pack merged with the given user packs, in order, then compiled.
@@ -124,6 +158,20 @@ mod tests {
     fn malformed_yaml_names_the_file() {
         let err = parse_pack("rules: [", "user.yaml").unwrap_err();
         assert!(err.to_string().starts_with("user.yaml:"), "{err}");
+    }
+
+    #[test]
+    fn yaml_error_names_line_column_and_rule_but_quotes_no_example() {
+        let user =
+            "rules:\n  - id: MINE\n    examples:\n      match: [\"card 4526018159083012\"\n      bad: [\n";
+        let err = parse_pack(user, "user.yaml").unwrap_err().to_string();
+        assert!(err.starts_with("user.yaml:"), "{err}");
+        assert!(err.contains("rule MINE"), "{err}");
+        assert!(
+            !err.contains("4526018159083012") && !err.contains("0181 5908"),
+            "{err}"
+        );
+        assert!(!err.contains('\n'), "one line, no quoted source: {err}");
     }
 
     #[test]

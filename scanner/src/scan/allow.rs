@@ -54,7 +54,9 @@ fn parse_allow(after: &[u8], rule_id: &str) -> Option<Suppression> {
         .map(reason_text)
         .filter(|r| !r.is_empty())
         .unwrap_or_else(|| "(no reason given)".to_string());
-    Some(Suppression { justification })
+    Some(Suppression {
+        justification: justification.into(),
+    })
 }
 
 /// The reason: quoted, or to the end of the line without a comment closer.

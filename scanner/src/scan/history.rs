@@ -10,7 +10,7 @@ use git2::Repository;
 use rayon::prelude::*;
 
 use super::{assemble, Engine, FileOutcome, ScanError, ScanObserver, Worker};
-use crate::findings::{GuidelineCategory, Note, Provenance, SkipReason, Skipped};
+use crate::findings::{GuidelineCategory, LayerKind, Note, Provenance, Redacted, SkipReason, Skipped};
 use crate::outcome::ScanOutcome;
 use crate::sources::git::{first_sightings, BlobSighting};
 
@@ -53,18 +53,31 @@ pub fn scan_git_history(
     let mut all = collected
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
+    // Messages, authors, committers, branch and tag names are data too.
+    let mut worker = Worker::new(engine);
+    for text in &history.texts {
+        let mut place = text.place.iter();
+        let Some(top) = place.next() else { continue };
+        let provenance = place.fold(Provenance::file(top.as_str()), |p, layer| {
+            p.child(LayerKind::Member, layer.as_str())
+        });
+        worker.scan_name(&text.text, &provenance, GuidelineCategory::Stored, &mut all);
+    }
     // A submodule's content is another repository's history: say so, never pass silently.
-    all.notes.extend(history.submodules.into_iter().map(|s| Note {
-        provenance: Provenance::file(s.path),
-        kind: "git_submodule".to_string(),
-        detail: format!(
-            "submodule (commit {}) not scanned: scan its own repository with --git-history",
-            short(&s.commit)
-        ),
-        annotations: BTreeMap::from([("commit".to_string(), s.commit)]),
+    all.notes.extend(history.submodules.into_iter().map(|s| {
+        Note {
+            provenance: Provenance::file(s.path),
+            kind: "git_submodule".to_string(),
+            detail: format!(
+                "submodule (commit {}) not scanned: scan its own repository with --git-history",
+                short(&s.commit)
+            )
+            .into(),
+            annotations: BTreeMap::from([("commit".to_string(), Redacted::object_id(&s.commit))]),
+        }
     }));
     Ok(assemble(
-        vec![repo.to_string_lossy().into_owned()],
+        vec![repo.to_string_lossy().into()],
         started,
         engine,
         all,
@@ -86,7 +99,9 @@ fn scan_blob(
         Err(e) => return skipped(sighting, SkipReason::ReadError, format!("git: {}", e.message())),
     };
     let mut out = FileOutcome::default();
-    let provenance = Provenance::file(sighting.path.clone());
+    let provenance = Provenance::file(sighting.path.as_str());
+    // The path as committed is a name like any other.
+    worker.scan_name(&sighting.path, &provenance, GuidelineCategory::Stored, &mut out);
     let mut content = blob.content();
     if let Err(e) = worker.scan_stream(&mut content, &provenance, GuidelineCategory::Stored, 0, &mut out) {
         out.skipped
@@ -101,17 +116,20 @@ fn scan_blob(
     out
 }
 
-fn annotate(annotations: &mut BTreeMap<String, String>, sighting: &BlobSighting) {
-    annotations.insert("commit".to_string(), sighting.commit.clone());
-    annotations.insert("author".to_string(), sighting.author.clone());
-    annotations.insert("blob".to_string(), sighting.blob.to_string());
+fn annotate(annotations: &mut BTreeMap<String, Redacted>, sighting: &BlobSighting) {
+    annotations.insert("commit".to_string(), Redacted::object_id(&sighting.commit));
+    annotations.insert("author".to_string(), sighting.author.as_str().into());
+    annotations.insert(
+        "blob".to_string(),
+        Redacted::object_id(&sighting.blob.to_string()),
+    );
 }
 
 fn skipped(sighting: &BlobSighting, reason: SkipReason, detail: String) -> FileOutcome {
     FileOutcome::skipped(Skipped {
         provenance: Provenance::file(format!("{}@{}", sighting.path, short(&sighting.commit))),
         reason,
-        detail,
+        detail: detail.into(),
     })
 }
 

@@ -32,6 +32,17 @@ impl Worker<'_> {
     ) -> FileOutcome {
         let mut out = FileOutcome::default();
         let provenance = process.provenance();
+        // Its names and arguments are data being processed too.
+        for name in [
+            Some(&process.name),
+            process.executable.as_ref(),
+            process.command_line.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            self.scan_name(name, &provenance, GuidelineCategory::Processed, &mut out);
+        }
         let mut coverage = process_coverage(process.pid, Some(process));
         let opened = memory
             .regions(process.pid)
@@ -60,7 +71,7 @@ impl Worker<'_> {
                 out.skipped.push(Skipped {
                     provenance: region_provenance.clone(),
                     reason,
-                    detail,
+                    detail: detail.into(),
                 });
             };
             if let Some(limit) = self
@@ -88,7 +99,7 @@ impl Worker<'_> {
                 out.skipped.push(Skipped {
                     provenance: region_provenance.clone(),
                     reason: SkipReason::BombLimit,
-                    detail: format!("decoded content: {e}"),
+                    detail: format!("decoded content: {e}").into(),
                 });
             }
             match read {
@@ -137,9 +148,9 @@ pub fn unreadable_process(pid: u32, error: &AccessError) -> FileOutcome {
 fn process_coverage(pid: u32, process: Option<&ProcessInfo>) -> ProcessCoverage {
     ProcessCoverage {
         pid,
-        name: process.map(|p| p.name.clone()),
-        executable: process.and_then(|p| p.executable.clone()),
-        user: process.and_then(|p| p.user.clone()),
+        name: process.map(|p| p.name.as_str().into()),
+        executable: process.and_then(|p| p.executable.as_deref()).map(Into::into),
+        user: process.and_then(|p| p.user.as_deref()).map(Into::into),
         status: ProcessStatus::Scanned,
         regions_scanned: 0,
         bytes_scanned: 0,
@@ -166,12 +177,12 @@ fn skip_process(
         ProcessStatus::Skipped
     };
     coverage.reason = Some(error.skip_reason());
-    coverage.detail = Some(detail.clone());
+    coverage.detail = Some(detail.as_str().into());
     out.coverage.processes.push(coverage);
     out.skipped.push(Skipped {
         provenance,
         reason: error.skip_reason(),
-        detail,
+        detail: detail.into(),
     });
 }
 
@@ -388,6 +399,7 @@ mod tests {
             executable: Some("/opt/pos/bin/pos".to_string()),
             user: Some("pos".to_string()),
             kernel_thread: false,
+            command_line: None,
         }
     }
 

@@ -12,6 +12,7 @@ mod budget;
 mod category;
 mod history;
 mod memory;
+mod names;
 mod text;
 mod worker;
 
@@ -28,10 +29,11 @@ pub use memory::PROCESS_MEMORY;
 pub use text::{looks_like_text, PendingStream, StreamLabel, TextScanner, CHUNK};
 pub use worker::{FileOutcome, Worker};
 
-use crate::findings::{Finding, Skipped};
+use crate::findings::{Finding, GuidelineCategory, Skipped};
 use crate::mask::Fingerprinter;
 use crate::outcome::{RulePackInfo, ScanOutcome};
-use crate::rules::RuleSet;
+use crate::redact::redact;
+use crate::rules::{RuleSet, RuleSpec};
 use crate::sources::process::{self, ProcessMemory, ProcessTargets, Target};
 use crate::sources::walk::{walk, Entry, WalkOptions};
 
@@ -195,6 +197,11 @@ pub fn scan(
                 let outcome = match task {
                     Task::Entry(Entry::File { path, provenance }) => worker.scan_file(&path, provenance),
                     Task::Entry(Entry::Skipped(skipped)) => FileOutcome::skipped(skipped),
+                    Task::Entry(Entry::Name { name, provenance }) => {
+                        let mut out = FileOutcome::default();
+                        worker.scan_name(&name, &provenance, GuidelineCategory::Stored, &mut out);
+                        out
+                    }
                     Task::Process(memory, Target::Process(info)) => {
                         worker.scan_process(memory, &info, all_regions)
                     }
@@ -220,8 +227,14 @@ pub fn scan(
     let roots = config
         .roots
         .iter()
-        .map(|r| r.to_string_lossy().into_owned())
-        .chain(config.processes.iter().flat_map(ProcessTargets::roots))
+        .map(|r| r.to_string_lossy().into())
+        .chain(
+            config
+                .processes
+                .iter()
+                .flat_map(ProcessTargets::roots)
+                .map(Into::into),
+        )
         .collect();
     let mut outcome = assemble(roots, started, engine, all);
     outcome.shard = config.walk.shard.map(|s| s.to_string());
@@ -280,23 +293,33 @@ fn apply_order<T>(items: &mut [T], mut order: Vec<usize>) {
 
 /// The outcome of a scan from everything its workers produced, sorted so it
 /// does not depend on thread timing.
-fn assemble(roots: Vec<String>, started: SystemTime, engine: &Engine, mut all: FileOutcome) -> ScanOutcome {
+fn assemble(
+    roots: Vec<crate::findings::Redacted>,
+    started: SystemTime,
+    engine: &Engine,
+    mut all: FileOutcome,
+) -> ScanOutcome {
     sort_findings(&mut all.findings);
     all.skipped.sort_by_cached_key(|s| s.provenance.to_string());
     all.notes.sort_by_cached_key(|n| n.provenance.to_string());
     all.coverage.processes.sort_by_key(|p| p.pid);
     ScanOutcome {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        host: host_name(),
+        host: host_name().into(),
         roots,
         started_at: humantime::format_rfc3339_seconds(started).to_string(),
         finished_at: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
         rule_pack: RulePackInfo {
-            id: engine.rules.pack.id.clone(),
-            version: engine.rules.pack.version.clone(),
+            id: redact(&engine.rules.pack.id).into_owned(),
+            version: redact(&engine.rules.pack.version).into_owned(),
             sha256: engine.rules.pack_sha256.clone(),
         },
-        rules: engine.rules.rules.iter().map(|r| r.meta.clone()).collect(),
+        rules: engine
+            .rules
+            .rules
+            .iter()
+            .map(|r| reported_rule(&r.meta))
+            .collect(),
         findings: all.findings,
         skipped: all.skipped,
         notes: all.notes,
@@ -304,6 +327,22 @@ fn assemble(roots: Vec<String>, started: SystemTime, engine: &Engine, mut all: F
         shard: None,
         inputs: Vec::new(),
     }
+}
+
+/// A rule as reports show it: a user pack's words pass the redaction step
+/// like every other string, and its examples stay out.
+fn reported_rule(meta: &RuleSpec) -> RuleSpec {
+    let mut rule = meta.clone();
+    for text in [&mut rule.name, &mut rule.description, &mut rule.help] {
+        *text = redact(text).into_owned();
+    }
+    if let Some(ja) = &mut rule.ja {
+        for text in [&mut ja.name, &mut ja.description, &mut ja.help] {
+            *text = redact(text).into_owned();
+        }
+    }
+    rule.examples = Default::default();
+    rule
 }
 
 /// This machine's name, for reports that merge many hosts.

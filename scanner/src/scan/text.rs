@@ -126,7 +126,7 @@ impl TextWindow<'_> {
         if let Some(encoding) = self.encoding {
             finding
                 .annotations
-                .insert("encoding".to_string(), encoding.name().to_string());
+                .insert("encoding".to_string(), encoding.name().into());
         }
         finding
     }
@@ -388,7 +388,7 @@ impl<'r> TextScanner<'r> {
             rule_id: meta.id.clone(),
             level: meta.level,
             brand: hit.brand.as_deref().map(str::to_string),
-            masked: masked(&hit.value),
+            masked: masked(&hit.value).into(),
             fingerprint: self.fingerprinter.fingerprint(&meta.id, &hit.value),
             category: label.category,
             provenance,
@@ -399,7 +399,11 @@ impl<'r> TextScanner<'r> {
             },
             confidence: (hit.confidence * 100.0).round() / 100.0,
             expiry_nearby: hit.expiry_nearby,
-            annotations: source.annotations,
+            annotations: source
+                .annotations
+                .into_iter()
+                .map(|(k, v)| (k, v.into()))
+                .collect(),
             baseline_state: None,
             suppression: None,
         }
@@ -442,7 +446,8 @@ impl<'r> TextScanner<'r> {
                                 "{} piece longer than half the {CHUNK}-byte read window: only its first {} bytes were decoded",
                                 view.name(),
                                 piece.end - piece.start
-                            ),
+                            )
+                            .into(),
                         });
                     }
                 }
@@ -483,7 +488,7 @@ impl<'r> TextScanner<'r> {
                 self.skipped.push(Skipped {
                     provenance: provenance.clone(),
                     reason: SkipReason::BombLimit,
-                    detail: format!("decoded containers in one stream over {MAX_PENDING_BYTES} bytes"),
+                    detail: format!("decoded containers in one stream over {MAX_PENDING_BYTES} bytes").into(),
                 });
             } else {
                 self.pending_bytes += bytes.len();
@@ -528,7 +533,7 @@ impl<'r> TextScanner<'r> {
                 finding.confidence = finding.confidence.min(0.3);
                 finding.annotations.insert(
                     "evidence".to_string(),
-                    "encoding found without the record structure that carries card numbers".to_string(),
+                    "encoding found without the record structure that carries card numbers".into(),
                 );
             }
             out.push(text.annotate(finding));

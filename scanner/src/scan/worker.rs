@@ -43,7 +43,7 @@ impl<'e> Worker<'e> {
             out.skipped.push(Skipped {
                 provenance: provenance.clone(),
                 reason,
-                detail,
+                detail: detail.into(),
             })
         };
         let (mut file, size) = match open_regular_file(path) {
@@ -163,7 +163,8 @@ impl<'e> Worker<'e> {
                     "{} nested deeper than {} levels (--max-depth)",
                     decoder.name(),
                     limits.max_depth
-                ),
+                )
+                .into(),
             });
             return Ok(());
         }
@@ -202,10 +203,17 @@ impl<'e> Worker<'e> {
         };
         out.coverage.add_stream(decoder.name(), container_read.get());
         if let Err(e) = result {
+            // A parser's message may quote a name or a value (a tar header's path).
+            let message = e.to_string();
+            self.scan_name(&message, provenance, category, out);
             out.skipped.push(Skipped {
                 provenance: provenance.clone(),
                 reason: e.skip_reason(),
-                detail: format!("{}: {e}; anything readable before it was scanned", decoder.name()),
+                detail: format!(
+                    "{}: {message}; anything readable before it was scanned",
+                    decoder.name()
+                )
+                .into(),
             });
         }
         match budget.spent(&self.engine.limits) {
@@ -284,7 +292,8 @@ impl InnerSink for StreamSink<'_, '_, '_> {
         if let Some(spent) = self.budget.spent(limits) {
             return Err(spent.into_io());
         }
-        let child = self.provenance.child(layer.kind, layer.name);
+        let child = self.provenance.child(layer.kind, layer.name.as_str());
+        self.worker.scan_name(&layer.name, &child, category, self.out);
         let mut metered;
         let reader: &mut dyn Read = if self.expands {
             metered = Metered {
@@ -349,8 +358,7 @@ impl InnerSink for StreamSink<'_, '_, '_> {
         reader: &mut dyn Read,
         origin: &dyn OffsetMap,
     ) -> io::Result<u64> {
-        let mut child = self.provenance.clone();
-        child.layers.extend(layers);
+        let child = self.named(layers, category);
         let label = StreamLabel {
             provenance: &child,
             category,
@@ -367,34 +375,69 @@ impl InnerSink for StreamSink<'_, '_, '_> {
     }
 
     fn note(&mut self, name: &str, kind: &str, detail: String, annotations: BTreeMap<String, String>) {
+        let category = self.category;
+        let provenance = self.named(
+            vec![Layer {
+                kind: LayerKind::Stream,
+                name: name.to_string(),
+            }],
+            category,
+        );
+        self.worker.scan_name(&detail, &provenance, category, self.out);
+        for value in annotations.values() {
+            self.worker.scan_name(value, &provenance, category, self.out);
+        }
         self.out.notes.push(Note {
-            provenance: self.provenance.child(LayerKind::Stream, name),
+            provenance,
             kind: kind.to_string(),
-            detail,
-            annotations,
+            detail: detail.into(),
+            annotations: annotations.into_iter().map(|(k, v)| (k, v.into())).collect(),
         });
+    }
+
+    fn name(&mut self, layers: Vec<Layer>, category: GuidelineCategory, text: &str) {
+        let provenance = self.named(layers, category);
+        self.worker.scan_name(text, &provenance, category, self.out);
     }
 
     fn skipped(&mut self, name: &str, reason: SkipReason, detail: String) {
-        self.out.skipped.push(Skipped {
-            provenance: self.provenance.child(LayerKind::Member, name),
+        self.skipped_at(
+            vec![Layer {
+                kind: LayerKind::Member,
+                name: name.to_string(),
+            }],
             reason,
             detail,
-        });
+        );
     }
 
     fn skipped_at(&mut self, layers: Vec<Layer>, reason: SkipReason, detail: String) {
-        let mut provenance = self.provenance.clone();
-        provenance.layers.extend(layers);
+        let category = self.category;
+        let provenance = self.named(layers, category);
+        self.worker.scan_name(&detail, &provenance, category, self.out);
         self.out.skipped.push(Skipped {
             provenance,
             reason,
-            detail,
+            detail: detail.into(),
         });
     }
 
     fn limits(&self) -> &Limits {
         &self.worker.engine.limits
+    }
+}
+
+impl StreamSink<'_, '_, '_> {
+    /// This stream's provenance with `layers` inside it, each layer's raw
+    /// name scanned as data on the way.
+    fn named(&mut self, layers: Vec<Layer>, category: GuidelineCategory) -> Provenance {
+        let mut provenance = self.provenance.clone();
+        for layer in layers {
+            provenance = provenance.child(layer.kind, layer.name.as_str());
+            self.worker
+                .scan_name(&layer.name, &provenance, category, self.out);
+        }
+        provenance
     }
 }
 

@@ -54,7 +54,7 @@ pub fn changed_files(dir: &Path, base: &str) -> Result<HashSet<PathBuf>, GitErro
 
 /// Where a blob was first seen: the oldest commit (parents before children)
 /// whose tree holds it, and its path there.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct BlobSighting {
     pub blob: Oid,
     pub size: usize,
@@ -62,6 +62,19 @@ pub struct BlobSighting {
     pub commit: String,
     /// `Name <email>` of the commit's author.
     pub author: String,
+}
+
+/// Shows the path and author only redacted.
+impl std::fmt::Debug for BlobSighting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BlobSighting")
+            .field("blob", &self.blob)
+            .field("size", &self.size)
+            .field("path", &crate::redact::Redacted::new(&self.path))
+            .field("commit", &self.commit)
+            .field("author", &crate::redact::Redacted::new(&self.author))
+            .finish()
+    }
 }
 
 /// A submodule met in the history: its blobs live in another repository.
@@ -72,11 +85,29 @@ pub struct SubmoduleSighting {
     pub commit: String,
 }
 
-/// What a history holds: every blob once, and the submodules it points to.
+/// Text of a history that is not file content — a commit's message, author
+/// and committer, a branch or tag name — to be scanned as data.
+#[derive(Clone)]
+pub struct HistoryText {
+    /// Where it is: `commit:<id>!/message`, or the ref's own name.
+    pub place: Vec<String>,
+    pub text: String,
+}
+
+/// Never prints the text, which may hold a card number.
+impl std::fmt::Debug for HistoryText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "HistoryText({} bytes)", self.text.len())
+    }
+}
+
+/// What a history holds: every blob once, the submodules it points to, and
+/// the text around them.
 #[derive(Debug, Default)]
 pub struct History {
     pub blobs: Vec<BlobSighting>,
     pub submodules: Vec<SubmoduleSighting>,
+    pub texts: Vec<HistoryText>,
 }
 
 /// Every blob reachable from every ref, once, with its first sighting.
@@ -86,7 +117,13 @@ pub fn first_sightings(repo_path: &Path) -> Result<History, GitError> {
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)
         .map_err(context(repo_path, "walk history"))?;
     let refs = repo.references().map_err(context(repo_path, "list refs"))?;
+    let mut history = History::default();
     for reference in refs.flatten() {
+        let name = String::from_utf8_lossy(reference.name_bytes()).into_owned();
+        history.texts.push(HistoryText {
+            place: vec![name.clone()],
+            text: name,
+        });
         // Refs that do not lead to a commit (tags of blobs, notes) have no history to walk.
         if let Ok(commit) = reference.peel_to_commit() {
             walk.push(commit.id())
@@ -96,18 +133,35 @@ pub fn first_sightings(repo_path: &Path) -> Result<History, GitError> {
     let odb = repo.odb().map_err(context(repo_path, "open object database"))?;
     let mut seen_trees = HashSet::new();
     let mut seen_blobs = HashSet::new();
-    let mut history = History::default();
     for oid in walk {
         let oid = oid.map_err(context(repo_path, "walk history"))?;
         let commit = repo
             .find_commit(oid)
             .map_err(context(repo_path, format!("read commit {oid}")))?;
-        let author = commit.author();
-        let author = format!(
-            "{} <{}>",
-            String::from_utf8_lossy(author.name_bytes()),
-            String::from_utf8_lossy(author.email_bytes())
-        );
+        let signature = |s: git2::Signature<'_>| {
+            format!(
+                "{} <{}>",
+                String::from_utf8_lossy(s.name_bytes()),
+                String::from_utf8_lossy(s.email_bytes())
+            )
+        };
+        let author = signature(commit.author());
+        // The short id: a 12-digit prefix is never masked.
+        let full = oid.to_string();
+        let place = format!("commit:{}", &full[..full.len().min(12)]);
+        for (what, text) in [
+            (
+                "message",
+                String::from_utf8_lossy(commit.message_bytes()).into_owned(),
+            ),
+            ("author", author.clone()),
+            ("committer", signature(commit.committer())),
+        ] {
+            history.texts.push(HistoryText {
+                place: vec![place.clone(), what.to_string()],
+                text,
+            });
+        }
         let tree = commit
             .tree()
             .map_err(context(repo_path, format!("read tree of {oid}")))?;

@@ -13,6 +13,7 @@ use walkdir::WalkDir;
 use super::shard::Shard;
 use super::special::special_file_kind;
 use crate::findings::{Provenance, SkipReason, Skipped};
+use crate::redact::may_hold_number;
 
 /// Kernel pseudo-filesystems: their files are views of kernel state, not
 /// stored data, and some block or never end when read. Process memory is a
@@ -120,10 +121,29 @@ fn ancestors_ignore(path: &Path, respect_gitignore: bool) -> Option<&'static str
 }
 
 /// A walked entry.
-#[derive(Debug)]
 pub enum Entry {
-    File { path: PathBuf, provenance: Provenance },
+    File {
+        path: PathBuf,
+        provenance: Provenance,
+    },
     Skipped(Skipped),
+    /// The raw name of an entry below a root (file, directory, link, …) that
+    /// may hold a card number: names are scanned as data (DESIGN.md §6).
+    Name {
+        name: String,
+        provenance: Provenance,
+    },
+}
+
+/// Shows a name only redacted.
+impl std::fmt::Debug for Entry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Entry::File { provenance, .. } => write!(f, "File({provenance})"),
+            Entry::Skipped(skipped) => write!(f, "Skipped({skipped:?})"),
+            Entry::Name { provenance, .. } => write!(f, "Name({provenance})"),
+        }
+    }
 }
 
 /// Entries under every root, one root after the other, sorted by name; with a
@@ -133,7 +153,7 @@ pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> impl Iterator<Item = En
     walk_all(roots, options).filter(move |entry| {
         shard.is_none_or(|shard| {
             shard.owns(match entry {
-                Entry::File { provenance, .. } => &provenance.artifact,
+                Entry::File { provenance, .. } | Entry::Name { provenance, .. } => &provenance.artifact,
                 Entry::Skipped(skipped) => &skipped.provenance.artifact,
             })
         })
@@ -162,13 +182,18 @@ fn walk_all(roots: &[PathBuf], options: &WalkOptions) -> impl Iterator<Item = En
                 Entry::Skipped(Skipped {
                     provenance: Provenance::file(display(&root, display_base.as_deref(), &root)),
                     reason: SkipReason::Excluded,
-                    detail: format!("matches {file}"),
+                    detail: format!("matches {file}").into(),
                 })
             });
         let root_is_ignored = root_ignored.is_some();
+        // An entry's name, returned right after the entry itself.
+        let mut name: Option<Entry> = None;
         std::iter::from_fn(move || loop {
             if root_is_ignored {
                 return root_ignored.take();
+            }
+            if name.is_some() {
+                return name.take();
             }
             let entry = match walker.next()? {
                 Ok(entry) => entry,
@@ -180,7 +205,7 @@ fn walk_all(roots: &[PathBuf], options: &WalkOptions) -> impl Iterator<Item = En
                 Some(Entry::Skipped(Skipped {
                     provenance: provenance.clone(),
                     reason,
-                    detail: detail.to_string(),
+                    detail: detail.into(),
                 }))
             };
             let file_type = entry.file_type();
@@ -202,6 +227,15 @@ fn walk_all(roots: &[PathBuf], options: &WalkOptions) -> impl Iterator<Item = En
                     walker.skip_current_dir();
                 }
                 return skip(SkipReason::Excluded, &format!("matches {file}"));
+            }
+            if entry.depth() > 0 {
+                let raw = entry.file_name().to_string_lossy();
+                if may_hold_number(&raw) {
+                    name = Some(Entry::Name {
+                        name: raw.into_owned(),
+                        provenance: provenance.clone(),
+                    });
+                }
             }
             if is_dir {
                 ignores.enter(path, entry.depth(), options.respect_gitignore);
@@ -305,7 +339,7 @@ fn walk_error(root: &Path, display_base: Option<&Path>, err: &walkdir::Error) ->
     Skipped {
         provenance: Provenance::file(display(root, display_base, path)),
         reason,
-        detail,
+        detail: detail.into(),
     }
 }
 
@@ -324,7 +358,7 @@ mod lock_file_tests {
             .iter()
             .filter_map(|e| match e {
                 Entry::Skipped(s) => Some(s),
-                Entry::File { .. } => None,
+                Entry::File { .. } | Entry::Name { .. } => None,
             })
             .collect();
         assert_eq!(skipped.len(), 1);

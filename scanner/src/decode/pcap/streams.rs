@@ -255,6 +255,12 @@ fn note_tls(flow: &FlowSummary, to_server: &Reassembled, to_client: &Reassembled
         None => flow.server.to_string(),
     };
     if let Some(name) = sni {
+        // The server name travelled in clear: card data in it was transmitted (通過).
+        sink.name(
+            vec![stream_layer("tcp", flow.client, flow.server)],
+            CATEGORY,
+            &name,
+        );
         annotations.insert("sni".to_string(), name);
     }
     sink.note(

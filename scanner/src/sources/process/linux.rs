@@ -52,12 +52,20 @@ impl ProcessMemory for ProcFs {
             .ok()
             .and_then(|status| real_uid(&status))
             .map(user_name);
+        let command_line = std::fs::read(proc_path(pid, "cmdline"))
+            .ok()
+            .filter(|args| !args.is_empty())
+            .map(|args| {
+                let args = args.strip_suffix(&[0]).unwrap_or(&args);
+                String::from_utf8_lossy(args).replace('\0', " ")
+            });
         Ok(ProcessInfo {
             pid,
             name: stat.comm,
             executable,
             user,
             kernel_thread: stat.flags & PF_KTHREAD != 0,
+            command_line,
         })
     }
 

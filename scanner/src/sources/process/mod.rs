@@ -20,7 +20,7 @@ mod maps;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::findings::{Note, Provenance, SkipReason};
+use crate::findings::{Note, Provenance, Redacted, SkipReason};
 
 /// The process-memory source of this platform, if it has one.
 pub fn system() -> Option<&'static dyn ProcessMemory> {
@@ -65,8 +65,9 @@ pub trait MemoryReader {
     fn page_size(&self) -> u64;
 }
 
-/// Who a process is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Who a process is. Its names are raw (a command line may hold a card
+/// number): they reach outputs only redacted, and are scanned as data.
+#[derive(Clone, PartialEq, Eq)]
 pub struct ProcessInfo {
     pub pid: u32,
     /// The command name the kernel keeps (`comm`, at most 15 bytes on Linux).
@@ -77,6 +78,23 @@ pub struct ProcessInfo {
     pub user: Option<String>,
     /// A kernel thread: it has no user-space memory to read.
     pub kernel_thread: bool,
+    /// The arguments it was started with, joined by spaces, when the caller may see them.
+    pub command_line: Option<String>,
+}
+
+/// Prints the names redacted, never raw.
+impl std::fmt::Debug for ProcessInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let r = |s: &Option<String>| s.as_deref().map(Redacted::new);
+        f.debug_struct("ProcessInfo")
+            .field("pid", &self.pid)
+            .field("name", &Redacted::new(&self.name))
+            .field("executable", &r(&self.executable))
+            .field("user", &r(&self.user))
+            .field("kernel_thread", &self.kernel_thread)
+            .field("command_line", &r(&self.command_line))
+            .finish()
+    }
 }
 
 impl ProcessInfo {
@@ -305,7 +323,7 @@ pub fn resolve(
             notes.push(Note {
                 provenance: Provenance::file(format!("process-name:{name}")),
                 kind: "no_matching_process".to_string(),
-                detail: format!("no running process is named {name:?}"),
+                detail: format!("no running process is named {name:?}").into(),
                 annotations: BTreeMap::new(),
             });
         }
@@ -337,10 +355,14 @@ fn pids_note(kind: &str, detail: &str, pids: &[u32]) -> Note {
     Note {
         provenance: Provenance::file("processes"),
         kind: kind.to_string(),
-        detail: format!("{} {detail}", pids.len()),
+        detail: format!("{} {detail}", pids.len()).into(),
         annotations: BTreeMap::from([(
             "pids".to_string(),
-            pids.iter().map(u32::to_string).collect::<Vec<_>>().join(","),
+            pids.iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+                .into(),
         )]),
     }
 }
@@ -352,8 +374,8 @@ fn self_note() -> Note {
         provenance: process_provenance(pid, Some("hihoji")),
         kind: "scanner_itself".to_string(),
         detail: "the scanner's own memory is not read: its buffers hold what it read from other processes"
-            .to_string(),
-        annotations: BTreeMap::from([("pid".to_string(), pid.to_string())]),
+            .into(),
+        annotations: BTreeMap::from([("pid".to_string(), pid.to_string().into())]),
     }
 }
 
@@ -420,6 +442,7 @@ mod tests {
                 executable: None,
                 user: None,
                 kernel_thread,
+                command_line: None,
             };
             match pid {
                 1 => Ok(info("java", false)),
@@ -497,6 +520,7 @@ mod tests {
             executable: Some("/opt/pos/bin/pos-daemon-x86_64".to_string()),
             user: None,
             kernel_thread: false,
+            command_line: None,
         };
         assert!(info.is_named("pos-daemon"));
         assert!(info.is_named("pos-daemon-x86_64"));

@@ -1,0 +1,155 @@
+//! Names are data (DESIGN.md §6): a card number in a file, member or
+//! attachment name, a commit message, a server name or a parser's message is
+//! card data kept on the machine. Such text is scanned with the same
+//! detectors as content, and a hit is a finding at `<provenance>#name`.
+
+use super::text::StreamLabel;
+use super::worker::{FileOutcome, Worker};
+use crate::findings::{GuidelineCategory, Provenance};
+use crate::redact::may_hold_number;
+
+/// Shortest all-hex word (with a letter) read as a hash or an object id: a
+/// git object, a cache entry. Its digits are not a number, as in content.
+const MIN_HASH_WORD: usize = 16;
+
+impl Worker<'_> {
+    /// Scans `text` as a name found at `provenance`; a hit is recorded once
+    /// however often the same text is met.
+    pub fn scan_name(
+        &mut self,
+        text: &str,
+        provenance: &Provenance,
+        category: GuidelineCategory,
+        out: &mut FileOutcome,
+    ) {
+        if !may_hold_number(text) {
+            return;
+        }
+        let at = provenance.name_of();
+        let label = StreamLabel {
+            provenance: &at,
+            category,
+            origin: None,
+        };
+        // A name is scanned between streams: keep what the last stream left for the worker.
+        let pending = std::mem::take(&mut self.text.pending);
+        let skipped = std::mem::take(&mut self.text.skipped);
+        let mut found = Vec::new();
+        self.text.scan_bytes(&letters_as_breaks(text), &label, &mut found);
+        self.text.pending = pending;
+        self.text.skipped = skipped;
+        for mut finding in found {
+            // Line and column of a name are not a file's.
+            finding.location.line = None;
+            finding.location.column = None;
+            let known = out.findings.iter().any(|f| {
+                f.provenance == finding.provenance
+                    && f.rule_id == finding.rule_id
+                    && f.fingerprint == finding.fingerprint
+            });
+            if !known {
+                out.findings.push(finding);
+            }
+        }
+    }
+}
+
+/// Names glue words to numbers (`invoice4532…`, `order-4532…`), where content
+/// would put a space. Every letter is read as a line break, so each number
+/// is judged by its digits alone and no word next to it hides it — except in
+/// hash-like words (16 or more hex characters), whose digits are no number.
+/// Byte offsets are kept.
+fn letters_as_breaks(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at].is_ascii_alphanumeric() {
+            let end = bytes[at..]
+                .iter()
+                .position(|b| !b.is_ascii_alphanumeric())
+                .map_or(bytes.len(), |n| at + n);
+            let word = &bytes[at..end];
+            let hash_like = word.len() >= MIN_HASH_WORD
+                && word.iter().all(u8::is_ascii_hexdigit)
+                && word.iter().any(u8::is_ascii_alphabetic);
+            if hash_like {
+                out.extend_from_slice(word);
+            } else {
+                out.extend(
+                    word.iter()
+                        .map(|&b| if b.is_ascii_alphabetic() { b'\n' } else { b }),
+                );
+            }
+            at = end;
+        } else {
+            let c = text[at..].chars().next().unwrap_or('\0');
+            let len = c.len_utf8();
+            if c.is_alphabetic() {
+                out.extend(std::iter::repeat_n(b'\n', len));
+            } else {
+                out.extend_from_slice(&bytes[at..at + len]);
+            }
+            at += len;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mask::Fingerprinter;
+    use crate::rules::load_rules;
+    use crate::scan::{Engine, Limits};
+
+    fn name_findings(names: &[&str]) -> Vec<String> {
+        let engine = Engine {
+            rules: load_rules(&[]).unwrap(),
+            fingerprinter: Fingerprinter::new(b"names-test-key-0123456789"),
+            limits: Limits::default(),
+        };
+        let mut worker = Worker::new(&engine);
+        let mut out = FileOutcome::default();
+        for name in names {
+            worker.scan_name(
+                name,
+                &Provenance::file(*name),
+                GuidelineCategory::Stored,
+                &mut out,
+            );
+        }
+        out.findings
+            .iter()
+            .map(|f| format!("{} {}", f.provenance, f.masked))
+            .collect()
+    }
+
+    #[test]
+    fn a_number_glued_to_words_in_a_name_is_a_finding() {
+        assert_eq!(
+            name_findings(&["invoice4526018159083012.pdf", "order-4526018159083012.csv"]),
+            [
+                "invoice452601******3012.pdf#name 452601******3012",
+                "order-452601******3012.csv#name 452601******3012"
+            ]
+        );
+    }
+
+    #[test]
+    fn hash_named_files_and_plain_names_are_not_findings() {
+        assert!(name_findings(&[
+            "3f2a1b9c4526018159083012e5d7a9b1c3d5e7",
+            "cache-ab4526018159083012cd",
+            "report-2024-01-02.csv",
+            "4526018159083013.txt",
+        ])
+        .is_empty());
+    }
+
+    #[test]
+    fn letters_become_breaks_at_the_same_offsets() {
+        assert_eq!(letters_as_breaks("ab1-カ2"), b"\n\n1-\n\n\n2");
+        assert_eq!(letters_as_breaks("x/abcdef0123456789"), b"\n/abcdef0123456789");
+    }
+}
