@@ -7,13 +7,16 @@ mod progress;
 mod report;
 mod rules_cmd;
 mod scan;
+mod terminal;
 
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 
-/// Exit code for a usage or fatal error (DESIGN.md §4).
-const EXIT_ERROR: u8 = 2;
+use hihoji_scanner::verdict::EXIT_ERROR;
+
+/// Exit code when standard output closed early (like other tools killed by SIGPIPE).
+const EXIT_BROKEN_PIPE: u8 = 141;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        Err(e) if terminal::is_broken_pipe(&e) => ExitCode::from(EXIT_BROKEN_PIPE),
         Err(e) => {
             eprintln!("hihoji: error: {e:#}");
             ExitCode::from(EXIT_ERROR)

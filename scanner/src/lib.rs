@@ -19,3 +19,4 @@ pub mod scan;
 pub mod simd;
 pub mod sources;
 pub mod transform;
+pub mod verdict;

@@ -10,8 +10,11 @@
 mod allow;
 mod budget;
 mod category;
+mod entropy;
+mod fault;
 mod history;
 mod memory;
+mod sparse;
 mod text;
 mod worker;
 
@@ -23,12 +26,13 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 
 pub use budget::LimitExceeded;
+pub use fault::{guard, Fault};
 pub use history::scan_git_history;
 pub use memory::PROCESS_MEMORY;
 pub use text::{looks_like_text, PendingStream, StreamLabel, TextScanner, CHUNK};
 pub use worker::{FileOutcome, Worker};
 
-use crate::findings::{Finding, Skipped};
+use crate::findings::{Finding, Provenance, SkipReason, Skipped};
 use crate::mask::Fingerprinter;
 use crate::outcome::{RulePackInfo, ScanOutcome};
 use crate::rules::RuleSet;
@@ -153,6 +157,18 @@ enum Task<'m> {
     Process(&'m dyn ProcessMemory, Target),
 }
 
+impl Task<'_> {
+    /// What the task scans, to record it if scanning faults.
+    fn provenance(&self) -> Provenance {
+        match self {
+            Task::Entry(Entry::File { provenance, .. }) => provenance.clone(),
+            Task::Entry(Entry::Skipped(skipped)) => skipped.provenance.clone(),
+            Task::Process(_, Target::Process(info)) => process::process_provenance(info.pid, Some(&info.name)),
+            Task::Process(_, Target::Unreadable { pid, .. }) => process::process_provenance(*pid, None),
+        }
+    }
+}
+
 /// Scans every root and returns the outcome.
 pub fn scan(
     config: &ScanConfig,
@@ -160,7 +176,7 @@ pub fn scan(
     observer: &dyn ScanObserver,
 ) -> Result<ScanOutcome, ScanError> {
     for root in &config.roots {
-        std::fs::symlink_metadata(root).map_err(|source| ScanError::Root {
+        check_root(root).map_err(|source| ScanError::Root {
             path: root.clone(),
             source,
         })?;
@@ -192,7 +208,8 @@ pub fn scan(
         files.chain(processes).par_bridge().for_each_init(
             || Worker::new(engine),
             |worker, task| {
-                let outcome = match task {
+                let item = task.provenance();
+                let scanned = guard(|| match task {
                     Task::Entry(Entry::File { path, provenance }) => worker.scan_file(&path, provenance),
                     Task::Entry(Entry::Skipped(skipped)) => FileOutcome::skipped(skipped),
                     Task::Process(memory, Target::Process(info)) => {
@@ -201,7 +218,16 @@ pub fn scan(
                     Task::Process(_, Target::Unreadable { pid, error }) => {
                         memory::unreadable_process(pid, &error)
                     }
-                };
+                });
+                let outcome = scanned.unwrap_or_else(|fault| {
+                    // The worker's scratch may be half-updated: start afresh.
+                    *worker = Worker::new(engine);
+                    FileOutcome::skipped(Skipped {
+                        provenance: item,
+                        reason: SkipReason::InternalError,
+                        detail: fault.detail(),
+                    })
+                });
                 let memory_bytes: u64 = outcome.coverage.processes.iter().map(|p| p.bytes_scanned).sum();
                 observer.file_done(
                     outcome.coverage.bytes_scanned + memory_bytes,
@@ -226,6 +252,21 @@ pub fn scan(
     let mut outcome = assemble(roots, started, engine, all);
     outcome.shard = config.walk.shard.map(|s| s.to_string());
     Ok(outcome)
+}
+
+/// A root that is missing or cannot be read makes the scan fatal (exit 2):
+/// a scan of nothing must never pass. A directory must list, a file must
+/// open (a root that is a symbolic link is followed, as the walk follows it);
+/// a special file is left to the walk, which records it.
+fn check_root(root: &std::path::Path) -> std::io::Result<()> {
+    let meta = std::fs::metadata(root)?;
+    if meta.is_dir() {
+        std::fs::read_dir(root).map(drop)
+    } else if meta.is_file() {
+        crate::sources::open_regular_file(root).map(drop)
+    } else {
+        Ok(())
+    }
 }
 
 /// Sorts findings by provenance (as written), offset and rule id. A scan can
@@ -303,6 +344,7 @@ fn assemble(roots: Vec<String>, started: SystemTime, engine: &Engine, mut all: F
         coverage: all.coverage,
         shard: None,
         inputs: Vec::new(),
+        policy: Default::default(),
     }
 }
 

@@ -2,10 +2,13 @@
 //! and push its bytes through the detectors.
 
 use std::collections::{BTreeMap, HashSet};
+use std::fs::File;
 use std::io::{self, Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use super::budget::{FileBudget, LimitExceeded, Meter, Metered};
+use super::entropy::EntropyMeter;
+use super::sparse;
 use super::text::{StreamLabel, TextScanner};
 use super::{Engine, Limits};
 use crate::decode::{self, InnerSink, OffsetMap, ReadSeek, SNIFF_LEN};
@@ -48,8 +51,8 @@ impl<'e> Worker<'e> {
         };
         let (mut file, size) = match open_regular_file(path) {
             Ok(Ok(opened)) => opened,
-            Ok(Err(kind)) => {
-                skip(&mut out, SkipReason::SpecialFile, kind.to_string());
+            Ok(Err(why)) => {
+                skip(&mut out, why.skip_reason(), why.detail());
                 return out;
             }
             Err(e) => {
@@ -64,6 +67,9 @@ impl<'e> Worker<'e> {
                 SkipReason::TooLarge,
                 format!("{size} bytes, over the {limit}-byte limit"),
             );
+            return out;
+        }
+        if sparse::has_holes(&file, size) && self.scan_sparse(&file, size, &provenance, &mut out) {
             return out;
         }
         let budget = FileBudget::default();
@@ -92,6 +98,49 @@ impl<'e> Worker<'e> {
             }
         }
         out
+    }
+
+    /// Scans a sparse file's data runs as bytes, skipping its holes
+    /// ([`sparse`]). Returns false, having scanned nothing, when a decoder
+    /// recognises the file: it is then read as any other file.
+    fn scan_sparse(&mut self, file: &File, size: u64, provenance: &Provenance, out: &mut FileOutcome) -> bool {
+        let mut runs = sparse::DataRuns::new(file, size);
+        let mut head = [0u8; SNIFF_LEN];
+        let head_len = match read_up_to(&mut runs, &mut head) {
+            Ok(n) => n,
+            Err(_) => return false,
+        };
+        if decode::sniff(&head[..head_len]).is_some() {
+            return false;
+        }
+        let map = runs.map();
+        let label = StreamLabel {
+            provenance,
+            category: GuidelineCategory::Stored,
+            origin: Some(&map),
+        };
+        let mut rest = Cursor::new(&head[..head_len]).chain(&mut runs);
+        let scanned = self.text.scan_reader(&mut rest, &label, &mut out.findings);
+        let budget = FileBudget::default();
+        // A spent budget is recorded as skipped where it was hit.
+        let _ = self.scan_pending(0, &budget, out);
+        out.coverage.bytes_scanned += runs.read;
+        out.coverage.sparse_bytes_skipped += runs.skipped;
+        match scanned {
+            Ok(bytes) => {
+                out.coverage.add_stream("text", bytes);
+                out.coverage.files_scanned += 1;
+            }
+            Err(e) => {
+                let (reason, detail) = io_skip(&e);
+                out.skipped.push(Skipped {
+                    provenance: provenance.clone(),
+                    reason,
+                    detail: format!("read failed part-way: {detail}"),
+                });
+            }
+        }
+        true
     }
 
     /// Scans one top-level stream that is not a file on disk: decoded by the
@@ -140,16 +189,30 @@ impl<'e> Worker<'e> {
         };
         let head = &head[..head_len];
         let Some(decoder) = decode::sniff(head) else {
-            let mut rest = match input {
+            let rest = match input {
                 Input::File(file) => Cursor::new(head).chain(file as &mut dyn Read),
                 Input::Stream(reader) => Cursor::new(head).chain(reader),
             };
+            // Stored bytes that look compressed or encrypted are not "scanned"
+            // (memory and media are near-random by nature).
+            let measure = category == GuidelineCategory::Stored && !decode::legitimately_binary(head);
+            let mut rest = EntropyMeter::new(rest, measure);
             let label = StreamLabel {
                 provenance,
                 category,
                 origin: None,
             };
             let bytes = self.text.scan_reader(&mut rest, &label, &mut out.findings);
+            if let Some(span) = rest.opaque_span() {
+                out.skipped.push(Skipped {
+                    provenance: provenance.clone(),
+                    reason: SkipReason::NotDecodable,
+                    detail: format!(
+                        "{} bytes from byte {} look compressed or encrypted in a format hihoji cannot read; its raw bytes were scanned",
+                        span.bytes, span.start
+                    ),
+                });
+            }
             self.scan_pending(depth, budget, out)?;
             out.coverage.add_stream("text", bytes?);
             return Ok(());

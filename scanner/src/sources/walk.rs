@@ -11,16 +11,8 @@ use ignore::Match;
 use walkdir::WalkDir;
 
 use super::shard::Shard;
-use super::special::special_file_kind;
+use super::special::{pseudo_filesystem, pseudo_filesystem_detail, special_file_kind};
 use crate::findings::{Provenance, SkipReason, Skipped};
-
-/// Kernel pseudo-filesystems: their files are views of kernel state, not
-/// stored data, and some block or never end when read. Process memory is a
-/// separate source.
-#[cfg(target_os = "linux")]
-const PSEUDO_FILESYSTEMS: &[&str] = &["/proc", "/sys"];
-#[cfg(not(target_os = "linux"))]
-const PSEUDO_FILESYSTEMS: &[&str] = &[];
 
 /// The ignore file hihoji always honours, in gitignore syntax, in any directory.
 pub const IGNORE_FILE: &str = ".hihojiignore";
@@ -205,12 +197,11 @@ fn walk_all(roots: &[PathBuf], options: &WalkOptions) -> impl Iterator<Item = En
             }
             if is_dir {
                 ignores.enter(path, entry.depth(), options.respect_gitignore);
-                if PSEUDO_FILESYSTEMS.iter().any(|p| path == Path::new(p)) {
+                // By filesystem type: a directory on proc, sysfs, … is
+                // skipped whole, wherever it is mounted or linked from.
+                if let Some(fs) = pseudo_filesystem(path) {
                     walker.skip_current_dir();
-                    return skip(
-                        SkipReason::PseudoFilesystem,
-                        "kernel pseudo-filesystem, not stored data",
-                    );
+                    return skip(SkipReason::PseudoFilesystem, &pseudo_filesystem_detail(fs));
                 }
                 continue;
             }
@@ -249,14 +240,15 @@ fn is_office_lock_file(entry: &walkdir::DirEntry) -> bool {
         && entry.metadata().is_ok_and(|m| m.len() <= MAX_LOCK_FILE)
 }
 
-/// The path as reports show it: relative to a single directory root, else as given.
+/// The path as reports show it: relative to a single directory root, else as
+/// given; the root itself as given (never an empty path).
 fn display(root: &Path, display_base: Option<&Path>, path: &Path) -> String {
     match display_base {
         Some(_) => path.to_string_lossy().into_owned(),
-        None => path
-            .strip_prefix(root)
-            .map(|rel| rel.to_string_lossy().into_owned())
-            .unwrap_or_else(|_| path.to_string_lossy().into_owned()),
+        None => match path.strip_prefix(root) {
+            Ok(rel) if !rel.as_os_str().is_empty() => rel.to_string_lossy().into_owned(),
+            _ => path.to_string_lossy().into_owned(),
+        },
     }
 }
 
