@@ -92,6 +92,8 @@ fn an_unreadable_file_among_clean_ones_is_incomplete_in_every_report() {
     std::fs::write(root.join("locked.log"), format!("card={PAN}\n")).unwrap();
     std::fs::set_permissions(root.join("locked.log"), std::fs::Permissions::from_mode(0o000)).unwrap();
     let reports = open_dir();
+    // Written by the unprivileged user.
+    std::fs::set_permissions(reports.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
     let html = reports.path().join("r.html");
     let sarif = reports.path().join("r.sarif");
     let json = reports.path().join("r.json");
@@ -262,7 +264,7 @@ fn card_numbers_in_a_7z_archive_are_found_in_their_member() {
     writer
         .push_archive_entry(
             sevenz_rust2::ArchiveEntry::new_file("exports/orders.csv"),
-            Some(format!("id,card\n1,{PAN}\n").as_bytes()),
+            Some(format!("id,card\n{}1,{PAN}\n", "0,none\n".repeat(200)).as_bytes()),
         )
         .unwrap();
     let archive = writer.finish().unwrap().into_inner();

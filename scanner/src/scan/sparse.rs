@@ -13,10 +13,15 @@ use std::rc::Rc;
 
 use crate::decode::{OffsetMap, SourcePosition};
 
-/// Whether `file` (of `size` bytes) has a hole before its end.
+/// Whether `file` (of `size` bytes, read from its start) has a hole before
+/// its end. The file's offset is back at its start afterwards.
 #[cfg(target_os = "linux")]
 pub fn has_holes(file: &File, size: u64) -> bool {
-    size > 0 && seek(file, 0, libc::SEEK_HOLE).is_ok_and(|hole| hole < size)
+    let holes = size > 0 && seek(file, 0, libc::SEEK_HOLE).is_ok_and(|hole| hole < size);
+    // SEEK_HOLE moved the shared offset, which a plain read starts from. If
+    // it cannot be put back, the sparse path (which reads at offsets) reads.
+    let rewound = seek(file, 0, libc::SEEK_SET).is_ok();
+    holes || !rewound
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -24,8 +29,8 @@ pub fn has_holes(_file: &File, _size: u64) -> bool {
     false
 }
 
-/// `lseek` on the file's descriptor. It moves the shared file offset, which
-/// nothing here relies on: data is read with `read_at`.
+/// `lseek` on the file's descriptor. It moves the shared file offset: data
+/// runs are read with `read_at`, which does not use it.
 #[cfg(target_os = "linux")]
 fn seek(file: &File, offset: u64, whence: libc::c_int) -> io::Result<u64> {
     use std::os::fd::AsRawFd;
