@@ -72,7 +72,10 @@ fn an_unreadable_root_is_fatal_and_names_the_root() {
     std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o755)).unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains(&arg(&root)), "the message names the root: {stderr}");
+    assert!(
+        stderr.contains(&arg(&root)),
+        "the message names the root: {stderr}"
+    );
     assert!(!String::from_utf8_lossy(&out.stdout).contains("PASS"));
 
     let missing = dir.path().join("no-such-dir");
@@ -116,7 +119,12 @@ fn an_unreadable_file_among_clean_ones_is_incomplete_in_every_report() {
     let page = std::fs::read_to_string(&html).unwrap();
     let doc = scraper::Html::parse_document(&page);
     let verdict = scraper::Selector::parse("#verdict.incomplete .headline").unwrap();
-    let headline: String = doc.select(&verdict).next().expect("incomplete verdict").text().collect();
+    let headline: String = doc
+        .select(&verdict)
+        .next()
+        .expect("incomplete verdict")
+        .text()
+        .collect();
     assert!(headline.to_lowercase().contains("incomplete"), "{headline}");
 
     let report: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
@@ -147,18 +155,30 @@ fn an_unreadable_file_among_clean_ones_is_incomplete_in_every_report() {
     assert!(page.contains("class=\"verdict incomplete\""));
     assert!(page.contains("判定不能"));
 
-    let accepted = hihoji_unprivileged().arg("scan").arg(root).arg("--accept-gaps").output().unwrap();
+    let accepted = hihoji_unprivileged()
+        .arg("scan")
+        .arg(root)
+        .arg("--accept-gaps")
+        .output()
+        .unwrap();
     std::fs::set_permissions(root.join("locked.log"), std::fs::Permissions::from_mode(0o644)).unwrap();
     let stdout = String::from_utf8_lossy(&accepted.stdout);
     assert_eq!(accepted.status.code(), Some(0), "{stdout}");
-    assert!(stdout.contains("INCOMPLETE"), "the verdict still says so: {stdout}");
+    assert!(
+        stdout.contains("INCOMPLETE"),
+        "the verdict still says so: {stdout}"
+    );
     assert!(stdout.contains("locked.log"), "the gap is still listed: {stdout}");
 }
 
 #[test]
 fn files_over_max_file_size_make_the_scan_incomplete_unless_gaps_are_accepted() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("big.log"), format!("{}card={PAN}\n", "x".repeat(5000))).unwrap();
+    std::fs::write(
+        dir.path().join("big.log"),
+        format!("{}card={PAN}\n", "x".repeat(5000)),
+    )
+    .unwrap();
     let root = arg(dir.path());
     let (report, code, _) = scan_json(&[&root, "--max-file-size", "100"]);
     assert_eq!(code, 3);
@@ -187,7 +207,20 @@ fn scope_decisions_are_listed_but_leave_a_clean_scan_clean() {
 fn tcp_frame(seq: u32, payload: &[u8]) -> Vec<u8> {
     let mut frame = vec![2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00];
     let total = (20 + 20 + payload.len()) as u16;
-    frame.extend([0x45, 0, (total >> 8) as u8, total as u8, 0, 1, 0x40, 0, 64, 6, 0, 0]);
+    frame.extend([
+        0x45,
+        0,
+        (total >> 8) as u8,
+        total as u8,
+        0,
+        1,
+        0x40,
+        0,
+        64,
+        6,
+        0,
+        0,
+    ]);
     frame.extend([10, 0, 0, 5, 10, 0, 0, 9]);
     frame.extend(51234u16.to_be_bytes());
     frame.extend(80u16.to_be_bytes());
@@ -245,14 +278,22 @@ fn a_capture_timestamped_past_year_9999_does_not_lose_the_report() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     let findings = report["findings"].as_array().unwrap();
     assert!(findings.iter().any(|f| f["provenance"]["artifact"] == "app.log"));
-    let capture_found = findings.iter().any(|f| f["provenance"]["artifact"] == "edge.pcapng");
+    let capture_found = findings
+        .iter()
+        .any(|f| f["provenance"]["artifact"] == "edge.pcapng");
     let capture_listed = report["skipped"]
         .as_array()
         .unwrap()
         .iter()
         .any(|s| s["provenance"]["artifact"] == "edge.pcapng");
-    assert!(capture_found || capture_listed, "the capture is scanned or listed: {report}");
-    if let Some(f) = findings.iter().find(|f| f["provenance"]["artifact"] == "edge.pcapng") {
+    assert!(
+        capture_found || capture_listed,
+        "the capture is scanned or listed: {report}"
+    );
+    if let Some(f) = findings
+        .iter()
+        .find(|f| f["provenance"]["artifact"] == "edge.pcapng")
+    {
         assert_eq!(f["annotations"]["timestamp"], "@300000000000.000000000");
     }
 }
@@ -268,7 +309,10 @@ fn card_numbers_in_a_7z_archive_are_found_in_their_member() {
         )
         .unwrap();
     let archive = writer.finish().unwrap().into_inner();
-    assert!(!archive.windows(PAN.len()).any(|w| w == PAN.as_bytes()), "the member is compressed");
+    assert!(
+        !archive.windows(PAN.len()).any(|w| w == PAN.as_bytes()),
+        "the member is compressed"
+    );
     std::fs::write(dir.path().join("backup.7z"), archive).unwrap();
     let (report, code, stderr) = scan_json(&[&arg(dir.path())]);
     assert_eq!(code, 1, "{stderr}");
@@ -284,7 +328,11 @@ fn card_numbers_in_a_7z_archive_are_found_in_their_member() {
 fn card_numbers_in_a_pg_dump_custom_format_file_are_found_in_their_table() {
     for fixture in ["pg_dump_custom_zlib.pgc", "pg_dump_custom_plain.pgc"] {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::copy(repo().join("tests/data").join(fixture), dir.path().join("shop.pgc")).unwrap();
+        std::fs::copy(
+            repo().join("tests/data").join(fixture),
+            dir.path().join("shop.pgc"),
+        )
+        .unwrap();
         let (report, code, stderr) = scan_json(&[&arg(dir.path())]);
         assert_eq!(code, 1, "{fixture}: {stderr}");
         let findings = report["findings"].as_array().unwrap();
@@ -294,7 +342,10 @@ fn card_numbers_in_a_pg_dump_custom_format_file_are_found_in_their_table() {
             .collect();
         assert!(tables.contains(&"public.orders"), "{fixture}: {tables:?}");
         assert_eq!(report["summary"]["verdict"], "retention_found");
-        assert!(report["skipped"].as_array().unwrap().is_empty(), "{fixture}: {report}");
+        assert!(
+            report["skipped"].as_array().unwrap().is_empty(),
+            "{fixture}: {report}"
+        );
     }
 }
 
@@ -324,7 +375,12 @@ fn an_unknown_compressed_blob_is_not_decodable_and_the_scan_incomplete() {
             .unwrap()
             .iter()
             .find(|s| s["provenance"]["artifact"] == name)
-            .map(|s| (s["reason"].as_str().unwrap().to_string(), s["detail"].as_str().unwrap().to_string()))
+            .map(|s| {
+                (
+                    s["reason"].as_str().unwrap().to_string(),
+                    s["detail"].as_str().unwrap().to_string(),
+                )
+            })
     };
     assert_eq!(reason("export.bin").unwrap().0, "not_decodable");
     let (rar_reason, rar_detail) = reason("old.rar").unwrap();
@@ -376,7 +432,11 @@ fn a_100_gb_sparse_file_is_scanned_in_seconds_and_its_card_number_found() {
     drop(file);
     let started = Instant::now();
     let (report, code, stderr) = scan_json(&[&arg(dir.path())]);
-    assert!(started.elapsed() < Duration::from_secs(60), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "took {:?}",
+        started.elapsed()
+    );
     assert_eq!(code, 1, "{stderr}");
     let finding = &report["findings"][0];
     assert_eq!(finding["provenance"]["artifact"], "disk.img");
@@ -417,7 +477,12 @@ fn a_capped_list_says_how_many_more_and_where_the_rest_is() {
         std::fs::write(dir.path().join(format!("f{i:03}.log")), "x").unwrap();
     }
     // 205 excluded files: 205 entries in the "Not scanned" list.
-    let out = hihoji().arg("scan").arg(dir.path()).args(["--exclude", "*.log"]).output().unwrap();
+    let out = hihoji()
+        .arg("scan")
+        .arg(dir.path())
+        .args(["--exclude", "*.log"])
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("+5 more"), "{stdout}");
     assert!(stdout.contains("--json"), "{stdout}");
@@ -429,7 +494,13 @@ fn the_same_scan_given_twice_to_report_is_merged_once_with_a_warning() {
     std::fs::write(dir.path().join("a.log"), format!("card {PAN}\n")).unwrap();
     let reports = tempfile::tempdir().unwrap();
     let json = reports.path().join("a.json");
-    let out = hihoji().arg("scan").arg(dir.path()).arg("--json").arg(&json).output().unwrap();
+    let out = hihoji()
+        .arg("scan")
+        .arg(dir.path())
+        .arg("--json")
+        .arg(&json)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let copy = reports.path().join("copy.json");
     std::fs::copy(&json, &copy).unwrap();
@@ -454,7 +525,12 @@ fn too_many_threads_are_capped_with_a_warning() {
         std::fs::write(dir.path().join(format!("{i}.log")), "nothing\n").unwrap();
     }
     let started = Instant::now();
-    let out = hihoji().arg("scan").arg(dir.path()).args(["-j", "10000"]).output().unwrap();
+    let out = hihoji()
+        .arg("scan")
+        .arg(dir.path())
+        .args(["-j", "10000"])
+        .output()
+        .unwrap();
     assert!(started.elapsed() < Duration::from_secs(30));
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stderr).contains("threads"));

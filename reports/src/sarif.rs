@@ -57,13 +57,7 @@ pub fn to_sarif(outcome: &ScanOutcome) -> Sarif {
             Notification::builder()
                 .level(json!(level))
                 .message(Message::from(
-                    format!(
-                        "{what}: {} ({}): {}",
-                        s.provenance,
-                        s.reason.as_str(),
-                        s.detail
-                    )
-                    .as_str(),
+                    format!("{what}: {} ({}): {}", s.provenance, s.reason.as_str(), s.detail).as_str(),
                 ))
                 .locations(vec![artifact_only_location(&s.provenance, top)])
                 .properties(bag(BTreeMap::from([

@@ -683,8 +683,14 @@ fn seven_z_members_are_scanned_under_their_names_nested_too() {
     write(dir.path(), "backup.7z", &archive);
     write(dir.path(), "outer.zip", &zip(&[("inner.7z", &archive)]));
     let places = pan_places(&scan_dir(dir.path()));
-    assert!(places.contains(&"backup.7z!/exports/orders.csv".to_string()), "{places:?}");
-    assert!(places.contains(&"outer.zip!/inner.7z!/exports/orders.csv".to_string()), "{places:?}");
+    assert!(
+        places.contains(&"backup.7z!/exports/orders.csv".to_string()),
+        "{places:?}"
+    );
+    assert!(
+        places.contains(&"outer.zip!/inner.7z!/exports/orders.csv".to_string()),
+        "{places:?}"
+    );
 }
 
 #[test]
@@ -693,11 +699,18 @@ fn a_git_loose_object_is_inflated_and_scanned() {
     let object = zlib(format!("blob 22\0card {VISA}\n").as_bytes());
     std::fs::create_dir_all(dir.path().join("objects/ab")).unwrap();
     write(dir.path(), "objects/ab/cdef0123", &object);
-    write(dir.path(), "formula.txt", b"x^2 + y^2 = r^2 is the circle; card numbers do not live here");
+    write(
+        dir.path(),
+        "formula.txt",
+        b"x^2 + y^2 = r^2 is the circle; card numbers do not live here",
+    );
     let outcome = scan_dir(dir.path());
     assert_eq!(pan_places(&outcome), ["objects/ab/cdef0123!/cdef0123.unzlib"]);
     assert!(outcome.skipped.is_empty(), "{:?}", skips(&outcome));
-    assert_eq!(outcome.coverage.by_decoder.get("zlib").map(|c| c.streams), Some(1));
+    assert_eq!(
+        outcome.coverage.by_decoder.get("zlib").map(|c| c.streams),
+        Some(1)
+    );
 }
 
 #[test]
@@ -705,7 +718,11 @@ fn a_pg_dump_custom_file_names_the_table_of_each_finding() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(pg_dump_fixture(), dir.path().join("shop.pgc")).unwrap();
     let outcome = scan_dir(dir.path());
-    let places: Vec<String> = outcome.findings.iter().map(|f| f.provenance.to_string()).collect();
+    let places: Vec<String> = outcome
+        .findings
+        .iter()
+        .map(|f| f.provenance.to_string())
+        .collect();
     assert_eq!(places, ["shop.pgc!/public.orders"], "{:?}", skips(&outcome));
     assert!(outcome.skipped.is_empty(), "{:?}", skips(&outcome));
 }
@@ -715,7 +732,10 @@ fn a_pg_dump_custom_file_names_the_table_of_each_finding() {
 fn zip_with_duplicate_names() -> Vec<u8> {
     let first = format!("card {VISA}\n");
     let second = format!("card {JCB}\n");
-    let mut bytes = zip(&[("orders.csv", first.as_bytes()), ("orders.cs2", second.as_bytes())]);
+    let mut bytes = zip(&[
+        ("orders.csv", first.as_bytes()),
+        ("orders.cs2", second.as_bytes()),
+    ]);
     let from = b"orders.cs2";
     while let Some(at) = bytes.windows(from.len()).position(|w| w == from) {
         bytes[at..at + from.len()].copy_from_slice(b"orders.csv");
@@ -737,22 +757,25 @@ fn a_zip_entry_missing_from_the_directory_and_the_comment_are_scanned() {
     let dir = tempfile::tempdir().unwrap();
     // A member's local header and data with no directory entry, in front of a whole zip.
     let hidden = zip(&[("hidden.csv", format!("card {VISA}\n").as_bytes())]);
-    let directory_at = hidden
-        .windows(4)
-        .position(|w| w == b"PK\x01\x02")
-        .unwrap();
+    let directory_at = hidden.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
     let mut bytes = hidden[..directory_at].to_vec();
     let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
     writer
         .start_file("listed.txt", zip::write::SimpleFileOptions::default())
         .unwrap();
     writer.write_all(b"nothing here").unwrap();
-    writer.set_comment(format!("exported with card {MASTERCARD}")).unwrap();
+    writer
+        .set_comment(format!("exported with card {MASTERCARD}"))
+        .unwrap();
     bytes.extend(writer.finish().unwrap().into_inner());
     write(dir.path(), "export.zip", &bytes);
     let outcome = scan_dir(dir.path());
     let mut places = pan_places(&outcome);
     places.sort();
-    assert!(places.contains(&"export.zip!/hidden.csv".to_string()), "{places:?} {:?}", skips(&outcome));
+    assert!(
+        places.contains(&"export.zip!/hidden.csv".to_string()),
+        "{places:?} {:?}",
+        skips(&outcome)
+    );
     assert!(places.contains(&"export.zip!/#comment".to_string()), "{places:?}");
 }

@@ -395,10 +395,7 @@ fn verdict(outcome: &ScanOutcome, t: &Catalogue, counts: &[CountRow]) -> Verdict
         .iter()
         .filter(|r| !r.key.is_empty())
         .filter_map(|r| {
-            let n = outcome
-                .failing()
-                .filter(|f| f.category.as_str() == r.key)
-                .count();
+            let n = outcome.failing().filter(|f| f.category.as_str() == r.key).count();
             (n > 0).then(|| {
                 t.verdict_count
                     .replace("{category}", &r.label)
@@ -407,11 +404,7 @@ fn verdict(outcome: &ScanOutcome, t: &Catalogue, counts: &[CountRow]) -> Verdict
         })
         .collect();
     let notes = counts.last().map_or(0, |r| r.note);
-    let notes = if fail_on > Level::Note {
-        notes
-    } else {
-        0
-    };
+    let notes = if fail_on > Level::Note { notes } else { 0 };
     let files = outcome.coverage.files_scanned.to_string();
     let bytes = human_bytes(outcome.coverage.bytes_scanned);
     let gaps = outcome.gap_count();
@@ -773,12 +766,18 @@ mod tests {
         );
         let v = ReportView::new(&notes_only, Lang::Ja);
         assert!(!v.verdict.retention);
-        assert_eq!(v.verdict.headline, super::super::i18n::JA.verdict_clean);
+        assert_eq!(v.verdict.state, "incomplete", "the unread zip is a gap");
+        assert_eq!(v.verdict.headline, super::super::i18n::JA.verdict_incomplete);
         assert!(v.verdict.notes.is_some());
         assert!(
             v.verdict.blind_spots.as_deref().unwrap().contains('1'),
             "the skipped zip is a blind spot"
         );
+        let mut read_all = notes_only.clone();
+        read_all.skipped.clear();
+        let v = ReportView::new(&read_all, Lang::En);
+        assert_eq!(v.verdict.state, "clean");
+        assert_eq!(v.verdict.headline, super::super::i18n::EN.verdict_clean);
 
         let retained = outcome(
             "h",

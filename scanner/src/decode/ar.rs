@@ -36,7 +36,10 @@ impl Decoder for Ar {
                 Err(e) => return Err(DecodeError::reading("ar member header", e)),
             }
             if &header[58..60] != b"`\n" {
-                return Err(DecodeError::Corrupt(format!("ar member {}: bad header", index + 1)));
+                return Err(DecodeError::Corrupt(format!(
+                    "ar member {}: bad header",
+                    index + 1
+                )));
             }
             if index >= max_members {
                 return Err(DecodeError::Limit(format!(

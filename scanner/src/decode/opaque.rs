@@ -166,8 +166,8 @@ pub fn legitimately_binary(head: &[u8]) -> bool {
         (0, b"\0asm"),
         (0, b"8BPS"),
     ];
-    let riff_media = head.starts_with(b"RIFF")
-        && matches!(head.get(8..12), Some(b"WEBP" | b"WAVE" | b"AVI " | b"RMID"));
+    let riff_media =
+        head.starts_with(b"RIFF") && matches!(head.get(8..12), Some(b"WEBP" | b"WAVE" | b"AVI " | b"RMID"));
     riff_media
         || MEDIA
             .iter()
@@ -180,13 +180,20 @@ mod tests {
 
     #[test]
     fn known_formats_without_a_decoder_are_recognised_and_text_is_not() {
-        assert_eq!(opaque_format(b"Rar!\x1a\x07\x01\0rest").map(|s| s.name), Some("RAR archive"));
+        assert_eq!(
+            opaque_format(b"Rar!\x1a\x07\x01\0rest").map(|s| s.name),
+            Some("RAR archive")
+        );
         assert!(opaque_format(b"Salted__12345678").is_some_and(|s| s.encrypted));
         assert!(opaque_format(b"\x1f\x9d\x90data").is_some());
         assert!(is_lzh(b"\x20\x00-lh5-rest"));
         assert!(is_arj(&[0x60, 0xea, 0x20, 0x00, 0x1e]));
         for text in [&b"card=4539875260181596"[..], b"Rar is a word", b"", b"-lh5-"] {
-            assert!(opaque_format(text).is_none(), "{:?}", String::from_utf8_lossy(text));
+            assert!(
+                opaque_format(text).is_none(),
+                "{:?}",
+                String::from_utf8_lossy(text)
+            );
         }
         assert!(legitimately_binary(b"\x89PNG\r\n\x1a\n...."));
         assert!(legitimately_binary(b"RIFF\0\0\0\0WEBPVP8 "));

@@ -59,8 +59,12 @@ impl Decoder for PgDump {
 
     fn decode(&self, input: &mut dyn Read, _name: &str, sink: &mut dyn InnerSink) -> Result<(), DecodeError> {
         let mut dump = DumpReader::new(input);
-        let header = dump.header().map_err(|e| DecodeError::reading("pg_dump header", e))?;
-        let toc = dump.toc(&header).map_err(|e| DecodeError::reading("pg_dump table of contents", e))?;
+        let header = dump
+            .header()
+            .map_err(|e| DecodeError::reading("pg_dump header", e))?;
+        let toc = dump
+            .toc()
+            .map_err(|e| DecodeError::reading("pg_dump table of contents", e))?;
         let toc_layer = Layer {
             kind: LayerKind::Member,
             name: "toc".to_string(),
@@ -68,10 +72,10 @@ impl Decoder for PgDump {
         sink.stream(toc_layer, &mut toc.text.as_slice())
             .map_err(|e| DecodeError::reading("pg_dump table of contents", e))?;
         let mut unread: Option<DecodeError> = None;
-        loop {
-            let Some(kind) = dump.byte_or_end().map_err(|e| DecodeError::reading("pg_dump data", e))? else {
-                break;
-            };
+        while let Some(kind) = dump
+            .byte_or_end()
+            .map_err(|e| DecodeError::reading("pg_dump data", e))?
+        {
             let id = dump.int().map_err(|e| DecodeError::reading("pg_dump data", e))?;
             let name = toc
                 .names
@@ -85,7 +89,9 @@ impl Decoder for PgDump {
                     }
                 }
                 BLOCK_BLOBS => loop {
-                    let oid = dump.int().map_err(|e| DecodeError::reading("pg_dump large objects", e))?;
+                    let oid = dump
+                        .int()
+                        .map_err(|e| DecodeError::reading("pg_dump large objects", e))?;
                     if oid == 0 {
                         break;
                     }
@@ -207,7 +213,7 @@ impl<'r> DumpReader<'r> {
         Ok(Header { compression })
     }
 
-    fn toc(&mut self, _header: &Header) -> io::Result<Toc> {
+    fn toc(&mut self) -> io::Result<Toc> {
         let count = self.int()?;
         if !(0..=MAX_ENTRIES).contains(&count) {
             return Err(invalid("table of contents size out of range"));
@@ -269,7 +275,12 @@ impl<'r> DumpReader<'r> {
     }
 
     /// Pushes one block's data (its chunks, decompressed) as the member `name`.
-    fn block(&mut self, name: &str, compression: Compression, sink: &mut dyn InnerSink) -> Result<(), DecodeError> {
+    fn block(
+        &mut self,
+        name: &str,
+        compression: Compression,
+        sink: &mut dyn InnerSink,
+    ) -> Result<(), DecodeError> {
         let int_size = self.int_size;
         let mut chunks = Chunks {
             input: &mut *self.input,
@@ -410,7 +421,10 @@ mod tests {
     #[test]
     fn the_custom_format_is_recognised_and_other_formats_are_not() {
         assert!(PgDump.sniff(b"PGDMP\x01\x0e\x00\x04\x08\x01rest"));
-        assert!(!PgDump.sniff(b"PGDMP\x01\x0e\x00\x04\x08\x03rest"), "tar format is a tar");
+        assert!(
+            !PgDump.sniff(b"PGDMP\x01\x0e\x00\x04\x08\x03rest"),
+            "tar format is a tar"
+        );
         assert!(!PgDump.sniff(b"PGDMP"));
         assert!(!PgDump.sniff(b"PGDMP is a word"));
     }

@@ -102,7 +102,9 @@ fn archive_problem(what: &str, e: SevenzError) -> DecodeError {
         SevenzError::UnsupportedCompressionMethod(method) => {
             DecodeError::NotDecodable(format!("{what}: 7z codec {method} is not supported"))
         }
-        SevenzError::Unsupported(why) => DecodeError::NotDecodable(format!("{what}: unsupported 7z feature: {why}")),
+        SevenzError::Unsupported(why) => {
+            DecodeError::NotDecodable(format!("{what}: unsupported 7z feature: {why}"))
+        }
         SevenzError::MaxMemLimited { max_kb, actaul_kb } => DecodeError::Limit(format!(
             "{what}: needs {actaul_kb} KiB of memory, more than {max_kb} KiB (--max-buffered-bytes)"
         )),

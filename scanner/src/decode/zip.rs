@@ -232,7 +232,12 @@ fn read_unlisted(
 }
 
 /// Offsets of `signature` in `input[from..to]`.
-fn signatures_in(input: &mut dyn ReadSeek, from: u64, to: u64, signature: &[u8]) -> Result<Vec<u64>, DecodeError> {
+fn signatures_in(
+    input: &mut dyn ReadSeek,
+    from: u64,
+    to: u64,
+    signature: &[u8],
+) -> Result<Vec<u64>, DecodeError> {
     const WINDOW: usize = 1 << 20;
     let mut found = Vec::new();
     let mut buf = vec![0u8; WINDOW];
@@ -272,7 +277,11 @@ fn read_up_to(input: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
 
 /// Reads members front to back by their local headers, up to the directory
 /// or the first damage.
-fn read_local_headers(input: &mut dyn Read, sink: &mut dyn InnerSink, names: &mut Names) -> Result<(), DecodeError> {
+fn read_local_headers(
+    input: &mut dyn Read,
+    sink: &mut dyn InnerSink,
+    names: &mut Names,
+) -> Result<(), DecodeError> {
     let max_members = sink.limits().max_members;
     let mut input = input;
     for index in 0u64.. {

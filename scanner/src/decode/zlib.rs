@@ -87,14 +87,23 @@ mod tests {
         let mut x = 12345u64;
         let varied: String = (0..2000)
             .map(|_| {
-                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 format!("{} ", x >> 40)
             })
             .collect();
         let long = zlib(varied.as_bytes());
         assert!(long.len() > SNIFF_LEN);
-        assert!(Zlib.sniff(&long[..SNIFF_LEN]), "a long stream is claimed by its first bytes");
-        for text in [&b"x^2 + y^2 = r^2, the circle's equation, and more text after it"[..], b"x\x9c", b"x^"] {
+        assert!(
+            Zlib.sniff(&long[..SNIFF_LEN]),
+            "a long stream is claimed by its first bytes"
+        );
+        for text in [
+            &b"x^2 + y^2 = r^2, the circle's equation, and more text after it"[..],
+            b"x\x9c",
+            b"x^",
+        ] {
             assert!(!Zlib.sniff(text), "{:?}", String::from_utf8_lossy(text));
         }
         let mut corrupt = object.clone();

@@ -81,7 +81,9 @@ impl<R: Read> EntropyMeter<R> {
         let mut rest = bytes;
         while !rest.is_empty() {
             let in_block = self.at % BLOCK;
-            let take = rest.len().min(usize::try_from(BLOCK - in_block).unwrap_or(usize::MAX));
+            let take = rest
+                .len()
+                .min(usize::try_from(BLOCK - in_block).unwrap_or(usize::MAX));
             let (now, later) = rest.split_at(take);
             let sample_room = SAMPLE.saturating_sub(in_block as usize);
             for &b in &now[..now.len().min(sample_room)] {
@@ -89,7 +91,7 @@ impl<R: Read> EntropyMeter<R> {
                 self.sampled += 1;
             }
             self.at += take as u64;
-            if self.at % BLOCK == 0 {
+            if self.at.is_multiple_of(BLOCK) {
                 self.end_block();
             }
             rest = later;

@@ -33,7 +33,9 @@ impl Fault {
             Some(at) => format!(
                 "hihoji faulted while scanning this item (at {at}); it was not scanned, the scan went on"
             ),
-            None => "hihoji faulted while scanning this item; it was not scanned, the scan went on".to_string(),
+            None => {
+                "hihoji faulted while scanning this item; it was not scanned, the scan went on".to_string()
+            }
         }
     }
 }

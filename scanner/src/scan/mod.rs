@@ -163,7 +163,9 @@ impl Task<'_> {
         match self {
             Task::Entry(Entry::File { provenance, .. }) => provenance.clone(),
             Task::Entry(Entry::Skipped(skipped)) => skipped.provenance.clone(),
-            Task::Process(_, Target::Process(info)) => process::process_provenance(info.pid, Some(&info.name)),
+            Task::Process(_, Target::Process(info)) => {
+                process::process_provenance(info.pid, Some(&info.name))
+            }
             Task::Process(_, Target::Unreadable { pid, .. }) => process::process_provenance(*pid, None),
         }
     }

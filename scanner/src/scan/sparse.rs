@@ -157,7 +157,9 @@ impl Read for DataRuns<'_> {
         if self.view == 0 && self.map.starts.borrow().is_empty() {
             self.map.starts.borrow_mut().push((0, self.pos));
         }
-        let want = buf.len().min(usize::try_from(self.run_end - self.pos).unwrap_or(usize::MAX));
+        let want = buf
+            .len()
+            .min(usize::try_from(self.run_end - self.pos).unwrap_or(usize::MAX));
         let n = read_at(self.file, &mut buf[..want], self.pos)?;
         if n == 0 {
             // The file shrank: stop here.

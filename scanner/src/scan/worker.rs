@@ -103,7 +103,13 @@ impl<'e> Worker<'e> {
     /// Scans a sparse file's data runs as bytes, skipping its holes
     /// ([`sparse`]). Returns false, having scanned nothing, when a decoder
     /// recognises the file: it is then read as any other file.
-    fn scan_sparse(&mut self, file: &File, size: u64, provenance: &Provenance, out: &mut FileOutcome) -> bool {
+    fn scan_sparse(
+        &mut self,
+        file: &File,
+        size: u64,
+        provenance: &Provenance,
+        out: &mut FileOutcome,
+    ) -> bool {
         let mut runs = sparse::DataRuns::new(file, size);
         let mut head = [0u8; SNIFF_LEN];
         let head_len = match read_up_to(&mut runs, &mut head) {
