@@ -19,6 +19,7 @@ use hihoji_scanner::verdict::EXIT_ERROR;
 const EXIT_BROKEN_PIPE: u8 = 141;
 
 fn main() -> ExitCode {
+    quiet_panics();
     let cli = cli::Cli::parse();
     let result = match cli.command {
         cli::Command::Scan(args) => scan::run(&args),
@@ -47,6 +48,18 @@ fn main() -> ExitCode {
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// A panic's message can quote the data being handled (a string slicing
+/// panic prints the string), so only where it happened is printed.
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("hihoji: internal error{at} (its message is not shown: it may quote scanned data)");
+    }));
 }
 
 /// Prints a generated document; a reader that stops early (`| head`) is not an error.

@@ -146,7 +146,7 @@ fn walk_all(roots: &[PathBuf], options: &WalkOptions) -> impl Iterator<Item = En
         let mut ignores = IgnoreStack::default();
         // A file named on the command line (as a pre-commit hook names the
         // staged files) obeys the ignore files of the directories above it.
-        let mut root_ignored = root
+        let root_ignored = root
             .is_file()
             .then(|| ancestors_ignore(&root, options.respect_gitignore))
             .flatten()
@@ -157,6 +157,17 @@ fn walk_all(roots: &[PathBuf], options: &WalkOptions) -> impl Iterator<Item = En
                     detail: format!("matches {file}"),
                 })
             });
+        // A root on a pseudo-filesystem (`/proc/self`, a link to it) is one
+        // skip, not a walk of its entries.
+        let mut root_ignored = root_ignored.or_else(|| {
+            pseudo_filesystem(&root).map(|fs| {
+                Entry::Skipped(Skipped {
+                    provenance: Provenance::file(root.to_string_lossy().into_owned()),
+                    reason: SkipReason::PseudoFilesystem,
+                    detail: pseudo_filesystem_detail(fs),
+                })
+            })
+        });
         let root_is_ignored = root_ignored.is_some();
         std::iter::from_fn(move || loop {
             if root_is_ignored {
