@@ -535,3 +535,33 @@ fn too_many_threads_are_capped_with_a_warning() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stderr).contains("threads"));
 }
+
+#[test]
+fn a_sparse_file_that_a_decoder_recognises_is_read_from_its_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = format!("card={PAN}\n");
+    let mut builder = tar::Builder::new(Vec::new());
+    let mut header = tar::Header::new_gnu();
+    header.set_size(content.len() as u64);
+    header.set_mode(0o644);
+    header.set_cksum();
+    builder
+        .append_data(&mut header, "orders.csv", content.as_bytes())
+        .unwrap();
+    let archive = builder.into_inner().unwrap();
+    let path = dir.path().join("backup.tar");
+    std::fs::write(&path, &archive).unwrap();
+    // A hole after the archive, as a preallocated file has.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_len(archive.len() as u64 + (64 << 20))
+        .unwrap();
+    let (report, code, stderr) = scan_json(&[&arg(dir.path())]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        report["findings"][0]["provenance"]["layers"][0]["name"],
+        "orders.csv"
+    );
+}

@@ -69,8 +69,17 @@ impl<'e> Worker<'e> {
             );
             return out;
         }
-        if sparse::has_holes(&file, size) && self.scan_sparse(&file, size, &provenance, &mut out) {
-            return out;
+        if sparse::has_holes(&file, size) {
+            if self.scan_sparse(&file, size, &provenance, &mut out) {
+                return out;
+            }
+            // A decoder takes it: read it whole, from the start (finding the
+            // data runs moved the file's offset).
+            if let Err(e) = file.seek(SeekFrom::Start(0)) {
+                let (reason, detail) = io_skip(&e);
+                skip(&mut out, reason, detail);
+                return out;
+            }
         }
         let budget = FileBudget::default();
         let mut counted = Counted {
