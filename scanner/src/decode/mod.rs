@@ -14,6 +14,7 @@ mod ar;
 mod bzip2;
 mod email;
 mod gzip;
+mod lz4;
 mod opaque;
 mod pcap;
 mod pdf;
@@ -263,6 +264,7 @@ pub fn decoders() -> &'static [&'static dyn Decoder] {
         &bzip2::Bzip2,
         &xz::Xz,
         &zstd::Zstd,
+        &lz4::Lz4,
         &zip::Zip,
         &tar::Tar,
         &xml::OfficeXml,

@@ -1,5 +1,5 @@
 //! Formats hihoji recognises but cannot read: archives and compressors with
-//! no well-kept pure-Rust decoder (rar, cab, arj, lzh, …) and encrypted
+//! no well-kept pure-Rust decoder here (rar, cab, arj, lzh, …) and encrypted
 //! containers (OpenSSL `enc`, OpenPGP messages, age, LUKS, Ansible vault).
 //!
 //! Their content is compressed or encrypted, so a scan of their bytes says
@@ -50,7 +50,6 @@ const OPAQUE: &[Signature] = &[
     sig(0, b"MSCF\0\0\0\0", "Microsoft Cabinet (cab)"),
     sig(7, b"**ACE**", "ACE archive"),
     sig(0, b"LZIP", "lzip"),
-    sig(0, b"\x04\x22\x4d\x18", "LZ4 frame"),
     sig(0, b"\x02\x21\x4c\x18", "LZ4 (legacy frame)"),
     sig(0, b"mozLz40\0", "Mozilla LZ4 (mozlz4)"),
     sig(0, b"\xff\x06\0\0sNaPpY", "Snappy framed stream"),

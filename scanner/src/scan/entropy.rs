@@ -6,7 +6,7 @@
 //! says nothing about what it holds, so the stream is recorded as
 //! `not_decodable`: a gap, not a pass.
 //!
-//! Measured as it is read, on a sample of each 4 KiB block (its first 1 KiB):
+//! Measured as it is read, on a sample of each 16 KiB block (its first 1 KiB):
 //! a sample's Shannon entropy is about 7.8 bits per byte for random or
 //! compressed data, 6–6.5 for machine code, 6 for base64 and under 5.5 for
 //! text. A block is "high" above 7.2 bits; [`MIN_SPAN`] consecutive high
@@ -16,8 +16,11 @@
 use std::io::{self, Read};
 use std::sync::OnceLock;
 
-/// Block size; each block is judged by its first [`SAMPLE`] bytes.
-const BLOCK: u64 = 4096;
+/// Block size; each block is judged by its first [`SAMPLE`] bytes. Measured
+/// with a standalone `rustc -O` copy of this module reading 512 MB of text
+/// (best of 5 runs): sampling 1 KiB of every 4 KiB added 0.47 ns per byte
+/// read, 1 KiB of every 16 KiB adds 0.10 ns, small next to detection.
+const BLOCK: u64 = 16 * 1024;
 const SAMPLE: usize = 1024;
 /// Bits per byte above which a sample looks random.
 const HIGH: f32 = 7.2;
