@@ -405,3 +405,46 @@ mod sort_tests {
         }
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::findings::SkipReason;
+    use crate::rules::load_rules;
+
+    /// A file whose scan panics (see `Worker::scan_file`).
+    pub(crate) const FAULTY_FILE: &str = "hihoji-test-fault";
+
+    #[test]
+    fn a_fault_in_one_file_costs_that_file_only() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..4 {
+            std::fs::write(dir.path().join(format!("{i}.log")), "card 4539875260181596\n").unwrap();
+        }
+        std::fs::write(dir.path().join(FAULTY_FILE), "card 4539875260181596\n").unwrap();
+        let engine = Engine {
+            rules: load_rules(&[]).unwrap(),
+            fingerprinter: Fingerprinter::new(b"test key"),
+            limits: Limits::default(),
+        };
+        let config = ScanConfig {
+            roots: vec![dir.path().to_path_buf()],
+            processes: None,
+            walk: WalkOptions::default(),
+            limits: Limits::default(),
+            threads: 2,
+        };
+        let outcome = scan(&config, &engine, &Quiet).unwrap();
+        assert_eq!(outcome.findings.len(), 4, "the other files are all scanned");
+        assert_eq!(outcome.skipped.len(), 1);
+        let fault = &outcome.skipped[0];
+        assert_eq!(fault.provenance.artifact, FAULTY_FILE);
+        assert_eq!(fault.reason, SkipReason::InternalError);
+        assert!(fault.detail.contains("worker.rs"), "{}", fault.detail);
+        assert!(
+            !fault.detail.contains("a fault while scanning"),
+            "never the message"
+        );
+        assert_eq!(outcome.verdict(), crate::verdict::Verdict::RetentionFound);
+    }
+}

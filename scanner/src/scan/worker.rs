@@ -41,6 +41,11 @@ impl<'e> Worker<'e> {
 
     /// Scans one file from disk.
     pub fn scan_file(&mut self, path: &Path, provenance: Provenance) -> FileOutcome {
+        // A fault to isolate, for the test that the scan survives one.
+        #[cfg(test)]
+        if path.file_name().is_some_and(|n| n == super::tests::FAULTY_FILE) {
+            panic!("a fault while scanning");
+        }
         let mut out = FileOutcome::default();
         let skip = |out: &mut FileOutcome, reason, detail: String| {
             out.skipped.push(Skipped {
