@@ -779,3 +779,18 @@ fn a_zip_entry_missing_from_the_directory_and_the_comment_are_scanned() {
     );
     assert!(places.contains(&"export.zip!/#comment".to_string()), "{places:?}");
 }
+
+#[test]
+fn a_gzip_stream_followed_by_garbage_keeps_what_it_held() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = gzip(format!("card {VISA}\n").as_bytes());
+    bytes.extend([0u8; 1000]);
+    write(dir.path(), "orders.csv.gz", &bytes);
+    let outcome = scan_dir(dir.path());
+    assert_eq!(pan_places(&outcome), ["orders.csv.gz!/orders.csv"]);
+    assert_eq!(
+        outcome.skipped[0].reason,
+        SkipReason::Corrupt,
+        "the garbage is reported"
+    );
+}

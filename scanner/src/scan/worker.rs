@@ -203,11 +203,24 @@ impl<'e> Worker<'e> {
         out: &mut FileOutcome,
     ) -> io::Result<()> {
         let mut head = [0u8; SNIFF_LEN];
-        let head_len = match &mut input {
-            Input::File(file) => read_up_to(*file, &mut head)?,
-            Input::Stream(reader) => read_up_to(*reader, &mut head)?,
+        let (head_len, failed) = match &mut input {
+            Input::File(file) => fill_head(*file, &mut head),
+            Input::Stream(reader) => fill_head(*reader, &mut head),
         };
         let head = &head[..head_len];
+        if let Err(e) = failed {
+            // The stream failed within its first bytes (a gzip member followed
+            // by garbage): what came before the failure is still scanned.
+            let label = StreamLabel {
+                provenance,
+                category,
+                origin: None,
+            };
+            let bytes = self.text.scan_reader(&mut &head[..], &label, &mut out.findings);
+            self.scan_pending(depth, budget, out)?;
+            out.coverage.add_stream("text", bytes?);
+            return Err(e);
+        }
         let Some(decoder) = decode::sniff(head) else {
             let rest = match input {
                 Input::File(file) => Cursor::new(head).chain(file as &mut dyn Read),
@@ -499,6 +512,21 @@ impl<R: Seek> Seek for Counted<R> {
     fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
         self.inner.seek(pos)
     }
+}
+
+/// Reads until `buf` is full, the stream ends or a read fails; returns what
+/// was read in every case.
+fn fill_head(reader: &mut dyn Read, buf: &mut [u8]) -> (usize, io::Result<()>) {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return (filled, Err(e)),
+        }
+    }
+    (filled, Ok(()))
 }
 
 /// Reads until `buf` is full or the stream ends.
