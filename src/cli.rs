@@ -176,7 +176,13 @@ pub struct ScanArgs {
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
 
-    /// Worker threads (default: one per core).
+    /// Exit 0 instead of 3 when something in scope could not be read
+    /// (permission denied, damaged, encrypted, a limit hit, …); the verdict
+    /// still says incomplete and the unread items are still listed.
+    #[arg(long)]
+    pub accept_gaps: bool,
+
+    /// Worker threads (default: one per core; at most 4 per core).
     #[arg(short = 'j', long = "threads", value_name = "N")]
     pub threads: Option<usize>,
 
@@ -254,9 +260,14 @@ pub struct ReportArgs {
     #[arg(long, value_enum)]
     pub lang: Option<LangArg>,
 
-    /// Exit 1 when a finding is at or above this level.
-    #[arg(long, value_enum, default_value = "warning")]
-    pub fail_on: FailOn,
+    /// Exit 1 when a finding is at or above this level [default: the level
+    /// the (first) input was scanned with].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+
+    /// Exit 0 instead of 3 when the inputs list items that could not be read.
+    #[arg(long)]
+    pub accept_gaps: bool,
 
     /// Print nothing but errors (reports are still written).
     #[arg(short, long)]

@@ -33,6 +33,8 @@ pub struct ConfigFile {
     pub follow_symlinks: Option<bool>,
     pub respect_gitignore: Option<bool>,
     pub lang: Option<LangArg>,
+    /// Like --accept-gaps: an incomplete scan exits 0.
+    pub accept_gaps: Option<bool>,
 }
 
 /// Where reports go when no flag says.
@@ -108,7 +110,7 @@ mod tests {
     #[test]
     fn every_setting_is_read() {
         let config = load_text(
-            "exclude: [\"*.log\"]\nrules: [extra.yaml]\nfail_on: error\nlimits:\n  max_file_size: 1000\n  max_depth: 3\noutput:\n  sarif: out.sarif\nbaseline: b.json\nthreads: 2\nfollow_symlinks: true\nrespect_gitignore: true\nlang: ja\n",
+            "exclude: [\"*.log\"]\nrules: [extra.yaml]\nfail_on: error\nlimits:\n  max_file_size: 1000\n  max_depth: 3\noutput:\n  sarif: out.sarif\nbaseline: b.json\nthreads: 2\nfollow_symlinks: true\nrespect_gitignore: true\nlang: ja\naccept_gaps: true\n",
         )
         .unwrap();
         let f = &config.file;
@@ -118,6 +120,7 @@ mod tests {
         assert_eq!(f.limits.max_depth, Some(3));
         assert_eq!(f.output.sarif.as_deref(), Some(Path::new("out.sarif")));
         assert_eq!(f.lang, Some(LangArg::Ja));
+        assert_eq!(f.accept_gaps, Some(true));
         assert_eq!(
             config.resolve(Path::new("extra.yaml")),
             config.dir.join("extra.yaml")

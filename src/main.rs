@@ -11,17 +11,20 @@ mod rules_cmd;
 mod scan;
 mod size;
 mod stderr;
+mod terminal;
 mod terminal_markdown;
 
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 
-/// Exit code for a usage or fatal error (DESIGN.md §4).
-const EXIT_ERROR: u8 = 2;
+use hihoji_scanner::verdict::EXIT_ERROR;
+
+/// Exit code when standard output closed early (like other tools killed by SIGPIPE).
+const EXIT_BROKEN_PIPE: u8 = 141;
 
 fn main() -> ExitCode {
-    redact_panics();
+    quiet_panics();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return usage_error(&e),
@@ -41,6 +44,7 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        Err(e) if terminal::is_broken_pipe(&e) => ExitCode::from(EXIT_BROKEN_PIPE),
         Err(e) => {
             stderr::say(&format!("hihoji: error: {e:#}"));
             ExitCode::from(EXIT_ERROR)
@@ -61,21 +65,17 @@ fn usage_error(e: &clap::Error) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// A panic's message may quote the data that caused it: masked and
-/// escaped like every other message.
-fn redact_panics() {
+/// A panic's message can quote the data being handled (a string slicing
+/// panic prints the string), so only where it happened is printed.
+fn quiet_panics() {
     std::panic::set_hook(Box::new(|info| {
-        let message = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "panic".to_string());
         let at = info
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        stderr::say(&format!("hihoji: internal error{at}: {message}"));
+        stderr::say(&format!(
+            "hihoji: internal error{at} (its message is not shown: it may quote scanned data)"
+        ));
     }));
 }
 

@@ -1,17 +1,16 @@
 //! `hihoji scan`: run a scan and write the reports asked for.
 
 use std::fs::File;
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use globset::{Glob, GlobSetBuilder};
-use hihoji_reports::summary::{self, Lang};
+use hihoji_reports::summary::Lang;
 use hihoji_reports::{html, json, sarif};
 use hihoji_scanner::baseline::Baseline;
-use hihoji_scanner::findings::Level;
 use hihoji_scanner::key::{load_key, KeySource, KEY_ENV};
 use hihoji_scanner::mask::Fingerprinter;
 use hihoji_scanner::outcome::ScanOutcome;
@@ -20,16 +19,19 @@ use hihoji_scanner::scan::{scan, scan_git_history, Engine, Limits, ScanConfig};
 use hihoji_scanner::sources::git::changed_files;
 use hihoji_scanner::sources::process::ProcessTargets;
 use hihoji_scanner::sources::walk::WalkOptions;
+use hihoji_scanner::verdict::VerdictPolicy;
 
 use crate::cli::{FailOn, ScanArgs};
 use crate::config::Config;
 use crate::progress::Progress;
+use crate::terminal::{is_broken_pipe, print_result};
 
 /// The settings of one scan: flags over `hihoji.yaml` over defaults.
 pub struct Settings {
     pub scan: ScanConfig,
     pub rules: Vec<PathBuf>,
-    pub fail_on: Level,
+    /// `--fail-on` and `--accept-gaps`.
+    pub policy: VerdictPolicy,
     pub sarif: Option<PathBuf>,
     pub json: Option<PathBuf>,
     pub html: Option<PathBuf>,
@@ -94,7 +96,7 @@ impl Settings {
                 shard: args.shard,
             },
             limits: args.limits.or(&file.limits).apply(Limits::default()),
-            threads: args.threads.or(file.threads).unwrap_or(0),
+            threads: capped_threads(args.threads.or(file.threads).unwrap_or(0)),
         };
         let lang = args
             .lang
@@ -104,7 +106,10 @@ impl Settings {
         Ok(Settings {
             scan,
             rules,
-            fail_on: args.fail_on.or(file.fail_on).unwrap_or(FailOn::Warning).level(),
+            policy: VerdictPolicy {
+                fail_on: args.fail_on.or(file.fail_on).unwrap_or(FailOn::Warning).level(),
+                accept_gaps: args.accept_gaps || file.accept_gaps.unwrap_or(false),
+            },
             sarif,
             json,
             html,
@@ -119,6 +124,24 @@ impl Settings {
     pub fn add_own_file(&mut self, path: &Path, what: &str) {
         self.scan.walk.own_files.extend(own_files(&[(Some(path), what)]));
     }
+}
+
+/// Most worker threads per core: more only adds scratch memory and
+/// contention (a scan is bound by reading and detecting, not by waiting).
+const MAX_THREADS_PER_CORE: usize = 4;
+
+/// `requested` worker threads (0: one per core), at most
+/// [`MAX_THREADS_PER_CORE`] per core, with a warning when it had to be cut.
+fn capped_threads(requested: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let max = cores * MAX_THREADS_PER_CORE;
+    if requested > max {
+        eprintln!(
+            "hihoji: warning: {requested} threads asked for, {cores} core(s) here: using {max} ({MAX_THREADS_PER_CORE} per core)"
+        );
+        return max;
+    }
+    requested
 }
 
 /// The processes asked for with `--processes`, `--pid` and `--process-name`.
@@ -183,6 +206,7 @@ pub fn run_scan(settings: &Settings, args: &ScanArgs) -> Result<ScanOutcome> {
     if let Some(host) = &settings.host {
         outcome.host = host.into();
     }
+    outcome.policy = settings.policy;
     Ok(outcome)
 }
 
@@ -193,33 +217,18 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
         let whole_tree = settings.scan.walk.only.is_none();
         Baseline::read(path)?.apply(&mut outcome, whole_tree);
     }
-    let wrote_any = write_reports(&settings, &outcome)?;
-    let failing = failing_count(&outcome, settings.fail_on);
+    let code = ExitCode::from(outcome.exit_code());
+    let wrote_any = match write_reports(&settings, &outcome) {
+        Ok(wrote_any) => wrote_any,
+        // A report on standard output whose reader stopped early: the scan's
+        // verdict still stands.
+        Err(e) if is_broken_pipe(&e) => return Ok(code),
+        Err(e) => return Err(e),
+    };
     if !args.quiet {
-        let stdout = std::io::stdout();
-        if wrote_any {
-            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            eprintln!(
-                "{}",
-                summary::verdict(&outcome, failing, settings.fail_on, settings.lang, color)
-            );
-        } else {
-            let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            let style = summary::SummaryStyle {
-                color,
-                max_listed: 200,
-                lang: settings.lang,
-            };
-            let mut out = stdout.lock();
-            summary::write_summary(&outcome, style, &mut out)?;
-            writeln!(
-                out,
-                "{}",
-                summary::verdict(&outcome, failing, settings.fail_on, settings.lang, color)
-            )?;
-        }
+        print_result(&outcome, settings.lang, wrote_any)?;
     }
-    Ok(ExitCode::from(if failing > 0 { 1 } else { 0 }))
+    Ok(code)
 }
 
 /// Writes the SARIF, JSON and HTML reports asked for; says whether any was written.
@@ -238,16 +247,6 @@ pub fn write_reports(settings: &Settings, outcome: &ScanOutcome) -> Result<bool>
         wrote_any = true;
     }
     Ok(wrote_any)
-}
-
-/// Findings that fail the scan: at or above the level, and neither accepted
-/// in the baseline nor allowed by a comment in the source.
-pub fn failing_count(outcome: &ScanOutcome, fail_on: Level) -> usize {
-    outcome
-        .findings
-        .iter()
-        .filter(|f| f.level >= fail_on && f.is_actionable())
-        .count()
 }
 
 /// Writes a report to `path`, or standard output for "-".

@@ -278,7 +278,7 @@ fn max_file_size_skips_large_files_with_reason() {
     let (report, code) = json_report(&[&dir.path().to_string_lossy(), "--max-file-size", "1000"]);
     assert_eq!(report["skipped"][0]["reason"], "too_large");
     assert_eq!(report["findings"].as_array().unwrap().len(), 0);
-    assert_eq!(code, 0);
+    assert_eq!(code, 3, "a file not read makes the scan incomplete");
 }
 
 #[test]

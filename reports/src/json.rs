@@ -7,6 +7,7 @@ use std::io::Write;
 use hihoji_scanner::findings::{GuidelineCategory, Level};
 use hihoji_scanner::outcome::ScanOutcome;
 use hihoji_scanner::redact::{is_object_id, redact};
+use hihoji_scanner::verdict::Verdict;
 use serde::{Deserialize, Serialize};
 
 /// Identifies the format, so a reader can refuse what it does not understand.
@@ -23,6 +24,16 @@ pub struct Summary {
     pub by_category: BTreeMap<String, usize>,
     /// True when card data (anything above `note`) was found: retention is shown.
     pub retention_found: bool,
+    /// The verdict under the scan's `--fail-on` and `--accept-gaps`:
+    /// `retention_found`, `incomplete` or `clean` (DESIGN.md §4).
+    #[serde(default)]
+    pub verdict: Verdict,
+    /// Items in scope that could not be read (the skipped that are gaps).
+    #[serde(default)]
+    pub gaps: usize,
+    /// The exit code the verdict gives.
+    #[serde(default)]
+    pub exit_code: u8,
 }
 
 impl Summary {
@@ -30,6 +41,9 @@ impl Summary {
         let mut s = Summary {
             findings: outcome.findings.len(),
             skipped: outcome.skipped.len(),
+            verdict: outcome.verdict(),
+            gaps: outcome.gap_count(),
+            exit_code: outcome.exit_code(),
             ..Summary::default()
         };
         for c in GuidelineCategory::ALL {

@@ -26,6 +26,7 @@ pub fn merge(outcomes: Vec<ScanOutcome>) -> Option<ScanOutcome> {
         coverage: Coverage::default(),
         shard: None,
         inputs: Vec::new(),
+        policy: first.policy,
     };
     for outcome in outcomes {
         let scopes = outcome.scopes();
@@ -159,6 +160,7 @@ mod tests {
             },
             shard: None,
             inputs: Vec::new(),
+            policy: Default::default(),
         }
     }
 

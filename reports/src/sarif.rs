@@ -48,20 +48,21 @@ pub fn to_sarif(outcome: &ScanOutcome) -> Sarif {
         .iter()
         .map(|s| {
             let top = artifacts.index_of(&s.provenance);
+            // A gap (in scope, not read) is a warning; a scope decision is a note.
+            let (level, what) = if s.reason.is_gap() {
+                ("warning", "Not read (gap)")
+            } else {
+                ("note", "Out of scope")
+            };
             Notification::builder()
-                .level(json!("warning"))
+                .level(json!(level))
                 .message(Message::from(
-                    format!(
-                        "Not scanned: {} ({}): {}",
-                        s.provenance,
-                        s.reason.as_str(),
-                        s.detail
-                    )
-                    .as_str(),
+                    format!("{what}: {} ({}): {}", s.provenance, s.reason.as_str(), s.detail).as_str(),
                 ))
                 .locations(vec![artifact_only_location(&s.provenance, top)])
                 .properties(bag(BTreeMap::from([
                     ("reason".to_string(), json!(s.reason.as_str())),
+                    ("gap".to_string(), json!(s.reason.is_gap())),
                     ("provenance".to_string(), json!(s.provenance.to_string())),
                 ])))
                 .build()
@@ -94,8 +95,17 @@ pub fn to_sarif(outcome: &ScanOutcome) -> Sarif {
         );
     }
 
+    // The scan ran to its end even when something could not be read: the
+    // gaps are the notifications above, and the verdict says incomplete.
     let invocation = Invocation::builder()
         .execution_successful(true)
+        .exit_code(i64::from(outcome.exit_code()))
+        .properties(bag(BTreeMap::from([
+            ("verdict".to_string(), json!(outcome.verdict().as_str())),
+            ("gaps".to_string(), json!(outcome.gap_count())),
+            ("fail_on".to_string(), json!(outcome.policy.fail_on.as_str())),
+            ("accept_gaps".to_string(), json!(outcome.policy.accept_gaps)),
+        ])))
         .start_time_utc(outcome.started_at.clone())
         .end_time_utc(outcome.finished_at.clone())
         .machine(outcome.host.clone())
@@ -124,6 +134,7 @@ pub fn to_sarif(outcome: &ScanOutcome) -> Sarif {
         .results(results)
         .properties(bag(BTreeMap::from([
             ("roots".to_string(), json!(outcome.roots)),
+            ("verdict".to_string(), json!(outcome.verdict().as_str())),
             ("files_scanned".to_string(), json!(outcome.coverage.files_scanned)),
             ("bytes_scanned".to_string(), json!(outcome.coverage.bytes_scanned)),
         ])))

@@ -8,6 +8,7 @@ use hihoji_scanner::baseline::STALE_NOTE;
 use hihoji_scanner::findings::{BaselineState, Finding, GuidelineCategory, Level};
 use hihoji_scanner::outcome::{ProcessStatus, ScanOutcome};
 use hihoji_scanner::redact::terminal_safe as shown;
+use hihoji_scanner::verdict::Verdict;
 
 use crate::summary_text::{text, SummaryText};
 
@@ -87,14 +88,7 @@ pub fn write_summary(outcome: &ScanOutcome, style: SummaryStyle, out: &mut dyn W
         }
         write_finding(f, style, t, out)?;
     }
-    if outcome.findings.len() > style.max_listed {
-        writeln!(
-            out,
-            "  … +{} {}",
-            outcome.findings.len() - style.max_listed,
-            t.more
-        )?;
-    }
+    write_more(outcome.findings.len(), style, t, out)?;
     if !outcome.skipped.is_empty() {
         let heading = format!("{} ({}):", t.not_scanned, outcome.skipped.len());
         writeln!(out, "\n{}", paint(style, "1", &heading))?;
@@ -108,6 +102,7 @@ pub fn write_summary(outcome: &ScanOutcome, style: SummaryStyle, out: &mut dyn W
                 shown(&s.detail)
             )?;
         }
+        write_more(outcome.skipped.len(), style, t, out)?;
     }
     let stale: Vec<_> = outcome.notes.iter().filter(|n| n.kind == STALE_NOTE).collect();
     if !stale.is_empty() {
@@ -124,6 +119,7 @@ pub fn write_summary(outcome: &ScanOutcome, style: SummaryStyle, out: &mut dyn W
                 shown(&n.detail)
             )?;
         }
+        write_more(stale.len(), style, t, out)?;
     }
     let count = |level| outcome.findings.iter().filter(|f| f.level == level).count();
     let per_category: Vec<String> = GuidelineCategory::ALL
@@ -148,6 +144,14 @@ pub fn write_summary(outcome: &ScanOutcome, style: SummaryStyle, out: &mut dyn W
         per_category.join(", "),
         t.accepted
     )
+}
+
+/// Says how many items of a list of `total` were left out, and where the full list is.
+fn write_more(total: usize, style: SummaryStyle, t: &SummaryText, out: &mut dyn Write) -> io::Result<()> {
+    if total > style.max_listed {
+        writeln!(out, "  … +{} {}", total - style.max_listed, t.more)?;
+    }
+    Ok(())
 }
 
 fn write_finding(f: &Finding, style: SummaryStyle, t: &SummaryText, out: &mut dyn Write) -> io::Result<()> {
@@ -190,40 +194,65 @@ fn write_finding(f: &Finding, style: SummaryStyle, t: &SummaryText, out: &mut dy
     )
 }
 
-/// The one line that says the verdict and what the exit code means.
-pub fn verdict(outcome: &ScanOutcome, failing: usize, fail_on: Level, lang: Lang, color: bool) -> String {
+/// The one line that says the verdict and what the exit code means; the
+/// verdict and code are the outcome's own ([`ScanOutcome::verdict`]).
+pub fn verdict(outcome: &ScanOutcome, lang: Lang, color: bool) -> String {
     let t = text(lang);
     let style = SummaryStyle {
         color,
         max_listed: 0,
         lang,
     };
-    let level = fail_on.as_str();
-    if failing > 0 {
-        let line = match lang {
-            Lang::En => format!(
-                "{} — {failing} finding(s) {} {level}; {} 1.",
-                t.verdict_fail, t.at_or_above, t.exit
-            ),
-            Lang::Ja => format!(
-                "{} — {level} {}の検出 {failing} 件; {} 1。",
-                t.verdict_fail, t.at_or_above, t.exit
-            ),
-        };
-        paint(style, "31;1", &line)
-    } else {
-        let skipped = outcome.skipped.len();
-        let files = outcome.coverage.files_scanned;
-        let line = match lang {
-            Lang::En => format!(
-                "{} {} {level} in {files} files ({skipped} not scanned); {} 0.",
-                t.verdict_pass, t.at_or_above, t.exit
-            ),
-            Lang::Ja => format!(
-                "{} ({level} {}、{files} ファイル、スキャンできなかったもの {skipped} 件); {} 0。",
-                t.verdict_pass, t.at_or_above, t.exit
-            ),
-        };
-        paint(style, "32;1", &line)
+    let level = outcome.policy.fail_on.as_str();
+    let code = outcome.exit_code();
+    let files = outcome.coverage.files_scanned;
+    let skipped = outcome.skipped.len();
+    match outcome.verdict() {
+        Verdict::RetentionFound => {
+            let failing = outcome.failing().count();
+            let line = match lang {
+                Lang::En => format!(
+                    "{} — {failing} finding(s) {} {level}; {} {code}.",
+                    t.verdict_fail, t.at_or_above, t.exit
+                ),
+                Lang::Ja => format!(
+                    "{} — {level} {}の検出 {failing} 件; {} {code}。",
+                    t.verdict_fail, t.at_or_above, t.exit
+                ),
+            };
+            paint(style, "31;1", &line)
+        }
+        Verdict::Incomplete => {
+            let gaps = outcome.gap_count();
+            let accepted = if outcome.policy.accept_gaps {
+                t.gaps_accepted
+            } else {
+                ""
+            };
+            let line = match lang {
+                Lang::En => format!(
+                    "{} — nothing {} {level} in {files} files, but {gaps} item(s) in scope could not be read (see \"{}\"); {} {code}{accepted}.",
+                    t.verdict_incomplete, t.at_or_above, t.not_scanned, t.exit
+                ),
+                Lang::Ja => format!(
+                    "{} — {files} ファイルに {level} {}の検出はありませんが、調査範囲の {gaps} 件を読み取れませんでした (「{}」を参照); {} {code}{accepted}。",
+                    t.verdict_incomplete, t.at_or_above, t.not_scanned, t.exit
+                ),
+            };
+            paint(style, "35;1", &line)
+        }
+        Verdict::Clean => {
+            let line = match lang {
+                Lang::En => format!(
+                    "{} {} {level} in {files} files, everything in scope read ({skipped} out of scope); {} {code}.",
+                    t.verdict_pass, t.at_or_above, t.exit
+                ),
+                Lang::Ja => format!(
+                    "{} ({level} {}、{files} ファイル、調査範囲はすべて読み取り済み、範囲外 {skipped} 件); {} {code}。",
+                    t.verdict_pass, t.at_or_above, t.exit
+                ),
+            };
+            paint(style, "32;1", &line)
+        }
     }
 }

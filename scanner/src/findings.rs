@@ -297,6 +297,11 @@ pub enum SkipReason {
     Encrypted,
     /// Any other read error.
     ReadError,
+    /// Compressed or encrypted by a format hihoji has no decoder for (a known
+    /// signature such as rar or cab, or high-entropy bytes): not readable.
+    NotDecodable,
+    /// hihoji itself faulted on this item; the scan went on without it.
+    InternalError,
 }
 
 impl SkipReason {
@@ -313,6 +318,30 @@ impl SkipReason {
             SkipReason::Corrupt => "corrupt",
             SkipReason::Encrypted => "encrypted",
             SkipReason::ReadError => "read_error",
+            SkipReason::NotDecodable => "not_decodable",
+            SkipReason::InternalError => "internal_error",
+        }
+    }
+
+    /// Whether the item was in scope but could not be read: a gap makes the
+    /// verdict "incomplete" (DESIGN.md §4). The other reasons are scope
+    /// decisions (excluded, a symlink not followed, a special file, a
+    /// pseudo-filesystem) or an item that no longer exists: listed, but not gaps.
+    pub fn is_gap(self) -> bool {
+        match self {
+            SkipReason::PermissionDenied
+            | SkipReason::TooLarge
+            | SkipReason::BombLimit
+            | SkipReason::Corrupt
+            | SkipReason::Encrypted
+            | SkipReason::ReadError
+            | SkipReason::NotDecodable
+            | SkipReason::InternalError => true,
+            SkipReason::Vanished
+            | SkipReason::SpecialFile
+            | SkipReason::Symlink
+            | SkipReason::PseudoFilesystem
+            | SkipReason::Excluded => false,
         }
     }
 }

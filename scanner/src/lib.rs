@@ -20,3 +20,4 @@ pub mod scan;
 pub mod simd;
 pub mod sources;
 pub mod transform;
+pub mod verdict;

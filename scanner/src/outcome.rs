@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::findings::{Finding, Note, Redacted, SkipReason, Skipped};
 use crate::rules::RuleSpec;
+use crate::verdict::VerdictPolicy;
 
 /// Bytes and streams scanned by one decoder.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,6 +29,14 @@ pub struct Coverage {
     /// Every process whose memory was asked for: read, partly read or not read.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub processes: Vec<ProcessCoverage>,
+    /// Bytes of sparse files' holes, not read: a hole reads as zeros, which
+    /// hold no card data.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub sparse_bytes_skipped: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// How far a process's memory was read.
@@ -85,6 +94,7 @@ impl Coverage {
             entry.bytes += c.bytes;
         }
         self.processes.extend(other.processes.iter().cloned());
+        self.sparse_bytes_skipped += other.sparse_bytes_skipped;
     }
 }
 
@@ -136,6 +146,9 @@ pub struct ScanOutcome {
     /// finding's, skip's and note's provenance names its host.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inputs: Vec<ScanScope>,
+    /// How the verdict is decided (`--fail-on`, `--accept-gaps`).
+    #[serde(default)]
+    pub policy: VerdictPolicy,
 }
 
 impl ScanOutcome {

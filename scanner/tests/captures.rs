@@ -536,3 +536,24 @@ mod robustness {
         }
     }
 }
+
+#[test]
+fn a_segment_more_than_2_gib_ahead_is_recorded_as_not_scanned() {
+    let mut c = web();
+    c.send(Side::Client, b"GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
+    let ack = Flags {
+        ack: true,
+        ..Flags::default()
+    };
+    let far = c.seq[0].wrapping_add(3_000_000_000);
+    c.raw(Side::Client, far, ack, format!("card={PAN}\r\n").as_bytes());
+    c.close();
+    let outcome = scan_capture("capture.pcap", pcap(&c.frames, ETHERNET, PcapFlavour::default()));
+    let gap = outcome
+        .skipped
+        .iter()
+        .find(|s| s.detail.contains("outside the stream"))
+        .unwrap_or_else(|| panic!("no gap recorded: {:#?}", outcome.skipped));
+    assert!(gap.reason.is_gap());
+    assert_eq!(outcome.verdict(), hihoji_scanner::verdict::Verdict::Incomplete);
+}

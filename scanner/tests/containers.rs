@@ -610,6 +610,9 @@ fn damaged_containers_never_panic() {
         email("alice@example.com").into_bytes(),
         pdf(),
         zstd::encode_all(&inner_zip[..], 3).unwrap(),
+        seven_z(&[("a.txt", format!("card {VISA}\n").as_bytes())]),
+        zlib(format!("blob 22\0card {VISA}\n").as_bytes()),
+        std::fs::read(pg_dump_fixture()).unwrap(),
     ];
     let dir = tempfile::tempdir().unwrap();
     let mut state = 0x9e37_79b9_7f4a_7c15_u64;
@@ -635,7 +638,159 @@ fn damaged_containers_never_panic() {
         }
     }
     let outcome = scan_dir(dir.path());
-    assert_eq!(outcome.coverage.files_scanned, 7 * ROUNDS, "every file was read");
+    assert_eq!(
+        outcome.coverage.files_scanned,
+        fixtures.len() as u64 * ROUNDS,
+        "every file was read: {:?}",
+        outcome
+            .skipped
+            .iter()
+            .filter(|s| s.reason == SkipReason::InternalError)
+            .collect::<Vec<_>>()
+    );
     assert!(!outcome.skipped.is_empty(), "damage is reported");
     assert!(outcome.skipped.iter().all(|s| !s.detail.is_empty()));
+}
+
+fn seven_z(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut writer = sevenz_rust2::ArchiveWriter::new(Cursor::new(Vec::new())).unwrap();
+    for (name, bytes) in members {
+        writer
+            .push_archive_entry(sevenz_rust2::ArchiveEntry::new_file(name), Some(*bytes))
+            .unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+fn zlib(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// A `pg_dump -Fc` file made by PostgreSQL 15 (see tests/verdict_cli.rs).
+fn pg_dump_fixture() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/pg_dump_custom_zlib.pgc")
+}
+
+#[test]
+fn seven_z_members_are_scanned_under_their_names_nested_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = seven_z(&[
+        ("exports/orders.csv", format!("id,card\n1,{VISA}\n").as_bytes()),
+        ("notes.txt", b"nothing"),
+    ]);
+    write(dir.path(), "backup.7z", &archive);
+    write(dir.path(), "outer.zip", &zip(&[("inner.7z", &archive)]));
+    let places = pan_places(&scan_dir(dir.path()));
+    assert!(
+        places.contains(&"backup.7z!/exports/orders.csv".to_string()),
+        "{places:?}"
+    );
+    assert!(
+        places.contains(&"outer.zip!/inner.7z!/exports/orders.csv".to_string()),
+        "{places:?}"
+    );
+}
+
+#[test]
+fn a_git_loose_object_is_inflated_and_scanned() {
+    let dir = tempfile::tempdir().unwrap();
+    let object = zlib(format!("blob 22\0card {VISA}\n").as_bytes());
+    std::fs::create_dir_all(dir.path().join("objects/ab")).unwrap();
+    write(dir.path(), "objects/ab/cdef0123", &object);
+    write(
+        dir.path(),
+        "formula.txt",
+        b"x^2 + y^2 = r^2 is the circle; card numbers do not live here",
+    );
+    let outcome = scan_dir(dir.path());
+    assert_eq!(pan_places(&outcome), ["objects/ab/cdef0123!/cdef0123.unzlib"]);
+    assert!(outcome.skipped.is_empty(), "{:?}", skips(&outcome));
+    assert_eq!(
+        outcome.coverage.by_decoder.get("zlib").map(|c| c.streams),
+        Some(1)
+    );
+}
+
+#[test]
+fn a_pg_dump_custom_file_names_the_table_of_each_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(pg_dump_fixture(), dir.path().join("shop.pgc")).unwrap();
+    let outcome = scan_dir(dir.path());
+    let places: Vec<String> = outcome
+        .findings
+        .iter()
+        .map(|f| f.provenance.to_string())
+        .collect();
+    assert_eq!(places, ["shop.pgc!/public.orders"], "{:?}", skips(&outcome));
+    assert!(outcome.skipped.is_empty(), "{:?}", skips(&outcome));
+}
+
+/// A zip whose two members are both named `orders.csv` (written under two
+/// names of the same length, then renamed in the bytes).
+fn zip_with_duplicate_names() -> Vec<u8> {
+    let first = format!("card {VISA}\n");
+    let second = format!("card {JCB}\n");
+    let mut bytes = zip(&[
+        ("orders.csv", first.as_bytes()),
+        ("orders.cs2", second.as_bytes()),
+    ]);
+    let from = b"orders.cs2";
+    while let Some(at) = bytes.windows(from.len()).position(|w| w == from) {
+        bytes[at..at + from.len()].copy_from_slice(b"orders.csv");
+    }
+    bytes
+}
+
+#[test]
+fn zip_members_of_the_same_name_are_all_scanned_and_told_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "dup.zip", &zip_with_duplicate_names());
+    let mut places = pan_places(&scan_dir(dir.path()));
+    places.sort();
+    assert_eq!(places, ["dup.zip!/orders.csv", "dup.zip!/orders.csv#2"]);
+}
+
+#[test]
+fn a_zip_entry_missing_from_the_directory_and_the_comment_are_scanned() {
+    let dir = tempfile::tempdir().unwrap();
+    // A member's local header and data with no directory entry, in front of a whole zip.
+    let hidden = zip(&[("hidden.csv", format!("card {VISA}\n").as_bytes())]);
+    let directory_at = hidden.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
+    let mut bytes = hidden[..directory_at].to_vec();
+    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    writer
+        .start_file("listed.txt", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    writer.write_all(b"nothing here").unwrap();
+    writer
+        .set_comment(format!("exported with card {MASTERCARD}"))
+        .unwrap();
+    bytes.extend(writer.finish().unwrap().into_inner());
+    write(dir.path(), "export.zip", &bytes);
+    let outcome = scan_dir(dir.path());
+    let mut places = pan_places(&outcome);
+    places.sort();
+    assert!(
+        places.contains(&"export.zip!/hidden.csv".to_string()),
+        "{places:?} {:?}",
+        skips(&outcome)
+    );
+    assert!(places.contains(&"export.zip!/#comment".to_string()), "{places:?}");
+}
+
+#[test]
+fn a_gzip_stream_followed_by_garbage_keeps_what_it_held() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = gzip(format!("card {VISA}\n").as_bytes());
+    bytes.extend([0u8; 1000]);
+    write(dir.path(), "orders.csv.gz", &bytes);
+    let outcome = scan_dir(dir.path());
+    assert_eq!(pan_places(&outcome), ["orders.csv.gz!/orders.csv"]);
+    assert_eq!(
+        outcome.skipped[0].reason,
+        SkipReason::Corrupt,
+        "the garbage is reported"
+    );
 }

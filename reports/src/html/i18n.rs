@@ -34,6 +34,9 @@ pub struct Catalogue {
     pub verdict_retention_detail: &'static str,
     pub verdict_clean: &'static str,
     pub verdict_clean_detail: &'static str,
+    pub verdict_incomplete: &'static str,
+    pub verdict_incomplete_detail: &'static str,
+    pub verdict_gaps_accepted: &'static str,
     pub verdict_count: &'static str,
     pub list_separator: &'static str,
     pub verdict_blind_spots: &'static str,
@@ -135,6 +138,8 @@ pub struct SkipReasonWords {
     pub corrupt: &'static str,
     pub encrypted: &'static str,
     pub read_error: &'static str,
+    pub not_decodable: &'static str,
+    pub internal_error: &'static str,
 }
 
 impl Catalogue {
@@ -184,6 +189,8 @@ impl Catalogue {
             SkipReason::Corrupt => r.corrupt,
             SkipReason::Encrypted => r.encrypted,
             SkipReason::ReadError => r.read_error,
+            SkipReason::NotDecodable => r.not_decodable,
+            SkipReason::InternalError => r.internal_error,
         }
     }
 
@@ -204,6 +211,9 @@ pub static JA: Catalogue = Catalogue {
     verdict_retention_detail: "{list}：カード情報（カード番号または機密認証データ）が見つかりました。下記の検出結果ごとに対処してください。",
     verdict_clean: "調査範囲にカード情報の保持は見つかりませんでした。",
     verdict_clean_detail: "{files} ファイル（{bytes}）を調査し、カード情報の保存・処理・通過を示すものはありませんでした。",
+    verdict_incomplete: "判定不能（調査未完了）：読み取れなかったものがあるため、非保持化を確認できていません。",
+    verdict_incomplete_detail: "{files} ファイル（{bytes}）を調査してカード情報は見つかりませんでしたが、調査範囲の {gaps} 件（アクセス権がない、破損、暗号化、読めない圧縮形式、上限超過など）を読み取れませんでした。これらを読み取れるようにして再調査するまで、合格とはいえません。",
+    verdict_gaps_accepted: "読み取れなかったものは --accept-gaps により許容されています（終了コード 0）。",
     verdict_count: "{category} {n} 件",
     list_separator: "、",
     verdict_blind_spots: "ただし {n} 件は調査できませんでした。これらは判定に含まれません（「調査できなかったもの」を参照）。",
@@ -300,6 +310,8 @@ pub static JA: Catalogue = Catalogue {
         corrupt: "破損・途中で切れている",
         encrypted: "暗号化されていて読めない",
         read_error: "読み取りエラー",
+        not_decodable: "圧縮または暗号化されていて読めない形式",
+        internal_error: "hihoji 内部の障害（このファイルのみ）",
     },
 };
 
@@ -311,6 +323,9 @@ pub static EN: Catalogue = Catalogue {
     verdict_retention_detail: "Card data (card numbers or sensitive authentication data) was found: {list}. Act on each finding below.",
     verdict_clean: "No retention of card data was found in the scanned scope.",
     verdict_clean_detail: "{files} files ({bytes}) were scanned; none shows card data stored, processed or transmitted.",
+    verdict_incomplete: "Incomplete: something in scope could not be read, so non-retention (非保持化) is not shown.",
+    verdict_incomplete_detail: "{files} files ({bytes}) were scanned without finding card data, but {gaps} item(s) in scope could not be read (permission denied, damaged, encrypted, an unreadable compressed format, a limit hit, …). This is not a pass until they are read.",
+    verdict_gaps_accepted: "The unread items are accepted with --accept-gaps (exit code 0).",
     verdict_count: "{category} {n}",
     list_separator: ", ",
     verdict_blind_spots: "However, {n} item(s) could not be scanned and are not covered by this verdict (see “Not scanned”).",
@@ -407,6 +422,8 @@ pub static EN: Catalogue = Catalogue {
         corrupt: "damaged or truncated",
         encrypted: "encrypted, cannot be read",
         read_error: "read error",
+        not_decodable: "compressed or encrypted in a format hihoji cannot read",
+        internal_error: "hihoji faulted on this item (this item only)",
     },
 };
 

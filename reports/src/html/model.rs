@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use hihoji_scanner::findings::{Finding, GuidelineCategory, LayerKind, Level, Provenance, Redacted};
 use hihoji_scanner::outcome::ScanOutcome;
+use hihoji_scanner::verdict::Verdict as VerdictKind;
 
 use super::breakable::Breakable;
 use super::charts::{BarChart, SeverityCounts};
@@ -56,8 +57,10 @@ pub struct Chart {
 /// The headline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {
-    /// Card data (anything above `note`) was found.
+    /// Card data at or above the failing level was found.
     pub retention: bool,
+    /// `retention`, `incomplete` or `clean`: the verdict's class and colour.
+    pub state: &'static str,
     pub headline: String,
     pub detail: String,
     /// Said when something could not be scanned: the verdict does not cover it.
@@ -413,33 +416,55 @@ fn count_rows(outcome: &ScanOutcome, t: &Catalogue) -> Vec<CountRow> {
 }
 
 fn verdict(outcome: &ScanOutcome, t: &Catalogue, counts: &[CountRow]) -> Verdict {
+    let fail_on = outcome.policy.fail_on;
     let retained: Vec<String> = counts
         .iter()
-        .filter(|r| !r.key.is_empty() && r.error + r.warning > 0)
-        .map(|r| {
-            t.verdict_count
-                .replace("{category}", &r.label)
-                .replace("{n}", &(r.error + r.warning).to_string())
+        .filter(|r| !r.key.is_empty())
+        .filter_map(|r| {
+            let n = outcome.failing().filter(|f| f.category.as_str() == r.key).count();
+            (n > 0).then(|| {
+                t.verdict_count
+                    .replace("{category}", &r.label)
+                    .replace("{n}", &n.to_string())
+            })
         })
         .collect();
-    let retention = !retained.is_empty();
     let notes = counts.last().map_or(0, |r| r.note);
-    let (headline, detail) = if retention {
-        (
+    let notes = if fail_on > Level::Note { notes } else { 0 };
+    let files = outcome.coverage.files_scanned.to_string();
+    let bytes = human_bytes(outcome.coverage.bytes_scanned);
+    let gaps = outcome.gap_count();
+    let kind = outcome.verdict();
+    let (state, headline, detail) = match kind {
+        VerdictKind::RetentionFound => (
+            "retention",
             t.verdict_retention.to_string(),
             t.verdict_retention_detail
                 .replace("{list}", &retained.join(t.list_separator)),
-        )
-    } else {
-        (
+        ),
+        VerdictKind::Incomplete => {
+            let mut detail = t
+                .verdict_incomplete_detail
+                .replace("{files}", &files)
+                .replace("{bytes}", &bytes)
+                .replace("{gaps}", &gaps.to_string());
+            if outcome.policy.accept_gaps {
+                detail.push(' ');
+                detail.push_str(t.verdict_gaps_accepted);
+            }
+            ("incomplete", t.verdict_incomplete.to_string(), detail)
+        }
+        VerdictKind::Clean => (
+            "clean",
             t.verdict_clean.to_string(),
             t.verdict_clean_detail
-                .replace("{files}", &outcome.coverage.files_scanned.to_string())
-                .replace("{bytes}", &human_bytes(outcome.coverage.bytes_scanned)),
-        )
+                .replace("{files}", &files)
+                .replace("{bytes}", &bytes),
+        ),
     };
     Verdict {
-        retention,
+        retention: kind == VerdictKind::RetentionFound,
+        state,
         headline,
         detail,
         blind_spots: (!outcome.skipped.is_empty()).then(|| {
@@ -701,6 +726,7 @@ mod tests {
             },
             shard: None,
             inputs: Vec::new(),
+            policy: Default::default(),
         }
     }
 
@@ -770,12 +796,18 @@ mod tests {
         );
         let v = ReportView::new(&notes_only, Lang::Ja);
         assert!(!v.verdict.retention);
-        assert_eq!(v.verdict.headline, super::super::i18n::JA.verdict_clean);
+        assert_eq!(v.verdict.state, "incomplete", "the unread zip is a gap");
+        assert_eq!(v.verdict.headline, super::super::i18n::JA.verdict_incomplete);
         assert!(v.verdict.notes.is_some());
         assert!(
             v.verdict.blind_spots.as_deref().unwrap().contains('1'),
             "the skipped zip is a blind spot"
         );
+        let mut read_all = notes_only.clone();
+        read_all.skipped.clear();
+        let v = ReportView::new(&read_all, Lang::En);
+        assert_eq!(v.verdict.state, "clean");
+        assert_eq!(v.verdict.headline, super::super::i18n::EN.verdict_clean);
 
         let retained = outcome(
             "h",

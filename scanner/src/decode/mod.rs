@@ -10,16 +10,24 @@
 //! decoder nothing, and a decoder knows nothing of detectors or reports.
 //! Streams that no decoder claims are scanned as bytes by the detectors.
 
+mod ar;
 mod bzip2;
 mod email;
 mod gzip;
+mod lz4;
+mod opaque;
 mod pcap;
 mod pdf;
+mod pgdump;
+mod sevenz;
 mod tar;
 mod xml;
 mod xz;
 mod zip;
+mod zlib;
 mod zstd;
+
+pub use opaque::legitimately_binary;
 
 use std::io::{self, Read, Seek};
 
@@ -155,6 +163,9 @@ pub enum DecodeError {
     Limit(String),
     #[error("read error: {0}")]
     Io(#[from] io::Error),
+    /// Compressed or encrypted by a format (or codec) hihoji cannot read.
+    #[error("not decodable: {0}")]
+    NotDecodable(String),
 }
 
 impl DecodeError {
@@ -173,6 +184,7 @@ impl DecodeError {
             DecodeError::Encrypted(_) => SkipReason::Encrypted,
             DecodeError::Limit(_) => SkipReason::BombLimit,
             DecodeError::Io(_) => SkipReason::ReadError,
+            DecodeError::NotDecodable(_) => SkipReason::NotDecodable,
         }
     }
 }
@@ -256,12 +268,19 @@ pub fn decoders() -> &'static [&'static dyn Decoder] {
         &bzip2::Bzip2,
         &xz::Xz,
         &zstd::Zstd,
+        &lz4::Lz4,
         &zip::Zip,
         &tar::Tar,
         &xml::OfficeXml,
         &email::Email,
         &pdf::Pdf,
         &pcap::Capture,
+        &sevenz::SevenZ,
+        &pgdump::PgDump,
+        &ar::Ar,
+        &opaque::Opaque,
+        // Last: a two-byte header, confirmed by inflating the first bytes.
+        &zlib::Zlib,
     ]
 }
 

@@ -9,7 +9,7 @@ use std::time::SystemTime;
 use git2::Repository;
 use rayon::prelude::*;
 
-use super::{assemble, Engine, FileOutcome, ScanError, ScanObserver, Worker};
+use super::{assemble, guard, Engine, FileOutcome, ScanError, ScanObserver, Worker};
 use crate::findings::{GuidelineCategory, LayerKind, Note, Provenance, Redacted, SkipReason, Skipped};
 use crate::outcome::ScanOutcome;
 use crate::sources::git::{first_sightings, BlobSighting};
@@ -40,7 +40,12 @@ pub fn scan_git_history(
             || (Worker::new(engine), Repository::open(repo)),
             |(worker, opened), sighting| {
                 let outcome = match opened {
-                    Ok(repository) => scan_blob(worker, repository, sighting, engine),
+                    Ok(repository) => guard(|| scan_blob(worker, repository, sighting, engine))
+                        .unwrap_or_else(|fault| {
+                            // The worker's scratch may be half-updated: start afresh.
+                            *worker = Worker::new(engine);
+                            skipped(sighting, SkipReason::InternalError, fault.detail())
+                        }),
                     Err(e) => skipped(sighting, SkipReason::ReadError, format!("git: {}", e.message())),
                 };
                 observer.file_done(outcome.coverage.bytes_scanned, outcome.findings.len());

@@ -10,9 +10,12 @@
 mod allow;
 mod budget;
 mod category;
+mod entropy;
+mod fault;
 mod history;
 mod memory;
 mod names;
+mod sparse;
 mod text;
 mod worker;
 
@@ -24,12 +27,13 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 
 pub use budget::LimitExceeded;
+pub use fault::{guard, Fault};
 pub use history::scan_git_history;
 pub use memory::PROCESS_MEMORY;
 pub use text::{looks_like_text, PendingStream, StreamLabel, TextScanner, CHUNK};
 pub use worker::{FileOutcome, Worker};
 
-use crate::findings::{Finding, GuidelineCategory, Skipped};
+use crate::findings::{Finding, GuidelineCategory, Provenance, SkipReason, Skipped};
 use crate::mask::Fingerprinter;
 use crate::outcome::{RulePackInfo, ScanOutcome};
 use crate::redact::redact;
@@ -155,6 +159,21 @@ enum Task<'m> {
     Process(&'m dyn ProcessMemory, Target),
 }
 
+impl Task<'_> {
+    /// What the task scans, to record it if scanning faults.
+    fn provenance(&self) -> Provenance {
+        match self {
+            Task::Entry(Entry::File { provenance, .. }) => provenance.clone(),
+            Task::Entry(Entry::Skipped(skipped)) => skipped.provenance.clone(),
+            Task::Entry(Entry::Name { provenance, .. }) => provenance.clone(),
+            Task::Process(_, Target::Process(info)) => {
+                process::process_provenance(info.pid, Some(&info.name))
+            }
+            Task::Process(_, Target::Unreadable { pid, .. }) => process::process_provenance(*pid, None),
+        }
+    }
+}
+
 /// Scans every root and returns the outcome.
 pub fn scan(
     config: &ScanConfig,
@@ -162,7 +181,7 @@ pub fn scan(
     observer: &dyn ScanObserver,
 ) -> Result<ScanOutcome, ScanError> {
     for root in &config.roots {
-        std::fs::symlink_metadata(root).map_err(|source| ScanError::Root {
+        check_root(root).map_err(|source| ScanError::Root {
             path: root.clone(),
             source,
         })?;
@@ -194,7 +213,8 @@ pub fn scan(
         files.chain(processes).par_bridge().for_each_init(
             || Worker::new(engine),
             |worker, task| {
-                let outcome = match task {
+                let item = task.provenance();
+                let scanned = guard(|| match task {
                     Task::Entry(Entry::File { path, provenance }) => worker.scan_file(&path, provenance),
                     Task::Entry(Entry::Skipped(skipped)) => FileOutcome::skipped(skipped),
                     Task::Entry(Entry::Name { name, provenance }) => {
@@ -208,7 +228,16 @@ pub fn scan(
                     Task::Process(_, Target::Unreadable { pid, error }) => {
                         memory::unreadable_process(pid, &error)
                     }
-                };
+                });
+                let outcome = scanned.unwrap_or_else(|fault| {
+                    // The worker's scratch may be half-updated: start afresh.
+                    *worker = Worker::new(engine);
+                    FileOutcome::skipped(Skipped {
+                        provenance: item,
+                        reason: SkipReason::InternalError,
+                        detail: fault.detail().into(),
+                    })
+                });
                 let memory_bytes: u64 = outcome.coverage.processes.iter().map(|p| p.bytes_scanned).sum();
                 observer.file_done(
                     outcome.coverage.bytes_scanned + memory_bytes,
@@ -239,6 +268,21 @@ pub fn scan(
     let mut outcome = assemble(roots, started, engine, all);
     outcome.shard = config.walk.shard.map(|s| s.to_string());
     Ok(outcome)
+}
+
+/// A root that is missing or cannot be read makes the scan fatal (exit 2):
+/// a scan of nothing must never pass. A directory must list, a file must
+/// open (a root that is a symbolic link is followed, as the walk follows it);
+/// a special file is left to the walk, which records it.
+fn check_root(root: &std::path::Path) -> std::io::Result<()> {
+    let meta = std::fs::metadata(root)?;
+    if meta.is_dir() {
+        std::fs::read_dir(root).map(drop)
+    } else if meta.is_file() {
+        crate::sources::open_regular_file(root).map(drop)
+    } else {
+        Ok(())
+    }
 }
 
 /// Sorts findings by provenance (as written), offset and rule id. A scan can
@@ -326,6 +370,7 @@ fn assemble(
         coverage: all.coverage,
         shard: None,
         inputs: Vec::new(),
+        policy: Default::default(),
     }
 }
 
@@ -398,5 +443,48 @@ mod sort_tests {
             apply_order(&mut items, order);
             prop_assert_eq!(items, expected);
         }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::findings::SkipReason;
+    use crate::rules::load_rules;
+
+    /// A file whose scan panics (see `Worker::scan_file`).
+    pub(crate) const FAULTY_FILE: &str = "hihoji-test-fault";
+
+    #[test]
+    fn a_fault_in_one_file_costs_that_file_only() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..4 {
+            std::fs::write(dir.path().join(format!("{i}.log")), "card 4539875260181596\n").unwrap();
+        }
+        std::fs::write(dir.path().join(FAULTY_FILE), "card 4539875260181596\n").unwrap();
+        let engine = Engine {
+            rules: load_rules(&[]).unwrap(),
+            fingerprinter: Fingerprinter::new(b"test key"),
+            limits: Limits::default(),
+        };
+        let config = ScanConfig {
+            roots: vec![dir.path().to_path_buf()],
+            processes: None,
+            walk: WalkOptions::default(),
+            limits: Limits::default(),
+            threads: 2,
+        };
+        let outcome = scan(&config, &engine, &Quiet).unwrap();
+        assert_eq!(outcome.findings.len(), 4, "the other files are all scanned");
+        assert_eq!(outcome.skipped.len(), 1);
+        let fault = &outcome.skipped[0];
+        assert_eq!(fault.provenance.artifact, FAULTY_FILE);
+        assert_eq!(fault.reason, SkipReason::InternalError);
+        assert!(fault.detail.contains("worker.rs"), "{}", fault.detail);
+        assert!(
+            !fault.detail.contains("a fault while scanning"),
+            "never the message"
+        );
+        assert_eq!(outcome.verdict(), crate::verdict::Verdict::RetentionFound);
     }
 }

@@ -2,10 +2,13 @@
 //! and push its bytes through the detectors.
 
 use std::collections::{BTreeMap, HashSet};
+use std::fs::File;
 use std::io::{self, Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use super::budget::{FileBudget, LimitExceeded, Meter, Metered};
+use super::entropy::EntropyMeter;
+use super::sparse;
 use super::text::{StreamLabel, TextScanner};
 use super::{Engine, Limits};
 use crate::decode::{self, InnerSink, OffsetMap, ReadSeek, SNIFF_LEN};
@@ -38,6 +41,11 @@ impl<'e> Worker<'e> {
 
     /// Scans one file from disk.
     pub fn scan_file(&mut self, path: &Path, provenance: Provenance) -> FileOutcome {
+        // A fault to isolate, for the test that the scan survives one.
+        #[cfg(test)]
+        if path.file_name().is_some_and(|n| n == super::tests::FAULTY_FILE) {
+            panic!("a fault while scanning");
+        }
         let mut out = FileOutcome::default();
         let skip = |out: &mut FileOutcome, reason, detail: String| {
             out.skipped.push(Skipped {
@@ -48,8 +56,8 @@ impl<'e> Worker<'e> {
         };
         let (mut file, size) = match open_regular_file(path) {
             Ok(Ok(opened)) => opened,
-            Ok(Err(kind)) => {
-                skip(&mut out, SkipReason::SpecialFile, kind.to_string());
+            Ok(Err(why)) => {
+                skip(&mut out, why.skip_reason(), why.detail());
                 return out;
             }
             Err(e) => {
@@ -65,6 +73,18 @@ impl<'e> Worker<'e> {
                 format!("{size} bytes, over the {limit}-byte limit"),
             );
             return out;
+        }
+        if sparse::has_holes(&file, size) {
+            if self.scan_sparse(&file, size, &provenance, &mut out) {
+                return out;
+            }
+            // A decoder takes it: read it whole, from the start (finding the
+            // data runs moved the file's offset).
+            if let Err(e) = file.seek(SeekFrom::Start(0)) {
+                let (reason, detail) = io_skip(&e);
+                skip(&mut out, reason, detail);
+                return out;
+            }
         }
         let budget = FileBudget::default();
         let mut counted = Counted {
@@ -92,6 +112,55 @@ impl<'e> Worker<'e> {
             }
         }
         out
+    }
+
+    /// Scans a sparse file's data runs as bytes, skipping its holes
+    /// ([`sparse`]). Returns false, having scanned nothing, when a decoder
+    /// recognises the file: it is then read as any other file.
+    fn scan_sparse(
+        &mut self,
+        file: &File,
+        size: u64,
+        provenance: &Provenance,
+        out: &mut FileOutcome,
+    ) -> bool {
+        let mut runs = sparse::DataRuns::new(file, size);
+        let mut head = [0u8; SNIFF_LEN];
+        let head_len = match read_up_to(&mut runs, &mut head) {
+            Ok(n) => n,
+            Err(_) => return false,
+        };
+        if decode::sniff(&head[..head_len]).is_some() {
+            return false;
+        }
+        let map = runs.map();
+        let label = StreamLabel {
+            provenance,
+            category: GuidelineCategory::Stored,
+            origin: Some(&map),
+        };
+        let mut rest = Cursor::new(&head[..head_len]).chain(&mut runs);
+        let scanned = self.text.scan_reader(&mut rest, &label, &mut out.findings);
+        let budget = FileBudget::default();
+        // A spent budget is recorded as skipped where it was hit.
+        let _ = self.scan_pending(0, &budget, out);
+        out.coverage.bytes_scanned += runs.read;
+        out.coverage.sparse_bytes_skipped += runs.skipped;
+        match scanned {
+            Ok(bytes) => {
+                out.coverage.add_stream("text", bytes);
+                out.coverage.files_scanned += 1;
+            }
+            Err(e) => {
+                let (reason, detail) = io_skip(&e);
+                out.skipped.push(Skipped {
+                    provenance: provenance.clone(),
+                    reason,
+                    detail: format!("read failed part-way: {detail}").into(),
+                });
+            }
+        }
+        true
     }
 
     /// Scans one top-level stream that is not a file on disk: decoded by the
@@ -134,22 +203,50 @@ impl<'e> Worker<'e> {
         out: &mut FileOutcome,
     ) -> io::Result<()> {
         let mut head = [0u8; SNIFF_LEN];
-        let head_len = match &mut input {
-            Input::File(file) => read_up_to(*file, &mut head)?,
-            Input::Stream(reader) => read_up_to(*reader, &mut head)?,
+        let (head_len, failed) = match &mut input {
+            Input::File(file) => fill_head(*file, &mut head),
+            Input::Stream(reader) => fill_head(*reader, &mut head),
         };
         let head = &head[..head_len];
+        if let Err(e) = failed {
+            // The stream failed within its first bytes (a gzip member followed
+            // by garbage): what came before the failure is still scanned.
+            let label = StreamLabel {
+                provenance,
+                category,
+                origin: None,
+            };
+            let bytes = self.text.scan_reader(&mut &head[..], &label, &mut out.findings);
+            self.scan_pending(depth, budget, out)?;
+            out.coverage.add_stream("text", bytes?);
+            return Err(e);
+        }
         let Some(decoder) = decode::sniff(head) else {
-            let mut rest = match input {
+            let rest = match input {
                 Input::File(file) => Cursor::new(head).chain(file as &mut dyn Read),
                 Input::Stream(reader) => Cursor::new(head).chain(reader),
             };
+            // Stored bytes that look compressed or encrypted are not "scanned"
+            // (memory and media are near-random by nature).
+            let measure = category == GuidelineCategory::Stored && !decode::legitimately_binary(head);
+            let mut rest = EntropyMeter::new(rest, measure);
             let label = StreamLabel {
                 provenance,
                 category,
                 origin: None,
             };
             let bytes = self.text.scan_reader(&mut rest, &label, &mut out.findings);
+            if let Some(span) = rest.opaque_span() {
+                out.skipped.push(Skipped {
+                    provenance: provenance.clone(),
+                    reason: SkipReason::NotDecodable,
+                    detail: format!(
+                        "{} bytes from byte {} look compressed or encrypted in a format hihoji cannot read; its raw bytes were scanned",
+                        span.bytes, span.start
+                    )
+                    .into(),
+                });
+            }
             self.scan_pending(depth, budget, out)?;
             out.coverage.add_stream("text", bytes?);
             return Ok(());
@@ -459,6 +556,21 @@ impl<R: Seek> Seek for Counted<R> {
     fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
         self.inner.seek(pos)
     }
+}
+
+/// Reads until `buf` is full, the stream ends or a read fails; returns what
+/// was read in every case.
+fn fill_head(reader: &mut dyn Read, buf: &mut [u8]) -> (usize, io::Result<()>) {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return (filled, Err(e)),
+        }
+    }
+    (filled, Ok(()))
 }
 
 /// Reads until `buf` is full or the stream ends.

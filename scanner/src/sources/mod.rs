@@ -7,4 +7,6 @@ pub mod shard;
 mod special;
 pub mod walk;
 
-pub use special::{open_regular_file, special_file_kind};
+pub use special::{
+    open_regular_file, pseudo_filesystem, pseudo_filesystem_detail, special_file_kind, NotRegular,
+};

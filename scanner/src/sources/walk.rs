@@ -11,17 +11,9 @@ use ignore::Match;
 use walkdir::WalkDir;
 
 use super::shard::Shard;
-use super::special::special_file_kind;
+use super::special::{pseudo_filesystem, pseudo_filesystem_detail, special_file_kind};
 use crate::findings::{Provenance, SkipReason, Skipped};
 use crate::redact::may_hold_number;
-
-/// Kernel pseudo-filesystems: their files are views of kernel state, not
-/// stored data, and some block or never end when read. Process memory is a
-/// separate source.
-#[cfg(target_os = "linux")]
-const PSEUDO_FILESYSTEMS: &[&str] = &["/proc", "/sys"];
-#[cfg(not(target_os = "linux"))]
-const PSEUDO_FILESYSTEMS: &[&str] = &[];
 
 /// The ignore file hihoji always honours, in gitignore syntax, in any directory.
 pub const IGNORE_FILE: &str = ".hihojiignore";
@@ -174,7 +166,7 @@ fn walk_all(roots: &[PathBuf], options: &WalkOptions) -> impl Iterator<Item = En
         let mut ignores = IgnoreStack::default();
         // A file named on the command line (as a pre-commit hook names the
         // staged files) obeys the ignore files of the directories above it.
-        let mut root_ignored = root
+        let root_ignored = root
             .is_file()
             .then(|| ancestors_ignore(&root, options.respect_gitignore))
             .flatten()
@@ -185,6 +177,17 @@ fn walk_all(roots: &[PathBuf], options: &WalkOptions) -> impl Iterator<Item = En
                     detail: format!("matches {file}").into(),
                 })
             });
+        // A root on a pseudo-filesystem (`/proc/self`, a link to it) is one
+        // skip, not a walk of its entries.
+        let mut root_ignored = root_ignored.or_else(|| {
+            pseudo_filesystem(&root).map(|fs| {
+                Entry::Skipped(Skipped {
+                    provenance: Provenance::file(root.to_string_lossy().into_owned()),
+                    reason: SkipReason::PseudoFilesystem,
+                    detail: pseudo_filesystem_detail(fs).into(),
+                })
+            })
+        });
         let root_is_ignored = root_ignored.is_some();
         // An entry's name, returned right after the entry itself.
         let mut name: Option<Entry> = None;
@@ -239,12 +242,11 @@ fn walk_all(roots: &[PathBuf], options: &WalkOptions) -> impl Iterator<Item = En
             }
             if is_dir {
                 ignores.enter(path, entry.depth(), options.respect_gitignore);
-                if PSEUDO_FILESYSTEMS.iter().any(|p| path == Path::new(p)) {
+                // By filesystem type: a directory on proc, sysfs, … is
+                // skipped whole, wherever it is mounted or linked from.
+                if let Some(fs) = pseudo_filesystem(path) {
                     walker.skip_current_dir();
-                    return skip(
-                        SkipReason::PseudoFilesystem,
-                        "kernel pseudo-filesystem, not stored data",
-                    );
+                    return skip(SkipReason::PseudoFilesystem, &pseudo_filesystem_detail(fs));
                 }
                 continue;
             }
@@ -283,14 +285,15 @@ fn is_office_lock_file(entry: &walkdir::DirEntry) -> bool {
         && entry.metadata().is_ok_and(|m| m.len() <= MAX_LOCK_FILE)
 }
 
-/// The path as reports show it: relative to a single directory root, else as given.
+/// The path as reports show it: relative to a single directory root, else as
+/// given; the root itself as given (never an empty path).
 fn display(root: &Path, display_base: Option<&Path>, path: &Path) -> String {
     match display_base {
         Some(_) => path.to_string_lossy().into_owned(),
-        None => path
-            .strip_prefix(root)
-            .map(|rel| rel.to_string_lossy().into_owned())
-            .unwrap_or_else(|_| path.to_string_lossy().into_owned()),
+        None => match path.strip_prefix(root) {
+            Ok(rel) if !rel.as_os_str().is_empty() => rel.to_string_lossy().into_owned(),
+            _ => path.to_string_lossy().into_owned(),
+        },
     }
 }
 

@@ -28,10 +28,44 @@ pub struct Timestamp {
 }
 
 impl Timestamp {
-    /// RFC 3339 in UTC with nanoseconds, as findings carry it.
+    /// RFC 3339 in UTC with nanoseconds, as findings carry it. A time that
+    /// RFC 3339 cannot write (past year 9999: a damaged or forged capture)
+    /// is written as raw seconds since 1970, `@253402300800.000000000`.
     pub fn rfc3339(self) -> String {
-        let time = SystemTime::UNIX_EPOCH + Duration::new(self.secs, self.nanos.min(999_999_999));
-        humantime::format_rfc3339_nanos(time).to_string()
+        /// 9999-12-31T23:59:59Z, the last second RFC 3339's four-digit year can write.
+        const LAST_WRITABLE: u64 = 253_402_300_799;
+        let nanos = self.nanos.min(999_999_999);
+        let time = (self.secs <= LAST_WRITABLE)
+            .then(|| SystemTime::UNIX_EPOCH.checked_add(Duration::new(self.secs, nanos)))
+            .flatten();
+        match time {
+            Some(time) => humantime::format_rfc3339_nanos(time).to_string(),
+            None => format!("@{}.{nanos:09}", self.secs),
+        }
+    }
+}
+
+#[cfg(test)]
+mod timestamp_tests {
+    use super::Timestamp;
+
+    #[test]
+    fn times_past_year_9999_are_written_as_raw_seconds() {
+        let last = Timestamp {
+            secs: 253_402_300_799,
+            nanos: 5,
+        };
+        assert_eq!(last.rfc3339(), "9999-12-31T23:59:59.000000005Z");
+        let past = Timestamp {
+            secs: 253_402_300_800,
+            nanos: 0,
+        };
+        assert_eq!(past.rfc3339(), "@253402300800.000000000");
+        let max = Timestamp {
+            secs: u64::MAX,
+            nanos: u32::MAX,
+        };
+        assert_eq!(max.rfc3339(), format!("@{}.999999999", u64::MAX));
     }
 }
 

@@ -109,6 +109,10 @@ pub struct HalfStream {
     /// Bytes not kept because the view reached `limit`.
     pub truncated: u64,
     pub fin: bool,
+    /// Captured bytes that could not be placed in the stream (a sequence
+    /// number before its start, or more than 2 GiB ahead, which 32-bit
+    /// sequence numbers cannot tell apart): not scanned.
+    pub unplaced: u64,
 }
 
 /// A finished direction: its view and where each byte came from.
@@ -119,6 +123,8 @@ pub struct Reassembled {
     pub gaps: Vec<Gap>,
     pub conflicts: u64,
     pub truncated: u64,
+    /// Captured bytes that could not be placed, and were not scanned.
+    pub unplaced: u64,
     /// The per-direction limit that applied.
     pub limit: usize,
     /// Stream offset after the last byte (bytes lost in gaps included).
@@ -146,6 +152,7 @@ impl HalfStream {
             conflicts: 0,
             truncated: 0,
             fin: false,
+            unplaced: 0,
         }
     }
 
@@ -175,6 +182,7 @@ impl HalfStream {
         // Bytes before stream offset 0 (a segment from before the capture
         // started, or a wild sequence number) have nothing to compare with.
         let before_start = usize::try_from(-start).unwrap_or(0).min(payload.len());
+        self.unplaced += before_start as u64;
         if end <= self.stream_len as i64 {
             self.compare_delivered(start.max(0) as u64, &payload[before_start..]);
             return;
@@ -224,6 +232,7 @@ impl HalfStream {
             gaps: self.gaps,
             conflicts: self.conflicts,
             truncated: self.truncated,
+            unplaced: self.unplaced,
             limit: self.limit,
             stream_len: self.stream_len,
         }

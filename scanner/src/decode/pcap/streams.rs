@@ -188,6 +188,16 @@ fn note_damage(layer: &Layer, stream: &Reassembled, how: Finish, sink: &mut dyn 
             ),
         );
     }
+    if stream.unplaced > 0 {
+        sink.skipped_at(
+            vec![layer.clone()],
+            SkipReason::Corrupt,
+            format!(
+                "{} captured bytes lie outside the stream (sequence numbers before its start, or more than 2 GiB ahead of it) and were not scanned",
+                stream.unplaced
+            ),
+        );
+    }
     if !stream.gaps.is_empty() {
         let missing: u64 = stream.gaps.iter().map(|g| g.len).sum();
         let first = stream.gaps[0].at;

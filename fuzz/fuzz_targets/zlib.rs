@@ -1,0 +1,4 @@
+#![no_main]
+//! The zlib decoder never panics, hangs or allocates without bound on any input.
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| hihoji_fuzz::run("zlib", data));
