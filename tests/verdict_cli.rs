@@ -41,11 +41,11 @@ fn hihoji_unprivileged() -> Command {
         let mut c = Command::new("setpriv");
         c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
             .arg(assert_cmd::cargo::cargo_bin("hihoji"));
-        c.env("HIHOJI_FINGERPRINT_KEY", "k").env("NO_COLOR", "1");
+        c.env("HIHOJI_FINGERPRINT_KEY", "verdict-test-key-0123456789").env("NO_COLOR", "1");
         c
     } else {
         let mut c = Command::new(assert_cmd::cargo::cargo_bin("hihoji"));
-        c.env("HIHOJI_FINGERPRINT_KEY", "k").env("NO_COLOR", "1");
+        c.env("HIHOJI_FINGERPRINT_KEY", "verdict-test-key-0123456789").env("NO_COLOR", "1");
         c
     }
 }
@@ -294,7 +294,7 @@ fn a_capture_timestamped_past_year_9999_does_not_lose_the_report() {
         .iter()
         .find(|f| f["provenance"]["artifact"] == "edge.pcapng")
     {
-        assert_eq!(f["annotations"]["timestamp"], "@300000000000.000000000");
+        assert_eq!(f["annotations"]["timestamp"], "@300000000000s+0ns");
     }
 }
 
@@ -399,7 +399,7 @@ fn scanning_proc_self_finishes_quickly() {
     }] {
         let started = Instant::now();
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("hihoji"))
-            .env("HIHOJI_FINGERPRINT_KEY", "k")
+            .env("HIHOJI_FINGERPRINT_KEY", "verdict-test-key-0123456789")
             .arg("scan")
             .args(&args)
             .stdout(Stdio::null())
@@ -451,7 +451,7 @@ fn a_closed_pipe_ends_quietly_with_the_scan_exit_code() {
         std::fs::write(dir.path().join(format!("f{i:03}.log")), format!("card {PAN}\n")).unwrap();
     }
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("hihoji"))
-        .env("HIHOJI_FINGERPRINT_KEY", "k")
+        .env("HIHOJI_FINGERPRINT_KEY", "verdict-test-key-0123456789")
         .arg("scan")
         .arg(dir.path())
         .stdout(Stdio::piped())
