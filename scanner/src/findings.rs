@@ -236,6 +236,8 @@ pub enum SkipReason {
     Encrypted,
     /// Any other read error.
     ReadError,
+    /// A database server cancelled the read at the statement or lock timeout.
+    Timeout,
 }
 
 impl SkipReason {
@@ -252,6 +254,7 @@ impl SkipReason {
             SkipReason::Corrupt => "corrupt",
             SkipReason::Encrypted => "encrypted",
             SkipReason::ReadError => "read_error",
+            SkipReason::Timeout => "timeout",
         }
     }
 }

@@ -135,6 +135,7 @@ pub struct SkipReasonWords {
     pub corrupt: &'static str,
     pub encrypted: &'static str,
     pub read_error: &'static str,
+    pub timeout: &'static str,
 }
 
 impl Catalogue {
@@ -184,6 +185,7 @@ impl Catalogue {
             SkipReason::Corrupt => r.corrupt,
             SkipReason::Encrypted => r.encrypted,
             SkipReason::ReadError => r.read_error,
+            SkipReason::Timeout => r.timeout,
         }
     }
 
@@ -300,6 +302,7 @@ pub static JA: Catalogue = Catalogue {
         corrupt: "破損・途中で切れている",
         encrypted: "暗号化されていて読めない",
         read_error: "読み取りエラー",
+        timeout: "タイムアウト",
     },
 };
 
@@ -407,6 +410,7 @@ pub static EN: Catalogue = Catalogue {
         corrupt: "damaged or truncated",
         encrypted: "encrypted, cannot be read",
         read_error: "read error",
+        timeout: "timeout",
     },
 };
 

@@ -10,6 +10,7 @@
 mod allow;
 mod budget;
 mod category;
+mod field;
 mod history;
 mod memory;
 mod text;
@@ -23,6 +24,7 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 
 pub use budget::LimitExceeded;
+pub use field::{integral_real, Field, FieldValue};
 pub use history::scan_git_history;
 pub use memory::PROCESS_MEMORY;
 pub use text::{looks_like_text, PendingStream, StreamLabel, TextScanner, CHUNK};
