@@ -26,10 +26,49 @@ use rusqlite::Connection;
 use super::InnerSink;
 use crate::scan::{integral_real, Field, FieldValue};
 
-/// A table's columns; the rowid alias (`INTEGER PRIMARY KEY`) is stored as NULL.
+/// A table's columns and what each may hold on disk.
 struct TableShape {
     name: String,
     columns: Vec<String>,
+    affinities: Vec<Affinity>,
+}
+
+/// What serial types a column's declared type allows in a record.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Affinity {
+    /// `INTEGER PRIMARY KEY`: the rowid itself, stored as NULL.
+    RowidAlias,
+    /// TEXT affinity (`CHAR`, `CLOB`, `TEXT`): NULL, text or blob, never a number.
+    Text,
+    /// Numeric and BLOB affinities: anything.
+    Any,
+}
+
+impl Affinity {
+    fn of(declared: &str, alias: bool) -> Self {
+        let upper = declared.to_ascii_uppercase();
+        if alias {
+            Affinity::RowidAlias
+        } else if !upper.contains("INT") && ["CHAR", "CLOB", "TEXT"].iter().any(|t| upper.contains(t)) {
+            Affinity::Text
+        } else {
+            Affinity::Any
+        }
+    }
+
+    fn allows(self, serial: u64) -> bool {
+        match self {
+            Affinity::RowidAlias => serial == 0,
+            Affinity::Text => serial == 0 || serial >= 12,
+            Affinity::Any => true,
+        }
+    }
+}
+
+impl TableShape {
+    fn accepts(&self, types: &[u64]) -> bool {
+        types.len() == self.affinities.len() && types.iter().zip(&self.affinities).all(|(&t, a)| a.allows(t))
+    }
 }
 
 /// Carves the deleted records of the database at `path`, which `conn` has open.
@@ -65,17 +104,16 @@ pub(super) fn carve_deleted(conn: &Connection, path: &Path, sink: &mut dyn Inner
         let records = match live.get(&number) {
             Some(Owner::TableLeaf(table)) => {
                 let shape = shapes.iter().find(|s| &s.name == table);
-                let columns = shape.map(|s| s.columns.len());
                 let mut found = Vec::new();
                 for region in unused_regions(&page, header_at) {
                     let (start, end) = region.range;
                     if region.freeblock {
-                        if let Some(record) = columns.and_then(|c| freed_cell(&page[..end], start, c, utf8)) {
+                        if let Some(record) = shape.and_then(|s| freed_cell(&page[..end], start, s, utf8)) {
                             found.push(record);
                             continue;
                         }
                     }
-                    find_records(&page[..end], start, columns, utf8, &mut found);
+                    find_records(&page[..end], start, shape, utf8, &mut found);
                 }
                 found.into_iter().map(|r| (shape.map(|s| s.name.as_str()), r)).collect::<Vec<_>>()
             }
@@ -86,8 +124,8 @@ pub(super) fn carve_deleted(conn: &Connection, path: &Path, sink: &mut dyn Inner
                 found
                     .into_iter()
                     .filter_map(|r| {
-                        let matching: Vec<&TableShape> =
-                            shapes.iter().filter(|s| s.columns.len() == r.len()).collect();
+                        let types: Vec<u64> = r.iter().map(Value::serial_class).collect();
+                        let matching: Vec<&TableShape> = shapes.iter().filter(|s| s.accepts(&types)).collect();
                         match matching.as_slice() {
                             [one] => Some((Some(one.name.as_str()), r)),
                             [] => None,
@@ -192,13 +230,29 @@ fn table_shapes(conn: &Connection) -> Vec<TableShape> {
     names
         .into_iter()
         .filter_map(|name| {
-            let mut info = conn.prepare("SELECT name FROM pragma_table_info(?1)").ok()?;
-            let columns: Vec<String> = info
-                .query_map([&name], |r| r.get(0))
+            let mut info = conn.prepare("SELECT name, type, pk FROM pragma_table_info(?1)").ok()?;
+            let rows: Vec<(String, String, i64)> = info
+                .query_map([&name], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                 .ok()?
                 .filter_map(Result::ok)
                 .collect();
-            Some(TableShape { name, columns })
+            let keys = rows.iter().filter(|r| r.2 > 0).count();
+            let without_rowid = conn
+                .query_row("SELECT sql FROM sqlite_master WHERE name = ?1", [&name], |r| r.get::<_, String>(0))
+                .map(|sql| sql.to_ascii_uppercase().contains("WITHOUT ROWID"))
+                .unwrap_or(false);
+            let affinities = rows
+                .iter()
+                .map(|(_, declared, pk)| {
+                    let alias = *pk > 0 && keys == 1 && !without_rowid && declared.eq_ignore_ascii_case("INTEGER");
+                    Affinity::of(declared, alias)
+                })
+                .collect();
+            Some(TableShape {
+                name,
+                columns: rows.into_iter().map(|r| r.0).collect(),
+                affinities,
+            })
         })
         .collect()
 }
@@ -260,12 +314,25 @@ enum Value {
     Blob((usize, usize)),
 }
 
-/// Finds records that parse exactly in `bytes[from..]`; with `columns`, only
-/// records of that many columns. A record found is skipped over whole.
-fn find_records(bytes: &[u8], from: usize, columns: Option<usize>, utf8: bool, out: &mut Vec<Vec<Value>>) {
+impl Value {
+    /// A serial type of the same class, for matching a record to a table's affinities.
+    fn serial_class(&self) -> u64 {
+        match self {
+            Value::Null => 0,
+            Value::Int(_) => 1,
+            Value::Real(_) => 7,
+            Value::Text(_) => 13,
+            Value::Blob(_) => 12,
+        }
+    }
+}
+
+/// Finds records that parse exactly in `bytes[from..]`; with `shape`, only
+/// records that table could hold. A record found is skipped over whole.
+fn find_records(bytes: &[u8], from: usize, shape: Option<&TableShape>, utf8: bool, out: &mut Vec<Vec<Value>>) {
     let mut at = from;
     while at < bytes.len() {
-        match parse_record(bytes, at, columns, utf8) {
+        match parse_record(bytes, at, shape, utf8) {
             Some((values, end)) => {
                 out.push(values);
                 at = end;
@@ -275,36 +342,59 @@ fn find_records(bytes: &[u8], from: usize, columns: Option<usize>, utf8: bool, o
     }
 }
 
-/// A deleted cell at the start of a freeblock. Its payload length, rowid and
-/// record header length (and, for small rows, the first serial type) were
-/// overwritten by the freeblock's link; the serial types from byte 4 on are
-/// intact. Tried: all `columns` types from there, or a NULL first column (the
-/// rowid alias) and the rest.
-fn freed_cell(bytes: &[u8], start: usize, columns: usize, utf8: bool) -> Option<Vec<Value>> {
+/// A deleted cell at the start of a freeblock of `size` bytes (`bytes[start..end]`).
+/// Its payload length, rowid and record header length were overwritten by the
+/// freeblock's link (4 bytes); for a small row the first serial type was too.
+/// Tried: every column's type from byte 4 on; or the first type lost, its
+/// size being what the freeblock's size leaves for it, and its kind what the
+/// column allows. The body must end where the freeblock does.
+fn freed_cell(bytes: &[u8], start: usize, shape: &TableShape, utf8: bool) -> Option<Vec<Value>> {
     let types_at = start + 4;
-    [(columns, false), (columns.saturating_sub(1), true)]
-        .into_iter()
-        .filter(|&(count, _)| count >= 1)
-        .find_map(|(count, null_first)| {
-            let mut types = Vec::with_capacity(columns);
-            if null_first {
-                types.push(0);
+    let end = bytes.len();
+    let columns = shape.affinities.len();
+    let read_types = |count: usize| -> Option<(Vec<u64>, usize)> {
+        let mut types = Vec::with_capacity(count);
+        let mut pos = types_at;
+        for _ in 0..count {
+            let (serial, used) = varint(bytes, pos)?;
+            if serial == 10 || serial == 11 {
+                return None;
             }
-            let mut pos = types_at;
-            for _ in 0..count {
-                let (serial, used) = varint(bytes, pos)?;
-                if serial == 10 || serial == 11 {
-                    return None;
+            types.push(serial);
+            pos += used;
+        }
+        Some((types, pos))
+    };
+    if let Some((types, body)) = read_types(columns) {
+        if shape.accepts(&types) {
+            if let Some((values, body_end)) = parse_body(bytes, &types, body, utf8) {
+                if body_end == end {
+                    return Some(values);
                 }
-                types.push(serial);
-                pos += used;
             }
-            parse_body(bytes, &types, pos, utf8).map(|(values, _)| values)
-        })
+        }
+    }
+    let (rest, body) = read_types(columns.checked_sub(1)?)?;
+    let rest_size: usize = rest.iter().map(|&t| serial_size(t)).sum();
+    let first_size = end.checked_sub(body)?.checked_sub(rest_size)?;
+    let first = match shape.affinities.first()? {
+        Affinity::RowidAlias if first_size == 0 => 0,
+        Affinity::RowidAlias => return None,
+        _ if first_size == 0 => 0,
+        _ => 13 + 2 * first_size as u64,
+    };
+    let mut types = vec![first];
+    types.extend(rest);
+    if !shape.accepts(&types) {
+        return None;
+    }
+    let (values, body_end) = parse_body(bytes, &types, body, utf8)?;
+    (body_end == end).then_some(values)
 }
 
 /// One record at `at`: header length, serial types, then the body.
-fn parse_record(bytes: &[u8], at: usize, columns: Option<usize>, utf8: bool) -> Option<(Vec<Value>, usize)> {
+fn parse_record(bytes: &[u8], at: usize, shape: Option<&TableShape>, utf8: bool) -> Option<(Vec<Value>, usize)> {
+    let columns = shape.map(|s| s.affinities.len());
     let (header_len, first) = varint(bytes, at)?;
     let header_len = usize::try_from(header_len).ok()?;
     if !(2..=1024).contains(&header_len) {
@@ -327,7 +417,7 @@ fn parse_record(bytes: &[u8], at: usize, columns: Option<usize>, utf8: bool) -> 
             return None;
         }
     }
-    if pos != header_end || types.len() < 2 || columns.is_some_and(|c| c != types.len()) {
+    if pos != header_end || types.len() < 2 || shape.is_some_and(|s| !s.accepts(&types)) {
         return None;
     }
     parse_body(bytes, &types, header_end, utf8)
@@ -418,7 +508,12 @@ mod tests {
         let (values, end) = parse_record(&bytes, 0, None, true).unwrap();
         assert_eq!(end, 6);
         assert_eq!(values, vec![Value::Text((3, 5)), Value::Int(7)]);
-        assert!(parse_record(&bytes, 0, Some(3), true).is_none());
+        let shape = TableShape {
+            name: "t".into(),
+            columns: vec!["a".into(), "b".into()],
+            affinities: vec![Affinity::Text, Affinity::Text],
+        };
+        assert!(parse_record(&bytes, 0, Some(&shape), true).is_none(), "an integer in a TEXT column");
         assert!(parse_record(&bytes[..5], 0, None, true).is_none());
     }
 }
