@@ -18,9 +18,13 @@ use serde_json::Value;
 /// A synthetic, Luhn-valid card number: `prefix`, digits from `seed`, check digit.
 fn pan(prefix: &str, len: usize, seed: u64) -> String {
     let mut digits: Vec<u8> = prefix.bytes().map(|b| b - b'0').collect();
-    let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     while digits.len() < len - 1 {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         digits.push(((state >> 33) % 10) as u8);
     }
     let sum: u32 = digits
@@ -97,12 +101,20 @@ fn scan(args: &[&str]) -> Scan {
 
 impl Scan {
     fn findings(&self) -> Vec<&Value> {
-        self.report["findings"].as_array().map(|a| a.iter().collect()).unwrap_or_default()
+        self.report["findings"]
+            .as_array()
+            .map(|a| a.iter().collect())
+            .unwrap_or_default()
     }
 
     /// Provenances of PAN findings whose masked value matches `pan`.
     fn places_of(&self, pan: &str) -> Vec<String> {
-        let masked = format!("{}{}{}", &pan[..6], "*".repeat(pan.len() - 10), &pan[pan.len() - 4..]);
+        let masked = format!(
+            "{}{}{}",
+            &pan[..6],
+            "*".repeat(pan.len() - 10),
+            &pan[pan.len() - 4..]
+        );
         self.findings()
             .into_iter()
             .filter(|f| f["rule_id"] == "PAN" && f["masked"] == masked.as_str())
@@ -115,13 +127,21 @@ impl Scan {
             .as_array()
             .into_iter()
             .flatten()
-            .map(|s| (provenance(s), s["reason"].as_str().unwrap_or_default().to_string()))
+            .map(|s| {
+                (
+                    provenance(s),
+                    s["reason"].as_str().unwrap_or_default().to_string(),
+                )
+            })
             .collect()
     }
 
     fn assert_no_full_number(&self, numbers: &[String]) {
         for n in numbers {
-            assert!(!self.output.contains(n.as_str()), "a full card number reached the output");
+            assert!(
+                !self.output.contains(n.as_str()),
+                "a full card number reached the output"
+            );
         }
     }
 }
@@ -166,7 +186,11 @@ fn sqlite_pans_in_text_columns_followed_by_other_columns_are_found_in_every_row(
             result.places_of(n)
         );
     }
-    assert_eq!(std::fs::read(&db).unwrap(), before, "the database file was changed");
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        before,
+        "the database file was changed"
+    );
     result.assert_no_full_number(&numbers);
 }
 
@@ -174,7 +198,10 @@ fn sqlite_pans_in_text_columns_followed_by_other_columns_are_found_in_every_row(
 fn sqlite_integer_and_real_pans_are_found() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("cache.sqlite");
-    let conn = sqlite_db(&db, "CREATE TABLE t (id INTEGER PRIMARY KEY, card_number INTEGER, amount REAL);");
+    let conn = sqlite_db(
+        &db,
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, card_number INTEGER, amount REAL);",
+    );
     let numbers = pans(2, 2);
     let as_int: i64 = numbers[0].parse().unwrap();
     conn.execute("INSERT INTO t (card_number, amount) VALUES (?1, 1.5)", [as_int])
@@ -204,13 +231,20 @@ fn sqlite_row_only_in_the_wal_file_is_found_as_a_record() {
          CREATE TABLE payments (pan TEXT, exp TEXT);",
     );
     let number = pan("4", 16, 3);
-    conn.execute("INSERT INTO payments VALUES (?1, '1030')", [&number]).unwrap();
+    conn.execute("INSERT INTO payments VALUES (?1, '1030')", [&number])
+        .unwrap();
     let wal = dir.path().join("live.db-wal");
-    assert!(std::fs::metadata(&wal).unwrap().len() > 0, "the row is in the WAL");
+    assert!(
+        std::fs::metadata(&wal).unwrap().len() > 0,
+        "the row is in the WAL"
+    );
     // The connection stays open: nothing is checkpointed into live.db.
     let result = scan(&[dir.path().to_str().unwrap()]);
     let places = result.places_of(&number);
-    assert!(places.contains(&"live.db!/payments.pan#rowid=1".to_string()), "{places:?}");
+    assert!(
+        places.contains(&"live.db!/payments.pan#rowid=1".to_string()),
+        "{places:?}"
+    );
     drop(conn);
 }
 
@@ -227,11 +261,13 @@ fn sqlite_deleted_rows_left_in_the_file_are_found_with_their_table_and_column() 
     // Values run on into the expiry column: the raw bytes alone never show them.
     let emptied = pans(60, 4);
     for n in &emptied {
-        conn.execute("INSERT INTO payments (pan, exp) VALUES (?1, '1030')", [n]).unwrap();
+        conn.execute("INSERT INTO payments (pan, exp) VALUES (?1, '1030')", [n])
+            .unwrap();
     }
     let halved = pans(40, 14);
     for n in &halved {
-        conn.execute("INSERT INTO cards VALUES (?1, '2612', 'TARO')", [n]).unwrap();
+        conn.execute("INSERT INTO cards VALUES (?1, '2612', 'TARO')", [n])
+            .unwrap();
     }
     // A whole table's pages go to the freelist; every other row leaves a freeblock.
     conn.execute_batch("DELETE FROM payments; DELETE FROM cards WHERE rowid % 2 = 0;")
@@ -255,7 +291,9 @@ fn sqlite_deleted_rows_left_in_the_file_are_found_with_their_table_and_column() 
             assert_eq!(places, vec![format!("{shown}!/cards.pan#rowid={}", i + 1)]);
         } else {
             assert!(
-                places.iter().any(|p| p.starts_with(&format!("{shown}!/cards.pan#deleted@page="))),
+                places
+                    .iter()
+                    .any(|p| p.starts_with(&format!("{shown}!/cards.pan#deleted@page="))),
                 "deleted cards row {i}: {places:?}"
             );
         }
@@ -278,7 +316,8 @@ fn corrupt_sqlite_file_is_scanned_as_bytes_and_recorded_as_a_gap() {
         result
             .skipped()
             .iter()
-            .any(|(p, reason)| p == &db.display().to_string() && (reason == "corrupt" || reason == "encrypted")),
+            .any(|(p, reason)| p == &db.display().to_string()
+                && (reason == "corrupt" || reason == "encrypted")),
         "{:?}",
         result.skipped()
     );
@@ -291,7 +330,8 @@ fn sqlite_database_inside_a_zip_is_read_by_record() {
     let db = dir.path().join("inner.db");
     let conn = sqlite_db(&db, "CREATE TABLE orders (pan TEXT, exp TEXT);");
     let number = pan("3530", 16, 6);
-    conn.execute("INSERT INTO orders VALUES (?1, '0931')", [&number]).unwrap();
+    conn.execute("INSERT INTO orders VALUES (?1, '0931')", [&number])
+        .unwrap();
     drop(conn);
     let zip_path = dir.path().join("backup.zip");
     let mut zip = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
@@ -300,9 +340,10 @@ fn sqlite_database_inside_a_zip_is_read_by_record() {
     zip.write_all(&std::fs::read(&db).unwrap()).unwrap();
     zip.finish().unwrap();
     let result = scan(&[zip_path.to_str().unwrap()]);
-    assert!(result
-        .places_of(&number)
-        .contains(&format!("{}!/pos/inner.db!/orders.pan#rowid=1", zip_path.display())));
+    assert!(result.places_of(&number).contains(&format!(
+        "{}!/pos/inner.db!/orders.pan#rowid=1",
+        zip_path.display()
+    )));
 }
 
 #[test]
@@ -319,9 +360,18 @@ fn plain_pg_dump_copy_values_are_found_with_table_and_column() {
     std::fs::write(&path, dump).unwrap();
     let result = scan(&[path.to_str().unwrap()]);
     let shown = path.display().to_string();
-    assert_eq!(result.places_of(&numbers[0]), vec![format!("{shown}!/public.orders.card_no#line=12")]);
-    assert_eq!(result.places_of(&numbers[1]), vec![format!("{shown}!/public.orders.card_no#line=13")]);
-    assert_eq!(result.places_of(&numbers[2]), vec![format!("{shown}!/public.refunds.pan#line=16")]);
+    assert_eq!(
+        result.places_of(&numbers[0]),
+        vec![format!("{shown}!/public.orders.card_no#line=12")]
+    );
+    assert_eq!(
+        result.places_of(&numbers[1]),
+        vec![format!("{shown}!/public.orders.card_no#line=13")]
+    );
+    assert_eq!(
+        result.places_of(&numbers[2]),
+        vec![format!("{shown}!/public.refunds.pan#line=16")]
+    );
 }
 
 #[test]
@@ -337,9 +387,18 @@ fn mysqldump_inserts_take_their_columns_from_create_table() {
     std::fs::write(&path, dump).unwrap();
     let result = scan(&[path.to_str().unwrap()]);
     let shown = path.display().to_string();
-    assert_eq!(result.places_of(&numbers[0]), vec![format!("{shown}!/payments.pan#line=9")]);
-    assert_eq!(result.places_of(&numbers[1]), vec![format!("{shown}!/payments.pan#line=9")]);
-    assert_eq!(result.places_of(&numbers[2]), vec![format!("{shown}!/payments.memo#line=9")]);
+    assert_eq!(
+        result.places_of(&numbers[0]),
+        vec![format!("{shown}!/payments.pan#line=9")]
+    );
+    assert_eq!(
+        result.places_of(&numbers[1]),
+        vec![format!("{shown}!/payments.pan#line=9")]
+    );
+    assert_eq!(
+        result.places_of(&numbers[2]),
+        vec![format!("{shown}!/payments.memo#line=9")]
+    );
 }
 
 /// The server URL from the environment, or why the test does not run.
@@ -355,7 +414,13 @@ fn server(variable: &str) -> Option<String> {
 
 /// `scheme://user:password@host:port/` parts of an admin URL.
 fn host_port(url: &str) -> String {
-    url.rsplit('@').next().unwrap_or_default().split('/').next().unwrap_or_default().to_string()
+    url.rsplit('@')
+        .next()
+        .unwrap_or_default()
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }
 
 const SCAN_PASSWORD: &str = "Scan-Pw-7c1f9e";
@@ -368,7 +433,9 @@ fn postgres_tables_are_read_by_column_without_change_and_an_unreadable_table_is_
     let mut admin = postgres::Client::connect(&admin_url, postgres::NoTls).unwrap();
     let db = format!("hihoji_t{}", std::process::id());
     let role = format!("hihoji_scan_{}", std::process::id());
-    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {db}")).unwrap();
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {db}"))
+        .unwrap();
     admin.batch_execute(&format!("CREATE DATABASE {db}")).unwrap();
     admin
         .batch_execute(&format!(
@@ -404,9 +471,16 @@ fn postgres_tables_are_read_by_column_without_change_and_an_unreadable_table_is_
     let target = format!("postgres://{role}:{SCAN_PASSWORD}@{}/{db}", host_port(&admin_url));
     let result = scan(&[&target]);
     let base = format!("postgres://{}/{db}", host_port(&admin_url));
-    for (i, column) in ["pan_varchar", "pan_text", "pan_bigint", "pan_numeric", "doc", "raw"]
-        .iter()
-        .enumerate()
+    for (i, column) in [
+        "pan_varchar",
+        "pan_text",
+        "pan_bigint",
+        "pan_numeric",
+        "doc",
+        "raw",
+    ]
+    .iter()
+    .enumerate()
     {
         let places = result.places_of(&n[i]);
         assert!(
@@ -415,12 +489,18 @@ fn postgres_tables_are_read_by_column_without_change_and_an_unreadable_table_is_
             result.output
         );
     }
-    assert!(result.places_of(&n[6]).is_empty(), "a table without SELECT was read");
+    assert!(
+        result.places_of(&n[6]).is_empty(),
+        "a table without SELECT was read"
+    );
     assert!(result
         .skipped()
         .contains(&(format!("{base}/public.secrets"), "permission_denied".to_string())));
     assert_ne!(result.code, 0);
-    assert!(!result.output.contains(SCAN_PASSWORD), "the password reached the output");
+    assert!(
+        !result.output.contains(SCAN_PASSWORD),
+        "the password reached the output"
+    );
     result.assert_no_full_number(&n);
     assert_eq!(checksum(&mut client), before, "rows or tables changed");
 
@@ -434,7 +514,10 @@ fn postgres_tables_are_read_by_column_without_change_and_an_unreadable_table_is_
             for (i, number) in n.iter().enumerate().take(7) {
                 let table = if i == 6 { "public.secrets" } else { "public.orders" };
                 assert!(
-                    result.places_of(number).iter().any(|p| p.contains(&format!("!/{table}."))),
+                    result
+                        .places_of(number)
+                        .iter()
+                        .any(|p| p.contains(&format!("!/{table}."))),
                     "dump: number {i} not found with its table: {:?}",
                     result.places_of(number)
                 );
@@ -452,10 +535,19 @@ fn postgres_wrong_password_is_exit_2_and_never_shows_the_password() {
         return;
     };
     let wrong = "Wrong-Pw-0d4e2a";
-    let target = format!("postgres://hihoji_admin:{wrong}@{}/postgres", host_port(&admin_url));
+    let target = format!(
+        "postgres://hihoji_admin:{wrong}@{}/postgres",
+        host_port(&admin_url)
+    );
     let result = scan(&[&target]);
     assert_eq!(result.code, 2, "{}", result.output);
-    assert!(result.output.contains("cannot connect to postgres://hihoji_admin@"), "{}", result.output);
+    assert!(
+        result
+            .output
+            .contains("cannot connect to postgres://hihoji_admin@"),
+        "{}",
+        result.output
+    );
     assert!(!result.output.contains(wrong));
     let unreachable = scan(&["postgres://nobody:pw-1234@127.0.0.1:1/x"]);
     assert_eq!(unreachable.code, 2);
@@ -506,9 +598,16 @@ fn mysql_tables_are_read_by_column_without_change() {
     let target = format!("mysql://{user}:{SCAN_PASSWORD}@{}/{db}", host_port(&admin_url));
     let result = scan(&[&target]);
     let base = format!("mysql://{}/{db}", host_port(&admin_url));
-    for (i, column) in ["pan_varchar", "pan_text", "pan_bigint", "pan_decimal", "doc", "raw"]
-        .iter()
-        .enumerate()
+    for (i, column) in [
+        "pan_varchar",
+        "pan_text",
+        "pan_bigint",
+        "pan_decimal",
+        "doc",
+        "raw",
+    ]
+    .iter()
+    .enumerate()
     {
         let places = result.places_of(&n[i]);
         assert!(
@@ -525,7 +624,13 @@ fn mysql_tables_are_read_by_column_without_change() {
     if let Ok(out) = std::process::Command::new("mariadb-dump")
         .args(["--no-defaults", "-h", "127.0.0.1", "-P"])
         .arg(host_port(&admin_url).rsplit(':').next().unwrap_or("3306"))
-        .args(["-u", &user, &format!("-p{SCAN_PASSWORD}"), "--no-tablespaces", &db])
+        .args([
+            "-u",
+            &user,
+            &format!("-p{SCAN_PASSWORD}"),
+            "--no-tablespaces",
+            &db,
+        ])
         .output()
     {
         if out.status.success() {
@@ -558,7 +663,9 @@ fn database_flags_narrow_what_is_read() {
     };
     let mut admin = postgres::Client::connect(&admin_url, postgres::NoTls).unwrap();
     let db = format!("hihoji_f{}", std::process::id());
-    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {db}")).unwrap();
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {db}"))
+        .unwrap();
     admin.batch_execute(&format!("CREATE DATABASE {db}")).unwrap();
     let db_url = admin_url.rsplit_once('/').unwrap().0.to_string() + "/" + &db;
     let mut client = postgres::Client::connect(&db_url, postgres::NoTls).unwrap();

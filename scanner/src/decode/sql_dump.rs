@@ -23,7 +23,11 @@ use crate::sources::database::copy_text::{bytea, read_row, CopyFields};
 pub struct SqlDump;
 
 /// Header lines the dump tools write.
-const MARKERS: [&[u8]; 3] = [b"-- PostgreSQL database dump", b"-- MySQL dump", b"-- MariaDB dump"];
+const MARKERS: [&[u8]; 3] = [
+    b"-- PostgreSQL database dump",
+    b"-- MySQL dump",
+    b"-- MariaDB dump",
+];
 
 /// Tables whose columns are remembered from their CREATE TABLE.
 const MAX_TABLES: usize = 100_000;
@@ -58,7 +62,9 @@ impl Decoder for SqlDump {
         };
         let result = dump.run(&mut reader, max_line);
         let flushed = dump.flush_text();
-        result.and(flushed).map_err(|e| DecodeError::reading("SQL dump", e))?;
+        result
+            .and(flushed)
+            .map_err(|e| DecodeError::reading("SQL dump", e))?;
         if dump.cut_lines > 0 {
             return Err(DecodeError::Limit(format!(
                 "{} lines longer than {max_line} bytes (--max-buffered-bytes): only their first bytes were scanned",
@@ -132,7 +138,9 @@ impl DumpReader<'_> {
                 row_label.push_str(&format!("line={}", self.line_number));
                 for i in 0..fields.len() {
                     let Some(value) = fields.get(i) else { continue };
-                    let column = names.get(i).map_or_else(|| format!("column{}", i + 1), String::clone);
+                    let column = names
+                        .get(i)
+                        .map_or_else(|| format!("column{}", i + 1), String::clone);
                     let decoded = bytea(value);
                     let value = match &decoded {
                         Some(bytes) => FieldValue::Blob(bytes),
@@ -194,7 +202,10 @@ impl DumpReader<'_> {
             return;
         }
         let upper = trimmed.to_ascii_uppercase();
-        if let Some(rest) = upper.strip_prefix("CREATE TABLE ").map(|_| &trimmed["CREATE TABLE ".len()..]) {
+        if let Some(rest) = upper
+            .strip_prefix("CREATE TABLE ")
+            .map(|_| &trimmed["CREATE TABLE ".len()..])
+        {
             let rest = rest.trim_start();
             let rest = if rest.to_ascii_uppercase().starts_with("IF NOT EXISTS ") {
                 &rest["IF NOT EXISTS ".len()..]
@@ -235,8 +246,16 @@ impl DumpReader<'_> {
 }
 
 /// Reads one line without its newline (and a `\r` before it), up to `max` bytes kept.
-fn read_line(reader: &mut dyn BufRead, line: &mut Vec<u8>, max: usize, offset: &mut u64) -> io::Result<Option<bool>> {
-    let mut counting = CountingBufRead { inner: reader, count: 0 };
+fn read_line(
+    reader: &mut dyn BufRead,
+    line: &mut Vec<u8>,
+    max: usize,
+    offset: &mut u64,
+) -> io::Result<Option<bool>> {
+    let mut counting = CountingBufRead {
+        inner: reader,
+        count: 0,
+    };
     let cut = read_row(&mut counting, line, max)?;
     *offset += counting.count;
     if line.last() == Some(&b'\r') {
@@ -311,7 +330,15 @@ fn unquote(name: &str) -> String {
 /// The column a CREATE TABLE line defines, if it defines one (not a key or constraint).
 fn column_definition(line: &str) -> Option<String> {
     const NOT_COLUMNS: [&str; 9] = [
-        "PRIMARY", "KEY", "UNIQUE", "CONSTRAINT", "INDEX", "FOREIGN", "CHECK", "FULLTEXT", "SPATIAL",
+        "PRIMARY",
+        "KEY",
+        "UNIQUE",
+        "CONSTRAINT",
+        "INDEX",
+        "FOREIGN",
+        "CHECK",
+        "FULLTEXT",
+        "SPATIAL",
     ];
     let first = if let Some(q) = line.chars().next().filter(|c| *c == '"' || *c == '`') {
         let end = line[1..].find(q)?;
@@ -320,8 +347,10 @@ fn column_definition(line: &str) -> Option<String> {
         line.split(|c: char| c.is_whitespace()).next()?
     };
     let upper = first.to_ascii_uppercase();
-    (!first.is_empty() && !NOT_COLUMNS.contains(&upper.as_str()) && first.chars().all(|c| c.is_alphanumeric() || c == '_'))
-        .then(|| first.to_string())
+    (!first.is_empty()
+        && !NOT_COLUMNS.contains(&upper.as_str())
+        && first.chars().all(|c| c.is_alphanumeric() || c == '_'))
+    .then(|| first.to_string())
 }
 
 /// Follows the VALUES of one INSERT statement across lines, value by value.
@@ -489,7 +518,11 @@ impl InsertParser {
             .cloned()
             .unwrap_or_else(|| format!("column{}", self.column + 1));
         let row = format!("line={line}");
-        let decoded = if quoted { bytea(trimmed) } else { hex_literal(trimmed) };
+        let decoded = if quoted {
+            bytea(trimmed)
+        } else {
+            hex_literal(trimmed)
+        };
         let value_ref = match &decoded {
             Some(bytes) => FieldValue::Blob(bytes),
             None => FieldValue::Text(trimmed),
@@ -525,15 +558,22 @@ mod tests {
 
     #[test]
     fn copy_header_names_table_and_columns() {
-        let (table, columns) = parse_copy(b"COPY public.orders (id, \"card number\", exp) FROM stdin;").unwrap();
+        let (table, columns) =
+            parse_copy(b"COPY public.orders (id, \"card number\", exp) FROM stdin;").unwrap();
         assert_eq!(table, "public.orders");
         assert_eq!(columns, ["id", "card number", "exp"]);
     }
 
     #[test]
     fn create_table_lines_name_columns_but_not_keys() {
-        assert_eq!(column_definition("`pan` varchar(19) DEFAULT NULL,").as_deref(), Some("pan"));
-        assert_eq!(column_definition("card_no character varying(19),").as_deref(), Some("card_no"));
+        assert_eq!(
+            column_definition("`pan` varchar(19) DEFAULT NULL,").as_deref(),
+            Some("pan")
+        );
+        assert_eq!(
+            column_definition("card_no character varying(19),").as_deref(),
+            Some("card_no")
+        );
         assert_eq!(column_definition("PRIMARY KEY (`id`),"), None);
         assert_eq!(column_definition("KEY `idx` (`pan`)"), None);
     }

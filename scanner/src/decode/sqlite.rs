@@ -134,10 +134,9 @@ enum Open {
 fn open(path: &Path, how: Open) -> rusqlite::Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
     let conn = match how {
-        Open::Immutable => Connection::open_with_flags(
-            immutable_uri(path),
-            flags | OpenFlags::SQLITE_OPEN_READ_ONLY,
-        )?,
+        Open::Immutable => {
+            Connection::open_with_flags(immutable_uri(path), flags | OpenFlags::SQLITE_OPEN_READ_ONLY)?
+        }
         Open::Copy => Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_READ_WRITE)?,
     };
     conn.execute_batch("PRAGMA query_only = 1; PRAGMA trusted_schema = 0;")?;
@@ -201,7 +200,9 @@ fn unreadable(path: &Path, e: &rusqlite::Error) -> DecodeError {
             "SQLite cannot read the pages ({e}) and the header reserves {reserved} bytes per page, \
              as SQLCipher does; records not read, raw bytes scanned"
         )),
-        _ => DecodeError::Corrupt(format!("SQLite cannot read the database ({e}); records not read, raw bytes scanned")),
+        _ => DecodeError::Corrupt(format!(
+            "SQLite cannot read the database ({e}); records not read, raw bytes scanned"
+        )),
     }
 }
 

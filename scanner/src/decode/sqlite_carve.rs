@@ -115,7 +115,10 @@ pub(super) fn carve_deleted(conn: &Connection, path: &Path, sink: &mut dyn Inner
                     }
                     find_records(&page[..end], start, shape, utf8, &mut found);
                 }
-                found.into_iter().map(|r| (shape.map(|s| s.name.as_str()), r)).collect::<Vec<_>>()
+                found
+                    .into_iter()
+                    .map(|r| (shape.map(|s| s.name.as_str()), r))
+                    .collect::<Vec<_>>()
             }
             Some(Owner::Other) => continue,
             None => {
@@ -125,7 +128,8 @@ pub(super) fn carve_deleted(conn: &Connection, path: &Path, sink: &mut dyn Inner
                     .into_iter()
                     .filter_map(|r| {
                         let types: Vec<u64> = r.iter().map(Value::serial_class).collect();
-                        let matching: Vec<&TableShape> = shapes.iter().filter(|s| s.accepts(&types)).collect();
+                        let matching: Vec<&TableShape> =
+                            shapes.iter().filter(|s| s.accepts(&types)).collect();
                         match matching.as_slice() {
                             [one] => Some((Some(one.name.as_str()), r)),
                             [] => None,
@@ -202,7 +206,11 @@ fn live_pages(conn: &Connection) -> rusqlite::Result<HashMap<u32, Owner>> {
         .collect::<rusqlite::Result<_>>()?;
     let mut stmt = conn.prepare("SELECT name, pageno, pagetype FROM dbstat")?;
     let rows = stmt.query_map([], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+        ))
     })?;
     let mut pages = HashMap::new();
     for row in rows {
@@ -219,7 +227,8 @@ fn live_pages(conn: &Connection) -> rusqlite::Result<HashMap<u32, Owner>> {
 }
 
 fn table_shapes(conn: &Connection) -> Vec<TableShape> {
-    let Ok(mut stmt) = conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'")
+    let Ok(mut stmt) = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'")
     else {
         return Vec::new();
     };
@@ -230,7 +239,9 @@ fn table_shapes(conn: &Connection) -> Vec<TableShape> {
     names
         .into_iter()
         .filter_map(|name| {
-            let mut info = conn.prepare("SELECT name, type, pk FROM pragma_table_info(?1)").ok()?;
+            let mut info = conn
+                .prepare("SELECT name, type, pk FROM pragma_table_info(?1)")
+                .ok()?;
             let rows: Vec<(String, String, i64)> = info
                 .query_map([&name], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                 .ok()?
@@ -238,13 +249,16 @@ fn table_shapes(conn: &Connection) -> Vec<TableShape> {
                 .collect();
             let keys = rows.iter().filter(|r| r.2 > 0).count();
             let without_rowid = conn
-                .query_row("SELECT sql FROM sqlite_master WHERE name = ?1", [&name], |r| r.get::<_, String>(0))
+                .query_row("SELECT sql FROM sqlite_master WHERE name = ?1", [&name], |r| {
+                    r.get::<_, String>(0)
+                })
                 .map(|sql| sql.to_ascii_uppercase().contains("WITHOUT ROWID"))
                 .unwrap_or(false);
             let affinities = rows
                 .iter()
                 .map(|(_, declared, pk)| {
-                    let alias = *pk > 0 && keys == 1 && !without_rowid && declared.eq_ignore_ascii_case("INTEGER");
+                    let alias =
+                        *pk > 0 && keys == 1 && !without_rowid && declared.eq_ignore_ascii_case("INTEGER");
                     Affinity::of(declared, alias)
                 })
                 .collect();
@@ -329,7 +343,13 @@ impl Value {
 
 /// Finds records that parse exactly in `bytes[from..]`; with `shape`, only
 /// records that table could hold. A record found is skipped over whole.
-fn find_records(bytes: &[u8], from: usize, shape: Option<&TableShape>, utf8: bool, out: &mut Vec<Vec<Value>>) {
+fn find_records(
+    bytes: &[u8],
+    from: usize,
+    shape: Option<&TableShape>,
+    utf8: bool,
+    out: &mut Vec<Vec<Value>>,
+) {
     let mut at = from;
     while at < bytes.len() {
         match parse_record(bytes, at, shape, utf8) {
@@ -393,7 +413,12 @@ fn freed_cell(bytes: &[u8], start: usize, shape: &TableShape, utf8: bool) -> Opt
 }
 
 /// One record at `at`: header length, serial types, then the body.
-fn parse_record(bytes: &[u8], at: usize, shape: Option<&TableShape>, utf8: bool) -> Option<(Vec<Value>, usize)> {
+fn parse_record(
+    bytes: &[u8],
+    at: usize,
+    shape: Option<&TableShape>,
+    utf8: bool,
+) -> Option<(Vec<Value>, usize)> {
     let columns = shape.map(|s| s.affinities.len());
     let (header_len, first) = varint(bytes, at)?;
     let header_len = usize::try_from(header_len).ok()?;
@@ -461,7 +486,11 @@ fn parse_body(bytes: &[u8], types: &[u64], mut body: usize, utf8: bool) -> Optio
 }
 
 fn be_int(bytes: &[u8]) -> i64 {
-    let mut value: i64 = if bytes.first().is_some_and(|b| b & 0x80 != 0) { -1 } else { 0 };
+    let mut value: i64 = if bytes.first().is_some_and(|b| b & 0x80 != 0) {
+        -1
+    } else {
+        0
+    };
     for &b in bytes {
         value = (value << 8) | i64::from(b);
     }
@@ -513,7 +542,10 @@ mod tests {
             columns: vec!["a".into(), "b".into()],
             affinities: vec![Affinity::Text, Affinity::Text],
         };
-        assert!(parse_record(&bytes, 0, Some(&shape), true).is_none(), "an integer in a TEXT column");
+        assert!(
+            parse_record(&bytes, 0, Some(&shape), true).is_none(),
+            "an integer in a TEXT column"
+        );
         assert!(parse_record(&bytes[..5], 0, None, true).is_none());
     }
 }

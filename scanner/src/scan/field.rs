@@ -149,7 +149,10 @@ mod tests {
 
     #[test]
     fn integral_real_of_card_length_is_its_decimal_text() {
-        assert_eq!(integral_real(4_012_888_888_881_881.0).as_deref(), Some("4012888888881881"));
+        assert_eq!(
+            integral_real(4_012_888_888_881_881.0).as_deref(),
+            Some("4012888888881881")
+        );
         assert_eq!(integral_real(12.5), None);
         assert_eq!(integral_real(123_456.0), None);
     }

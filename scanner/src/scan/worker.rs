@@ -357,7 +357,11 @@ impl InnerSink for StreamSink<'_, '_, '_> {
             .collect();
         found.retain(|f| !seen.contains(&(f.rule_id.as_str(), f.location.offset, f.fingerprint.as_str())));
         if !self.fields_found.is_empty() {
-            found.retain(|f| !self.fields_found.contains(&(f.rule_id.clone(), f.fingerprint.clone())));
+            found.retain(|f| {
+                !self
+                    .fields_found
+                    .contains(&(f.rule_id.clone(), f.fingerprint.clone()))
+            });
         }
         self.out.findings.append(&mut found);
         let bytes = bytes?;

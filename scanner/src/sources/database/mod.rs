@@ -145,7 +145,10 @@ impl ServerScan<'_, '_> {
             labels: columns.iter().map(|c| format!("{short}.{c}")).collect(),
             provenances: columns
                 .iter()
-                .map(|c| Provenance::file(format!("{}.{c}", self.table_artifact(table))).child(LayerKind::Stream, ""))
+                .map(|c| {
+                    Provenance::file(format!("{}.{c}", self.table_artifact(table)))
+                        .child(LayerKind::Stream, "")
+                })
                 .collect(),
             findings_before: self.out.findings.len(),
             rows: 0,
@@ -168,7 +171,8 @@ struct TableScan {
 
 impl TableScan {
     fn value(&mut self, scan: &mut ServerScan<'_, '_>, column: usize, row: &str, value: FieldValue<'_>) {
-        let (Some(provenance), Some(label)) = (self.provenances.get_mut(column), self.labels.get(column)) else {
+        let (Some(provenance), Some(label)) = (self.provenances.get_mut(column), self.labels.get(column))
+        else {
             return;
         };
         self.bytes += value.bytes().len() as u64;
@@ -187,7 +191,9 @@ impl TableScan {
     fn finish(self, scan: &mut ServerScan<'_, '_>, complete: bool) {
         let rows = self.rows.to_string();
         for finding in &mut scan.out.findings[self.findings_before..] {
-            finding.annotations.insert("table_rows_read".to_string(), rows.clone());
+            finding
+                .annotations
+                .insert("table_rows_read".to_string(), rows.clone());
         }
         let sampled = scan.options.sample.is_some_and(|n| self.rows >= n);
         let detail = match (complete, sampled) {
@@ -204,7 +210,9 @@ impl TableScan {
             detail,
             annotations,
         });
-        scan.out.coverage.add_stream(scan.target.server.scheme(), self.bytes);
+        scan.out
+            .coverage
+            .add_stream(scan.target.server.scheme(), self.bytes);
     }
 }
 

@@ -86,12 +86,26 @@ fn read_table(
             (schema, name),
         )
         .map_err(|e| classify(&e))?;
-    conn.query_drop("START TRANSACTION READ ONLY").map_err(|e| classify(&e))?;
-    let limit = scan.options.sample.map(|n| format!(" LIMIT {n}")).unwrap_or_default();
-    let sql = format!("SELECT * FROM {}.{}{limit}", quote_ident(schema), quote_ident(name));
+    conn.query_drop("START TRANSACTION READ ONLY")
+        .map_err(|e| classify(&e))?;
+    let limit = scan
+        .options
+        .sample
+        .map(|n| format!(" LIMIT {n}"))
+        .unwrap_or_default();
+    let sql = format!(
+        "SELECT * FROM {}.{}{limit}",
+        quote_ident(schema),
+        quote_ident(name)
+    );
     let display = format!("{schema}.{name}");
     let mut result = conn.query_iter(sql).map_err(|e| classify(&e))?;
-    let columns: Vec<String> = result.columns().as_ref().iter().map(|c| c.name_str().into_owned()).collect();
+    let columns: Vec<String> = result
+        .columns()
+        .as_ref()
+        .iter()
+        .map(|c| c.name_str().into_owned())
+        .collect();
     let binary: Vec<bool> = result
         .columns()
         .as_ref()
@@ -194,6 +208,8 @@ fn describe(e: &mysql::Error) -> String {
         mysql::Error::UrlError(u) => u.to_string(),
         mysql::Error::TlsError(t) => format!("TLS: {t}"),
         mysql::Error::CodecError(c) => c.to_string(),
-        mysql::Error::FromValueError(_) | mysql::Error::FromRowError(_) => "unexpected value type".to_string(),
+        mysql::Error::FromValueError(_) | mysql::Error::FromRowError(_) => {
+            "unexpected value type".to_string()
+        }
     }
 }

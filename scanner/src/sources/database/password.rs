@@ -41,7 +41,12 @@ pub fn password_for(target: &DatabaseTarget, file: Option<&Path>) -> Result<Opti
 /// `.pgpass` file that matches (`*` matches anything; `\:` and `\\` escape).
 fn pgpass_lookup(text: &str, target: &DatabaseTarget) -> Option<String> {
     let port = target.port.to_string();
-    let wanted = [target.host.as_str(), port.as_str(), target.database.as_str(), target.user.as_str()];
+    let wanted = [
+        target.host.as_str(),
+        port.as_str(),
+        target.database.as_str(),
+        target.user.as_str(),
+    ];
     text.lines()
         .filter(|line| !line.trim_start().starts_with('#'))
         .find_map(|line| {
@@ -49,7 +54,8 @@ fn pgpass_lookup(text: &str, target: &DatabaseTarget) -> Option<String> {
             if fields.len() != 5 {
                 return None;
             }
-            let host_matches = |f: &str| f == "*" || f == wanted[0] || (f == "localhost" && wanted[0] == "127.0.0.1");
+            let host_matches =
+                |f: &str| f == "*" || f == wanted[0] || (f == "localhost" && wanted[0] == "127.0.0.1");
             (host_matches(&fields[0])
                 && wanted[1..]
                     .iter()
@@ -87,7 +93,9 @@ mod tests {
 
     #[test]
     fn pgpass_first_matching_line_wins_with_wildcards_and_escapes() {
-        let target = DatabaseTarget::parse("postgres://scan@db1:5433/shop").unwrap().unwrap();
+        let target = DatabaseTarget::parse("postgres://scan@db1:5433/shop")
+            .unwrap()
+            .unwrap();
         let text = "# comment\nother:5433:shop:scan:no\ndb1:*:shop:scan:pa\\:ss\n*:*:*:*:fallback\n";
         assert_eq!(pgpass_lookup(text, &target).as_deref(), Some("pa:ss"));
         let other = DatabaseTarget::parse("postgres://x@h/d").unwrap().unwrap();

@@ -65,15 +65,19 @@ pub(super) fn scan(scan: &mut ServerScan<'_, '_>, password: Option<Password>) ->
         config.connect(NoTls)
     };
     let mut client = connected.map_err(|e| scan.connect_error(&describe(&e), password.as_ref()))?;
-    let relations =
-        list_relations(&mut client).map_err(|e| scan.connect_error(&format!("listing tables: {}", describe(&e)), None))?;
+    let relations = list_relations(&mut client)
+        .map_err(|e| scan.connect_error(&format!("listing tables: {}", describe(&e)), None))?;
     for relation in relations {
         if !scan.options.wants(&relation.schema, &relation.name) {
             continue;
         }
         let table = relation.display();
         if client.is_closed() {
-            scan.skip(&table, SkipReason::ReadError, "the connection to the server was lost".to_string());
+            scan.skip(
+                &table,
+                SkipReason::ReadError,
+                "the connection to the server was lost".to_string(),
+            );
             continue;
         }
         if relation.kind == "f" {
@@ -152,10 +156,16 @@ fn read_table(
         .prepare(&format!("SELECT * FROM ONLY {quoted} LIMIT 0"))
         .map_err(|e| classify(&e))?;
     let columns: Vec<String> = statement.columns().iter().map(|c| c.name().to_string()).collect();
-    let is_bytea: Vec<bool> = statement.columns().iter().map(|c| *c.type_() == Type::BYTEA).collect();
+    let is_bytea: Vec<bool> = statement
+        .columns()
+        .iter()
+        .map(|c| *c.type_() == Type::BYTEA)
+        .collect();
     let limit = options.sample.map(|n| format!(" LIMIT {n}")).unwrap_or_default();
     let copy = tx
-        .copy_out(&format!("COPY (SELECT ctid, * FROM ONLY {quoted}{limit}) TO STDOUT"))
+        .copy_out(&format!(
+            "COPY (SELECT ctid, * FROM ONLY {quoted}{limit}) TO STDOUT"
+        ))
         .map_err(|e| classify(&e))?;
     let mut reader = BufReader::with_capacity(256 * 1024, copy);
     let mut table = scan.table(&relation.display(), &columns);
@@ -227,7 +237,10 @@ fn classify(e: &postgres::Error) -> (SkipReason, String) {
 }
 
 fn classify_io(e: &io::Error) -> (SkipReason, String) {
-    match e.get_ref().and_then(|inner| inner.downcast_ref::<postgres::Error>()) {
+    match e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<postgres::Error>())
+    {
         Some(pg) => classify(pg),
         None => (SkipReason::ReadError, e.to_string()),
     }
@@ -243,7 +256,9 @@ fn describe(e: &postgres::Error) -> String {
 
 /// TLS that verifies the server's certificate against the system's roots and
 /// `sslrootcert`: stricter than libpq's `require`, which checks nothing.
-fn tls_connector(root_cert: Option<&std::path::Path>) -> Result<tokio_postgres_rustls::MakeRustlsConnect, String> {
+fn tls_connector(
+    root_cert: Option<&std::path::Path>,
+) -> Result<tokio_postgres_rustls::MakeRustlsConnect, String> {
     let mut roots = rustls::RootCertStore::empty();
     for cert in rustls_native_certs::load_native_certs().certs {
         let _ = roots.add(cert);
@@ -259,10 +274,11 @@ fn tls_connector(root_cert: Option<&std::path::Path>) -> Result<tokio_postgres_r
                 .map_err(|e| format!("sslrootcert {}: {e}", path.display()))?;
         }
     }
-    let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .map_err(|e| format!("TLS: {e}"))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
+    let config =
+        rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .map_err(|e| format!("TLS: {e}"))?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
     Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
 }

@@ -112,12 +112,20 @@ impl DatabaseTarget {
         let mut root_cert = None;
         for (key, value) in url.query_pairs() {
             match (key.as_ref(), value.to_ascii_lowercase().as_str()) {
-                ("sslmode" | "ssl-mode" | "ssl_mode", "require" | "required" | "verify-ca" | "verify-full" | "verify_identity") => {
-                    tls = true
-                }
-                ("sslmode" | "ssl-mode" | "ssl_mode", "disable" | "disabled" | "prefer" | "preferred" | "allow") => {}
+                (
+                    "sslmode" | "ssl-mode" | "ssl_mode",
+                    "require" | "required" | "verify-ca" | "verify-full" | "verify_identity",
+                ) => tls = true,
+                (
+                    "sslmode" | "ssl-mode" | "ssl_mode",
+                    "disable" | "disabled" | "prefer" | "preferred" | "allow",
+                ) => {}
                 ("sslrootcert" | "ssl-ca", _) => root_cert = Some(std::path::PathBuf::from(value.as_ref())),
-                _ => return Err(bad(&format!("unsupported parameter {key:?} (sslmode, sslrootcert)"))),
+                _ => {
+                    return Err(bad(&format!(
+                        "unsupported parameter {key:?} (sslmode, sslrootcert)"
+                    )))
+                }
             }
         }
         Ok(DatabaseTarget {
@@ -139,7 +147,12 @@ impl DatabaseTarget {
         } else {
             self.host.clone()
         };
-        format!("{}://{host}:{}/{}", self.server.scheme(), self.port, self.database)
+        format!(
+            "{}://{host}:{}/{}",
+            self.server.scheme(),
+            self.port,
+            self.database
+        )
     }
 
     /// `postgres://user@host:port/db`: the target as shown to the user.
@@ -195,7 +208,9 @@ mod tests {
 
     #[test]
     fn postgres_needs_a_database_and_errors_hide_the_password() {
-        let e = DatabaseTarget::parse("postgres://u:topsecret@h").unwrap().unwrap_err();
+        let e = DatabaseTarget::parse("postgres://u:topsecret@h")
+            .unwrap()
+            .unwrap_err();
         assert!(!e.to_string().contains("topsecret"));
         let m = DatabaseTarget::parse("mariadb://u@h").unwrap().unwrap();
         assert_eq!((m.server, m.port), (Server::MySql, 3306));
