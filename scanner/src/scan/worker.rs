@@ -5,9 +5,8 @@ use std::collections::{BTreeMap, HashSet};
 use std::io::{self, Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use super::field::Field;
-
 use super::budget::{FileBudget, LimitExceeded, Meter, Metered};
+use super::field::Field;
 use super::text::{StreamLabel, TextScanner};
 use super::{Engine, Limits};
 use crate::decode::{self, InnerSink, OffsetMap, ReadSeek, SNIFF_LEN};
