@@ -121,8 +121,13 @@ impl FailOn {
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("process_selection").multiple(true)))]
 pub struct ScanArgs {
-    /// Files or directories to scan (default: ".", unless only processes are asked for).
+    /// Files, directories or database servers to scan (default: ".", unless only
+    /// processes are asked for). A server is a URL: postgres://USER@HOST[:PORT]/DB
+    /// or mysql://USER@HOST[:PORT][/DB] (MariaDB too), with ?sslmode=require for TLS.
     pub paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub db: DatabaseArgs,
 
     /// Scan the memory of every process this user may read (Linux; root or
     /// CAP_SYS_PTRACE reads other users' processes).
@@ -235,6 +240,32 @@ pub struct ScanArgs {
     /// Print nothing but errors (reports are still written).
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// How database servers named among the paths are read (docs/databases.md).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Databases")]
+pub struct DatabaseArgs {
+    /// Read only this schema (PostgreSQL) or database (MySQL) (repeatable; default: all).
+    #[arg(long = "db-schema", value_name = "NAME")]
+    pub schemas: Vec<String>,
+
+    /// Read only tables whose `schema.table` or `table` matches GLOB (repeatable).
+    #[arg(long = "db-table", value_name = "GLOB")]
+    pub tables: Vec<String>,
+
+    /// Read at most N rows per table (default: every row, as an audit needs).
+    #[arg(long = "db-sample", value_name = "N")]
+    pub sample: Option<u64>,
+
+    /// Cancel one table's read after this many seconds (recorded as a timeout).
+    #[arg(long = "db-timeout", value_name = "SECONDS", default_value_t = 3600)]
+    pub timeout: u64,
+
+    /// Read the password from the first line of FILE (else the URL,
+    /// $PGPASSWORD / ~/.pgpass, or $MYSQL_PWD).
+    #[arg(long = "db-password-file", value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,7 @@ use hihoji_scanner::mask::Fingerprinter;
 use hihoji_scanner::outcome::ScanOutcome;
 use hihoji_scanner::rules::load_rules;
 use hihoji_scanner::scan::{scan, scan_git_history, Engine, Limits, ScanConfig};
+use hihoji_scanner::sources::database::{self, DatabaseOptions, DatabaseTarget};
 use hihoji_scanner::sources::git::changed_files;
 use hihoji_scanner::sources::process::ProcessTargets;
 use hihoji_scanner::sources::walk::WalkOptions;
@@ -40,6 +41,9 @@ pub struct Settings {
     /// Replaces this machine's name in the reports (`--host`).
     pub host: Option<String>,
     pub git_history: Option<PathBuf>,
+    /// Database servers named among the paths, and how to read them.
+    pub databases: Vec<DatabaseTarget>,
+    pub database_options: DatabaseOptions,
 }
 
 impl Settings {
@@ -73,11 +77,12 @@ impl Settings {
         let html = pick(&args.html, &file.output.html);
         let baseline = pick(&args.baseline, &file.baseline);
         let processes = process_targets(args);
-        // Paths default to "." only when no process is asked for.
+        let (databases, paths) = split_targets(&args.paths)?;
+        // Paths default to "." only when no process or database is asked for.
         let roots = if args.paths.is_empty() && processes.is_none() {
             vec![PathBuf::from(".")]
         } else {
-            args.paths.clone()
+            paths
         };
         let scan = ScanConfig {
             roots,
@@ -117,6 +122,8 @@ impl Settings {
             lang,
             host: args.host.clone(),
             git_history: args.git_history.clone(),
+            databases,
+            database_options: database_options(args)?,
         })
     }
 
@@ -136,12 +143,46 @@ fn capped_threads(requested: usize) -> usize {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let max = cores * MAX_THREADS_PER_CORE;
     if requested > max {
-        eprintln!(
+        crate::stderr::say(&format!(
             "hihoji: warning: {requested} threads asked for, {cores} core(s) here: using {max} ({MAX_THREADS_PER_CORE} per core)"
-        );
+        ));
         return max;
     }
     requested
+}
+
+/// Database URLs among the scan targets, and the paths.
+fn split_targets(targets: &[PathBuf]) -> Result<(Vec<DatabaseTarget>, Vec<PathBuf>)> {
+    let mut databases = Vec::new();
+    let mut paths = Vec::new();
+    for target in targets {
+        match target.to_str().and_then(DatabaseTarget::parse) {
+            Some(parsed) => databases.push(parsed?),
+            None => paths.push(target.clone()),
+        }
+    }
+    Ok((databases, paths))
+}
+
+fn database_options(args: &ScanArgs) -> Result<DatabaseOptions> {
+    let db = &args.db;
+    let tables = if db.tables.is_empty() {
+        None
+    } else {
+        let mut globs = GlobSetBuilder::new();
+        for pattern in &db.tables {
+            globs.add(Glob::new(pattern).with_context(|| format!("--db-table {pattern:?}"))?);
+        }
+        Some(globs.build().context("--db-table patterns")?)
+    };
+    Ok(DatabaseOptions {
+        schemas: db.schemas.clone(),
+        tables,
+        sample: db.sample,
+        statement_timeout: std::time::Duration::from_secs(db.timeout.max(1)),
+        password_file: db.password_file.clone(),
+        ..DatabaseOptions::default()
+    })
 }
 
 /// The processes asked for with `--processes`, `--pid` and `--process-name`.
@@ -193,6 +234,16 @@ pub fn run_scan(settings: &Settings, args: &ScanArgs) -> Result<ScanOutcome> {
         fingerprinter: Fingerprinter::new(&key),
         limits: settings.scan.limits.clone(),
     };
+    // Servers first: one that cannot be reached fails the scan before the files are walked.
+    let databases = if settings.databases.is_empty() {
+        None
+    } else {
+        Some(database::scan_databases(
+            &settings.databases,
+            &settings.database_options,
+            &engine,
+        )?)
+    };
     let progress = Progress::new(!args.no_progress && !args.quiet);
     let outcome = match &settings.git_history {
         Some(repo) => scan_git_history(repo, &engine, settings.scan.threads, &progress),
@@ -203,6 +254,9 @@ pub fn run_scan(settings: &Settings, args: &ScanArgs) -> Result<ScanOutcome> {
     };
     progress.finish();
     let mut outcome = outcome?;
+    if let Some(found) = databases {
+        database::absorb(&mut outcome, &settings.databases, found);
+    }
     if let Some(host) = &settings.host {
         outcome.host = host.into();
     }

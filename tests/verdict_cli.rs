@@ -41,11 +41,13 @@ fn hihoji_unprivileged() -> Command {
         let mut c = Command::new("setpriv");
         c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
             .arg(assert_cmd::cargo::cargo_bin("hihoji"));
-        c.env("HIHOJI_FINGERPRINT_KEY", "verdict-test-key-0123456789").env("NO_COLOR", "1");
+        c.env("HIHOJI_FINGERPRINT_KEY", "verdict-test-key-0123456789")
+            .env("NO_COLOR", "1");
         c
     } else {
         let mut c = Command::new(assert_cmd::cargo::cargo_bin("hihoji"));
-        c.env("HIHOJI_FINGERPRINT_KEY", "verdict-test-key-0123456789").env("NO_COLOR", "1");
+        c.env("HIHOJI_FINGERPRINT_KEY", "verdict-test-key-0123456789")
+            .env("NO_COLOR", "1");
         c
     }
 }

@@ -302,6 +302,8 @@ pub enum SkipReason {
     NotDecodable,
     /// hihoji itself faulted on this item; the scan went on without it.
     InternalError,
+    /// A database server cancelled the read at the statement or lock timeout.
+    Timeout,
 }
 
 impl SkipReason {
@@ -320,6 +322,7 @@ impl SkipReason {
             SkipReason::ReadError => "read_error",
             SkipReason::NotDecodable => "not_decodable",
             SkipReason::InternalError => "internal_error",
+            SkipReason::Timeout => "timeout",
         }
     }
 
@@ -336,7 +339,8 @@ impl SkipReason {
             | SkipReason::Encrypted
             | SkipReason::ReadError
             | SkipReason::NotDecodable
-            | SkipReason::InternalError => true,
+            | SkipReason::InternalError
+            | SkipReason::Timeout => true,
             SkipReason::Vanished
             | SkipReason::SpecialFile
             | SkipReason::Symlink

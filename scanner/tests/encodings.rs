@@ -281,8 +281,9 @@ fn packed_bcd_in_a_binary_record_is_found() {
 #[test]
 fn sqlite_database_text_columns_are_found() {
     for (fixture, provenance) in [
-        ("orders-utf8.sqlite", "orders.sqlite"),
-        ("orders-utf16.sqlite", "orders.sqlite!/utf-16@"),
+        // Read by record (SQLite decodes UTF-16 text): table, column and row.
+        ("orders-utf8.sqlite", "orders.sqlite!/orders.card_number#rowid="),
+        ("orders-utf16.sqlite", "orders.sqlite!/orders.card_number#rowid="),
     ] {
         let bytes =
             std::fs::read(format!("{}/tests/fixtures/{fixture}", env!("CARGO_MANIFEST_DIR"))).unwrap();

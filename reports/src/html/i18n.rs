@@ -140,6 +140,7 @@ pub struct SkipReasonWords {
     pub read_error: &'static str,
     pub not_decodable: &'static str,
     pub internal_error: &'static str,
+    pub timeout: &'static str,
 }
 
 impl Catalogue {
@@ -191,6 +192,7 @@ impl Catalogue {
             SkipReason::ReadError => r.read_error,
             SkipReason::NotDecodable => r.not_decodable,
             SkipReason::InternalError => r.internal_error,
+            SkipReason::Timeout => r.timeout,
         }
     }
 
@@ -312,6 +314,7 @@ pub static JA: Catalogue = Catalogue {
         read_error: "読み取りエラー",
         not_decodable: "圧縮または暗号化されていて読めない形式",
         internal_error: "hihoji 内部の障害（このファイルのみ）",
+        timeout: "タイムアウト",
     },
 };
 
@@ -424,6 +427,7 @@ pub static EN: Catalogue = Catalogue {
         read_error: "read error",
         not_decodable: "compressed or encrypted in a format hihoji cannot read",
         internal_error: "hihoji faulted on this item (this item only)",
+        timeout: "timeout",
     },
 };
 

@@ -20,6 +20,9 @@ mod pcap;
 mod pdf;
 mod pgdump;
 mod sevenz;
+mod sql_dump;
+mod sqlite;
+mod sqlite_carve;
 mod tar;
 mod xml;
 mod xz;
@@ -32,9 +35,10 @@ pub use opaque::legitimately_binary;
 use std::io::{self, Read, Seek};
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use crate::findings::{GuidelineCategory, Layer, LayerKind, SkipReason};
-use crate::scan::{LimitExceeded, Limits};
+use crate::scan::{Field, LimitExceeded, Limits};
 
 /// How many leading bytes decoders are shown to recognise a format.
 pub const SNIFF_LEN: usize = 512;
@@ -136,6 +140,20 @@ pub trait InnerSink {
 
     /// The limits that keep decoding safe.
     fn limits(&self) -> &Limits;
+
+    /// The file on disk when the current stream is one (SQLite opens its
+    /// database by path, with the `-wal` file beside it); `None` for inner streams.
+    fn path(&self) -> Option<&Path> {
+        None
+    }
+
+    /// Scans one value of a table as its own field (see [`Field`]): named
+    /// `table.column#row` under the current stream, with the column's name as
+    /// context. What it finds is not reported again by a later
+    /// [`InnerSink::scan_here`] of the same stream's raw bytes.
+    fn scan_field(&mut self, field: &Field<'_>) -> io::Result<()> {
+        self.scan_here(&mut field.value.bytes(), None).map(|_| ())
+    }
 }
 
 /// Where a byte of a decoded stream came from.
@@ -278,6 +296,8 @@ pub fn decoders() -> &'static [&'static dyn Decoder] {
         &sevenz::SevenZ,
         &pgdump::PgDump,
         &ar::Ar,
+        &sqlite::Sqlite,
+        &sql_dump::SqlDump,
         &opaque::Opaque,
         // Last: a two-byte header, confirmed by inflating the first bytes.
         &zlib::Zlib,

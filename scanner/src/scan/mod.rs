@@ -12,6 +12,7 @@ mod budget;
 mod category;
 mod entropy;
 mod fault;
+mod field;
 mod history;
 mod memory;
 mod names;
@@ -28,6 +29,7 @@ use rayon::prelude::*;
 
 pub use budget::LimitExceeded;
 pub use fault::{guard, Fault};
+pub use field::{integral_real, Field, FieldValue};
 pub use history::scan_git_history;
 pub use memory::PROCESS_MEMORY;
 pub use text::{looks_like_text, PendingStream, StreamLabel, TextScanner, CHUNK};

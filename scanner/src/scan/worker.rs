@@ -8,6 +8,7 @@ use std::path::Path;
 
 use super::budget::{FileBudget, LimitExceeded, Meter, Metered};
 use super::entropy::EntropyMeter;
+use super::field::Field;
 use super::sparse;
 use super::text::{StreamLabel, TextScanner};
 use super::{Engine, Limits};
@@ -29,6 +30,8 @@ pub struct FileOutcome {
 pub struct Worker<'e> {
     pub(super) engine: &'e Engine,
     pub(super) text: TextScanner<'e>,
+    /// Scratch for [`Worker::scan_field`]: a value with its column's name.
+    pub(super) field_text: Vec<u8>,
 }
 
 impl<'e> Worker<'e> {
@@ -36,6 +39,7 @@ impl<'e> Worker<'e> {
         Worker {
             engine,
             text: TextScanner::new(&engine.rules, &engine.fingerprinter),
+            field_text: Vec::new(),
         }
     }
 
@@ -91,7 +95,7 @@ impl<'e> Worker<'e> {
             inner: &mut file,
             meter: budget.read.clone(),
         };
-        let input = Input::File(&mut counted);
+        let input = Input::File(&mut counted, path);
         let result = self.scan_input(
             input,
             &provenance,
@@ -189,6 +193,19 @@ impl<'e> Worker<'e> {
         )
     }
 
+    /// [`Worker::scan_stream`] under the bomb budget of the file it is part of.
+    pub(super) fn scan_stream_within(
+        &mut self,
+        reader: &mut dyn Read,
+        provenance: &Provenance,
+        category: GuidelineCategory,
+        depth: u32,
+        budget: &FileBudget,
+        out: &mut FileOutcome,
+    ) -> io::Result<()> {
+        self.scan_input(Input::Stream(reader), provenance, category, depth, budget, out)
+    }
+
     /// Sniffs `input` and decodes it, or scans it as bytes. A decoding problem
     /// is recorded as a skip of this stream; an error is returned when this
     /// stream's own read failed or the whole file's bomb budget is spent (so
@@ -204,7 +221,7 @@ impl<'e> Worker<'e> {
     ) -> io::Result<()> {
         let mut head = [0u8; SNIFF_LEN];
         let (head_len, failed) = match &mut input {
-            Input::File(file) => fill_head(*file, &mut head),
+            Input::File(file, _) => fill_head(*file, &mut head),
             Input::Stream(reader) => fill_head(*reader, &mut head),
         };
         let head = &head[..head_len];
@@ -223,7 +240,7 @@ impl<'e> Worker<'e> {
         }
         let Some(decoder) = decode::sniff(head) else {
             let rest = match input {
-                Input::File(file) => Cursor::new(head).chain(file as &mut dyn Read),
+                Input::File(file, _) => Cursor::new(head).chain(file as &mut dyn Read),
                 Input::Stream(reader) => Cursor::new(head).chain(reader),
             };
             // Stored bytes that look compressed or encrypted are not "scanned"
@@ -270,7 +287,13 @@ impl<'e> Worker<'e> {
             .last()
             .map_or(provenance.artifact.as_str(), |l| l.name.as_str());
         let container_read = Meter::default();
+        let path = match &input {
+            Input::File(_, path) => Some(*path),
+            Input::Stream(_) => None,
+        };
         let mut sink = StreamSink {
+            path,
+            fields_found: HashSet::new(),
             worker: self,
             provenance,
             category,
@@ -282,7 +305,7 @@ impl<'e> Worker<'e> {
             out,
         };
         let result = match input {
-            Input::File(file) => {
+            Input::File(file, _) => {
                 file.seek(SeekFrom::Start(0))?;
                 let mut counted = Counted {
                     inner: file,
@@ -352,9 +375,10 @@ impl<'e> Worker<'e> {
 }
 
 /// What a stream is read from: a file on disk can seek (zip reads its
-/// directory at the end in place), an inner stream cannot.
+/// directory at the end in place) and has a path (SQLite opens it), an inner
+/// stream cannot.
 enum Input<'a> {
-    File(&'a mut dyn ReadSeek),
+    File(&'a mut dyn ReadSeek, &'a Path),
     Stream(&'a mut dyn Read),
 }
 
@@ -372,6 +396,11 @@ struct StreamSink<'w, 'e, 'o> {
     container_read: &'w Meter,
     container_out: Meter,
     out: &'o mut FileOutcome,
+    /// The file on disk, when the stream is one.
+    path: Option<&'w Path>,
+    /// Rule ids and fingerprints of what [`InnerSink::scan_field`] found, so
+    /// that a scan of the same stream's raw bytes does not report it again.
+    fields_found: HashSet<(String, String)>,
 }
 
 impl InnerSink for StreamSink<'_, '_, '_> {
@@ -432,6 +461,13 @@ impl InnerSink for StreamSink<'_, '_, '_> {
             .map(|f| (f.rule_id.as_str(), f.location.offset, f.fingerprint.as_str()))
             .collect();
         found.retain(|f| !seen.contains(&(f.rule_id.as_str(), f.location.offset, f.fingerprint.as_str())));
+        if !self.fields_found.is_empty() {
+            found.retain(|f| {
+                !self
+                    .fields_found
+                    .contains(&(f.rule_id.clone(), f.fingerprint.clone()))
+            });
+        }
         self.out.findings.append(&mut found);
         let bytes = bytes?;
         self.out.coverage.add_stream("text", bytes);
@@ -521,6 +557,41 @@ impl InnerSink for StreamSink<'_, '_, '_> {
 
     fn limits(&self) -> &Limits {
         &self.worker.engine.limits
+    }
+
+    fn path(&self) -> Option<&Path> {
+        self.path
+    }
+
+    fn scan_field(&mut self, field: &Field<'_>) -> io::Result<()> {
+        let label = format!("{}.{}", field.table, field.column);
+        let provenance = self
+            .provenance
+            .child(LayerKind::Member, label.as_str())
+            .child(LayerKind::Stream, field.row);
+        let before = self.out.findings.len();
+        self.worker.scan_field_within(
+            &provenance,
+            &label,
+            field.value,
+            self.category,
+            self.depth,
+            self.budget,
+            self.out,
+        )?;
+        if field.recovered {
+            let live = &self.fields_found;
+            let new = self.out.findings.split_off(before);
+            self.out.findings.extend(
+                new.into_iter()
+                    .filter(|f| !live.contains(&(f.rule_id.clone(), f.fingerprint.clone()))),
+            );
+        }
+        for finding in &self.out.findings[before..] {
+            self.fields_found
+                .insert((finding.rule_id.clone(), finding.fingerprint.clone()));
+        }
+        Ok(())
     }
 }
 

@@ -1,6 +1,7 @@
-//! Sources: where bytes come from: files under the scan roots, git, and
-//! the memory of running processes.
+//! Sources: where bytes come from: files under the scan roots, git, the
+//! memory of running processes, and live database servers.
 
+pub mod database;
 pub mod git;
 pub mod process;
 pub mod shard;
