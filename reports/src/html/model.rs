@@ -635,6 +635,7 @@ mod tests {
             annotations: BTreeMap::new(),
             baseline_state: None,
             suppression: None,
+            evidence: Vec::new(),
         }
     }
 

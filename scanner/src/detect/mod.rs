@@ -17,6 +17,11 @@ mod masked;
 mod pan;
 mod patterns;
 mod runs;
+mod security_code;
+mod shape;
+mod signals;
+mod table;
+pub use signals::EVIDENCE_SIGNALS;
 pub use runs::{Run, RunMasks};
 
 use std::sync::Arc;
@@ -141,6 +146,11 @@ pub struct Hit {
     pub confidence: f32,
     /// An expiry date is written near a card number.
     pub expiry_nearby: bool,
+    /// The named signals behind the hit (`luhn`, `brand:Visa/16`,
+    /// `keyword:card_number`, `expiry_nearby`, `table`, …), in the order found.
+    pub evidence: Vec<String>,
+    /// The evidence is too weak for the rule's level: report it as a note.
+    pub weak: bool,
 }
 
 /// Track data holds a valid card number followed by its field separator
@@ -274,7 +284,7 @@ impl<'r> Detector<'r> {
             // One group of digits.
             match len {
                 6..=8 => masked_may_follow(),
-                13..=19 => matches!(bytes[run.start], b'2'..=b'8'),
+                13..=pan::LONGEST_RECORD => self.rules.brands().may_issue(bytes[run.start], len),
                 _ => false,
             }
         } else {
@@ -322,15 +332,16 @@ impl<'r> Detector<'r> {
 
     /// A cheap first look at a run: most runs in logs are timestamps, ids and
     /// amounts written as one group, which can be neither a card number (13–19
-    /// digits starting 2–8) nor the visible part of a masked one (6 or 8 digits
-    /// followed by a mask character).
+    /// digits starting as a brand does, or a fixed-width record starting with
+    /// one) nor the visible part of a masked one (6 or 8 digits followed by a
+    /// mask character).
     fn could_hold_card_data(&self, bytes: &[u8], groups: &[Group], end: usize) -> bool {
         let [only] = groups else { return true };
         match only.len() {
             6..=8 => bytes
                 .get(end)
                 .is_some_and(|&b| !b.is_ascii_alphanumeric() || b == b'X' || b == b'x'),
-            13..=19 => matches!(bytes[only.start], b'2'..=b'8'),
+            13..=pan::LONGEST_RECORD => self.rules.brands().may_issue(bytes[only.start], only.len()),
             _ => false,
         }
     }
@@ -354,6 +365,8 @@ impl<'r> Detector<'r> {
                         brand: self.brand_name(m.first.as_bytes(), true),
                         confidence: 0.8,
                         expiry_nearby: false,
+                        evidence: vec!["masked".to_string()],
+                        weak: false,
                     });
                 }
                 return;
@@ -406,12 +419,22 @@ impl<'r> Detector<'r> {
                     brand: rules.brands().lookup(pan.as_bytes()).map(|b| b.name.clone()),
                     confidence: 0.95,
                     expiry_nearby: true,
+                    evidence: vec![
+                        "luhn".to_string(),
+                        brand_signal(rules, pan.as_bytes()),
+                        "track_format".to_string(),
+                        "expiry_in_track".to_string(),
+                    ],
+                    weak: false,
                 });
             }
         });
         last_end
     }
 
+    /// Judges a card-number candidate by its evidence (docs/precision.md):
+    /// `None` when it is not card data, else a hit whose `weak` flag says
+    /// that the evidence is too weak for the rule's level.
     fn pan_hit(&self, window: &Window<'_>, c: pan::PanCandidate) -> Option<Hit> {
         let bytes = window.bytes;
         let rules = self.rules;
@@ -428,35 +451,97 @@ impl<'r> Detector<'r> {
             c.end,
             rules.label_distance,
         );
-        if ctx.labelled_negative && !is_test {
+        if ctx.labelled_negative() && !is_test {
             return None;
         }
-        let expiry_nearby = expiry::expiry_near(&rules.expiry, bytes, c.start, c.end, rules.expiry_window);
+        let brand = rules.brands().lookup(c.digits.as_bytes());
+        let mut evidence = vec!["luhn".to_string(), brand_signal(rules, c.digits.as_bytes())];
+        if is_test {
+            evidence.push("public_test_number".to_string());
+        }
+        let word = |i: usize| rules.context.words[i].as_str();
+        if let Some((i, true)) = ctx.label {
+            evidence.push(format!("keyword:{}", word(i)));
+        }
+        if let Some(i) = ctx.positive_nearby {
+            evidence.push(format!("keyword_nearby:{}", word(i)));
+        }
+        match c.shape {
+            shape::Shape::Free => {}
+            shape::Shape::AttachedToWord => evidence.push("attached_to_word".to_string()),
+            shape::Shape::InToken(why) => {
+                // Inside an identifier: only a card word labelling it makes it one.
+                if !ctx.labelled_positive() {
+                    return None;
+                }
+                evidence.push(format!("in_token:{why}"));
+            }
+        }
+        if c.grouped {
+            evidence.push("grouped".to_string());
+        }
+        if let Some(tail) = c.record {
+            evidence.push(tail.as_str().to_string());
+        }
+        let expiry_nearby = c.expiry_group
+            || c.record == Some(pan::RecordTail::Expiry)
+            || expiry::expiry_near(&rules.expiry, bytes, c.start, c.end, rules.expiry_window);
+        if expiry_nearby {
+            evidence.push("expiry_nearby".to_string());
+        }
+        let in_table = table::in_table(bytes, c.start, c.end, rules);
+        if in_table {
+            evidence.push("table".to_string());
+        }
+        let needs_context = brand.is_some_and(|b| b.needs_context);
+        if ctx.negative_nearby {
+            evidence.push("negative_word_nearby".to_string());
+        }
+        // Strong evidence: a card word labels it, an expiry goes with it (also
+        // inside a fixed-width record), or it is written in its brand's grouping.
+        let strong = ctx.labelled_positive() || expiry_nearby || c.grouped;
+        // Card context: strong evidence, or a card word anywhere in the window.
+        let card_context = strong || ctx.positive_nearby.is_some();
+        // 17–19 digits written as one run: the length of random 64-bit ids
+        // (half of them have 19 digits), rarely of a card.
+        let id_length = !c.grouped && c.digits.len() >= 17;
+        if needs_context && !card_context {
+            evidence.push("brand_needs_context".to_string());
+        }
+        if id_length && !card_context {
+            evidence.push("id_length".to_string());
+        }
+        let weak = (in_table && !strong) || (!card_context && (needs_context || id_length));
         let mut confidence: f32 = 0.55;
         if c.grouped {
             confidence += 0.1;
         }
-        if ctx.positive {
+        if ctx.positive() {
             confidence += 0.3;
         }
         if expiry_nearby {
             confidence += 0.1;
         }
-        if ctx.negative && !ctx.positive {
+        if ctx.negative_nearby && !ctx.positive() {
             confidence -= 0.25;
+        }
+        if weak {
+            confidence = confidence.min(0.3);
         }
         Some(Hit {
             rule,
             start: c.start,
             end: c.end,
             value: HitValue::Pan(c.digits),
-            brand: self.brand_name(c.digits.as_bytes(), false),
+            brand: brand.map(|b| b.name.clone()),
             confidence: if is_test {
                 0.9
             } else {
                 confidence.clamp(0.05, 0.99)
             },
             expiry_nearby,
+            evidence,
+            weak,
         })
     }
 
@@ -480,7 +565,12 @@ impl<'r> Detector<'r> {
         let bytes = window.bytes;
         let rules = self.rules;
         let mut push = |m: patterns::PatternMatch| {
-            if window.decides(m.start, m.end, lookahead) {
+            if !window.decides(m.start, m.end, lookahead) {
+                return;
+            }
+            let mut evidence = vec!["label".to_string()];
+            let is_security_code = rules.rules[m.rule].meta.tags.iter().any(|t| t == "security-code");
+            if !is_security_code {
                 hits.push(Hit {
                     rule: m.rule,
                     start: m.start,
@@ -489,8 +579,36 @@ impl<'r> Detector<'r> {
                     brand: None,
                     confidence: 0.85,
                     expiry_nearby: false,
+                    evidence,
+                    weak: false,
                 });
+                return;
             }
+            if !security_code::ends_cleanly(bytes, m.end) {
+                return;
+            }
+            let weak = match security_code::card_near(bytes, m.start, m.end, rules) {
+                security_code::CardNear::None => return,
+                security_code::CardNear::Card(signal) => {
+                    evidence.push(signal.to_string());
+                    false
+                }
+                security_code::CardNear::TestNumber => {
+                    evidence.push("public_test_number_nearby".to_string());
+                    true
+                }
+            };
+            hits.push(Hit {
+                rule: m.rule,
+                start: m.start,
+                end: m.end,
+                value: m.value,
+                brand: None,
+                confidence: if weak { 0.3 } else { 0.85 },
+                expiry_nearby: false,
+                evidence,
+                weak,
+            });
         };
         match &set.prefixes {
             Some(prefixes) => {
@@ -515,5 +633,13 @@ impl<'r> Detector<'r> {
     }
 }
 
+/// `brand:<name>/<length>`: the brand range and length the number fits.
+fn brand_signal(rules: &RuleSet, digits: &[u8]) -> String {
+    let name = rules.brands().lookup(digits).map_or("?", |b| &b.name);
+    format!("brand:{name}/{}", digits.len())
+}
+
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod precision_tests;
