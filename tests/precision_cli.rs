@@ -30,7 +30,12 @@ fn luhn_complete(body: &str) -> String {
 }
 
 fn masked(pan: &str) -> String {
-    format!("{}{}{}", &pan[..6], "*".repeat(pan.len() - 10), &pan[pan.len() - 4..])
+    format!(
+        "{}{}{}",
+        &pan[..6],
+        "*".repeat(pan.len() - 10),
+        &pan[pan.len() - 4..]
+    )
 }
 
 fn scan_json(dir: &std::path::Path, extra: &[&str]) -> Value {
@@ -51,13 +56,25 @@ const FORMS: [(&str, &str, &str); 12] = [
     ("currency.txt", "total {}JPY\n", "warning"),
     ("name.txt", "{}YAMADA TARO\n", "warning"),
     ("ref.txt", "ref:{}A\n", "warning"),
-    ("record.dat", "00001YAMADA TARO          {}2612000012500JPY\n", "warning"),
-    ("query.log", "GET /pay?tel=0312345678&cc={}&exp=1226 HTTP/1.1\n", "warning"),
+    (
+        "record.dat",
+        "00001YAMADA TARO          {}2612000012500JPY\n",
+        "warning",
+    ),
+    (
+        "query.log",
+        "GET /pay?tel=0312345678&cc={}&exp=1226 HTTP/1.1\n",
+        "warning",
+    ),
     ("body.json", "{\"tel\":\"0312345678\",\"cc\":\"{}\"}\n", "warning"),
     ("invoice.log", "invoice=INV-001 cc={}\n", "warning"),
     ("order.log", "order 1234: {} 12/26\n", "warning"),
     ("track2.log", "read ;{}=2408226000000000?3\n", "error"),
-    ("track1.log", "read %B{}^YAMADA/TARO^2408226000000000000?3\n", "error"),
+    (
+        "track1.log",
+        "read %B{}^YAMADA/TARO^2408226000000000000?3\n",
+        "error",
+    ),
 ];
 
 #[test]
@@ -77,8 +94,16 @@ fn every_recall_form_is_found_at_its_level_with_evidence() {
         });
         let hit = hit.unwrap_or_else(|| panic!("{name}: not found in {findings:#?}"));
         assert_eq!(hit["level"].as_str(), Some(*level), "{name}: {hit}");
-        let evidence: Vec<&str> = hit["evidence"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
-        assert!(evidence.contains(&"luhn") && evidence.contains(&"brand:Visa/16"), "{name}: {evidence:?}");
+        let evidence: Vec<&str> = hit["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert!(
+            evidence.contains(&"luhn") && evidence.contains(&"brand:Visa/16"),
+            "{name}: {evidence:?}"
+        );
     }
 }
 
@@ -110,7 +135,11 @@ fn lookalikes_never_reach_warning() {
 #[test]
 fn sarif_results_carry_the_evidence() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("a.log"), "card_number=4526018159083012 exp=12/27\n").unwrap();
+    std::fs::write(
+        dir.path().join("a.log"),
+        "card_number=4526018159083012 exp=12/27\n",
+    )
+    .unwrap();
     let out = hihoji()
         .arg("scan")
         .arg(dir.path())
@@ -127,9 +156,18 @@ fn sarif_results_carry_the_evidence() {
 
 #[test]
 fn rules_explain_lists_the_evidence_signals() {
-    let out = hihoji().args(["rules", "explain", "PAN"]).output().expect("run hihoji");
+    let out = hihoji()
+        .args(["rules", "explain", "PAN"])
+        .output()
+        .expect("run hihoji");
     let text = String::from_utf8_lossy(&out.stdout);
-    for signal in ["keyword:<word>", "expiry_nearby", "table", "in_token:<kind>", "id_length"] {
+    for signal in [
+        "keyword:<word>",
+        "expiry_nearby",
+        "table",
+        "in_token:<kind>",
+        "id_length",
+    ] {
         assert!(text.contains(signal), "{signal} missing from:\n{text}");
     }
 }

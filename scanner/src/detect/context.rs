@@ -163,7 +163,10 @@ mod tests {
         assert!(c.negative_nearby);
         let c = context_of("imei=358240051111110", "358240051111110");
         assert!(c.labelled_negative());
-        let c = context_of("{\"order_id\":\"x\",\"card_order_id\":\"4526018159083012\"}", "4526018159083012");
+        let c = context_of(
+            "{\"order_id\":\"x\",\"card_order_id\":\"4526018159083012\"}",
+            "4526018159083012",
+        );
         assert!(c.labelled_positive(), "{c:?}");
     }
 }

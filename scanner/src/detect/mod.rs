@@ -21,8 +21,8 @@ mod security_code;
 mod shape;
 mod signals;
 mod table;
-pub use signals::EVIDENCE_SIGNALS;
 pub use runs::{Run, RunMasks};
+pub use signals::EVIDENCE_SIGNALS;
 
 use std::sync::Arc;
 
@@ -432,117 +432,9 @@ impl<'r> Detector<'r> {
         last_end
     }
 
-    /// Judges a card-number candidate by its evidence (docs/precision.md):
-    /// `None` when it is not card data, else a hit whose `weak` flag says
-    /// that the evidence is too weak for the rule's level.
+    /// Judges a card-number candidate (see [`judge_pan`]).
     fn pan_hit(&self, window: &Window<'_>, c: pan::PanCandidate) -> Option<Hit> {
-        let bytes = window.bytes;
-        let rules = self.rules;
-        let is_test = rules.is_test_pan(c.digits.as_bytes());
-        let rule = if is_test { self.test_rule? } else { self.pan_rule? };
-        let from = c.start.saturating_sub(rules.context_window);
-        let to = (c.end + rules.context_window).min(bytes.len());
-        let ctx = context::read_context(
-            &rules.context,
-            bytes,
-            from,
-            to,
-            c.start,
-            c.end,
-            rules.label_distance,
-        );
-        if ctx.labelled_negative() && !is_test {
-            return None;
-        }
-        let brand = rules.brands().lookup(c.digits.as_bytes());
-        let mut evidence = vec!["luhn".to_string(), brand_signal(rules, c.digits.as_bytes())];
-        if is_test {
-            evidence.push("public_test_number".to_string());
-        }
-        let word = |i: usize| rules.context.words[i].as_str();
-        if let Some((i, true)) = ctx.label {
-            evidence.push(format!("keyword:{}", word(i)));
-        }
-        if let Some(i) = ctx.positive_nearby {
-            evidence.push(format!("keyword_nearby:{}", word(i)));
-        }
-        match c.shape {
-            shape::Shape::Free => {}
-            shape::Shape::AttachedToWord => evidence.push("attached_to_word".to_string()),
-            shape::Shape::InToken(why) => {
-                // Inside an identifier: only a card word labelling it makes it one.
-                if !ctx.labelled_positive() {
-                    return None;
-                }
-                evidence.push(format!("in_token:{why}"));
-            }
-        }
-        if c.grouped {
-            evidence.push("grouped".to_string());
-        }
-        if let Some(tail) = c.record {
-            evidence.push(tail.as_str().to_string());
-        }
-        let expiry_nearby = c.expiry_group
-            || c.record == Some(pan::RecordTail::Expiry)
-            || expiry::expiry_near(&rules.expiry, bytes, c.start, c.end, rules.expiry_window);
-        if expiry_nearby {
-            evidence.push("expiry_nearby".to_string());
-        }
-        let in_table = table::in_table(bytes, c.start, c.end, rules);
-        if in_table {
-            evidence.push("table".to_string());
-        }
-        let needs_context = brand.is_some_and(|b| b.needs_context);
-        if ctx.negative_nearby {
-            evidence.push("negative_word_nearby".to_string());
-        }
-        // Strong evidence: a card word labels it, an expiry goes with it (also
-        // inside a fixed-width record), or it is written in its brand's grouping.
-        let strong = ctx.labelled_positive() || expiry_nearby || c.grouped;
-        // Card context: strong evidence, or a card word anywhere in the window.
-        let card_context = strong || ctx.positive_nearby.is_some();
-        // 17–19 digits written as one run: the length of random 64-bit ids
-        // (half of them have 19 digits), rarely of a card.
-        let id_length = !c.grouped && c.digits.len() >= 17;
-        if needs_context && !card_context {
-            evidence.push("brand_needs_context".to_string());
-        }
-        if id_length && !card_context {
-            evidence.push("id_length".to_string());
-        }
-        let weak = (in_table && !strong) || (!card_context && (needs_context || id_length));
-        let mut confidence: f32 = 0.55;
-        if c.grouped {
-            confidence += 0.1;
-        }
-        if ctx.positive() {
-            confidence += 0.3;
-        }
-        if expiry_nearby {
-            confidence += 0.1;
-        }
-        if ctx.negative_nearby && !ctx.positive() {
-            confidence -= 0.25;
-        }
-        if weak {
-            confidence = confidence.min(0.3);
-        }
-        Some(Hit {
-            rule,
-            start: c.start,
-            end: c.end,
-            value: HitValue::Pan(c.digits),
-            brand: brand.map(|b| b.name.clone()),
-            confidence: if is_test {
-                0.9
-            } else {
-                confidence.clamp(0.05, 0.99)
-            },
-            expiry_nearby,
-            evidence,
-            weak,
-        })
+        judge_pan(self.rules, (self.pan_rule, self.test_rule), window.bytes, c)
     }
 
     fn brand_name(&self, digits: &[u8], prefix_only: bool) -> Option<Arc<str>> {
@@ -564,6 +456,7 @@ impl<'r> Detector<'r> {
         };
         let bytes = window.bytes;
         let rules = self.rules;
+        let card_rules = (self.pan_rule, self.test_rule);
         let mut push = |m: patterns::PatternMatch| {
             if !window.decides(m.start, m.end, lookahead) {
                 return;
@@ -587,7 +480,9 @@ impl<'r> Detector<'r> {
             if !security_code::ends_cleanly(bytes, m.end) {
                 return;
             }
-            let weak = match security_code::card_near(bytes, m.start, m.end, rules) {
+            let is_card =
+                |c: pan::PanCandidate| judge_pan(rules, card_rules, bytes, c).is_some_and(|h| !h.weak);
+            let weak = match security_code::card_near(bytes, m.start, m.end, rules, &is_card) {
                 security_code::CardNear::None => return,
                 security_code::CardNear::Card(signal) => {
                     evidence.push(signal.to_string());
@@ -633,6 +528,123 @@ impl<'r> Detector<'r> {
     }
 }
 
+/// Judges a card-number candidate by its evidence (docs/precision.md):
+/// `None` when it is not card data, else a hit whose `weak` flag says that
+/// the evidence is too weak for the rule's level. The pair holds the
+/// indices of the PAN and PAN_TEST rules.
+fn judge_pan(
+    rules: &RuleSet,
+    (pan_rule, test_rule): (Option<usize>, Option<usize>),
+    bytes: &[u8],
+    c: pan::PanCandidate,
+) -> Option<Hit> {
+    let is_test = rules.is_test_pan(c.digits.as_bytes());
+    let rule = if is_test { test_rule? } else { pan_rule? };
+    let from = c.start.saturating_sub(rules.context_window);
+    let to = (c.end + rules.context_window).min(bytes.len());
+    let ctx = context::read_context(
+        &rules.context,
+        bytes,
+        from,
+        to,
+        c.start,
+        c.end,
+        rules.label_distance,
+    );
+    if ctx.labelled_negative() && !is_test {
+        return None;
+    }
+    let brand = rules.brands().lookup(c.digits.as_bytes());
+    let mut evidence = vec!["luhn".to_string(), brand_signal(rules, c.digits.as_bytes())];
+    if is_test {
+        evidence.push("public_test_number".to_string());
+    }
+    let word = |i: usize| rules.context.words[i].as_str();
+    if let Some((i, true)) = ctx.label {
+        evidence.push(format!("keyword:{}", word(i)));
+    }
+    if let Some(i) = ctx.positive_nearby {
+        evidence.push(format!("keyword_nearby:{}", word(i)));
+    }
+    match c.shape {
+        shape::Shape::Free => {}
+        shape::Shape::AttachedToWord => evidence.push("attached_to_word".to_string()),
+        shape::Shape::InToken(why) => {
+            // Inside an identifier: only a card word labelling it makes it one.
+            if !ctx.labelled_positive() {
+                return None;
+            }
+            evidence.push(format!("in_token:{why}"));
+        }
+    }
+    if c.grouped {
+        evidence.push("grouped".to_string());
+    }
+    if let Some(tail) = c.record {
+        evidence.push(tail.as_str().to_string());
+    }
+    let expiry_nearby = c.expiry_group
+        || c.record == Some(pan::RecordTail::Expiry)
+        || expiry::expiry_near(&rules.expiry, bytes, c.start, c.end, rules.expiry_window);
+    if expiry_nearby {
+        evidence.push("expiry_nearby".to_string());
+    }
+    let in_table = table::in_table(bytes, c.start, c.end, rules);
+    if in_table {
+        evidence.push("table".to_string());
+    }
+    let needs_context = brand.is_some_and(|b| b.needs_context);
+    if ctx.negative_nearby {
+        evidence.push("negative_word_nearby".to_string());
+    }
+    // Strong evidence: a card word labels it, an expiry goes with it (also
+    // inside a fixed-width record), or it is written in its brand's grouping.
+    let strong = ctx.labelled_positive() || expiry_nearby || c.grouped;
+    // Card context: strong evidence, or a card word anywhere in the window.
+    let card_context = strong || ctx.positive_nearby.is_some();
+    // 17–19 digits written as one run: the length of random 64-bit ids
+    // (half of them have 19 digits), rarely of a card.
+    let id_length = !c.grouped && c.digits.len() >= 17;
+    if needs_context && !card_context {
+        evidence.push("brand_needs_context".to_string());
+    }
+    if id_length && !card_context {
+        evidence.push("id_length".to_string());
+    }
+    let weak = (in_table && !strong) || (!card_context && (needs_context || id_length));
+    let mut confidence: f32 = 0.55;
+    if c.grouped {
+        confidence += 0.1;
+    }
+    if ctx.positive() {
+        confidence += 0.3;
+    }
+    if expiry_nearby {
+        confidence += 0.1;
+    }
+    if ctx.negative_nearby && !ctx.positive() {
+        confidence -= 0.25;
+    }
+    if weak {
+        confidence = confidence.min(0.3);
+    }
+    Some(Hit {
+        rule,
+        start: c.start,
+        end: c.end,
+        value: HitValue::Pan(c.digits),
+        brand: brand.map(|b| b.name.clone()),
+        confidence: if is_test {
+            0.9
+        } else {
+            confidence.clamp(0.05, 0.99)
+        },
+        expiry_nearby,
+        evidence,
+        weak,
+    })
+}
+
 /// `brand:<name>/<length>`: the brand range and length the number fits.
 fn brand_signal(rules: &RuleSet, digits: &[u8]) -> String {
     let name = rules.brands().lookup(digits).map_or("?", |b| &b.name);
@@ -640,6 +652,6 @@ fn brand_signal(rules: &RuleSet, digits: &[u8]) -> String {
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod precision_tests;
+#[cfg(test)]
+mod tests;

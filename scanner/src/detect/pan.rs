@@ -78,7 +78,13 @@ fn candidate_at(
 ) -> Option<(PanCandidate, usize)> {
     let g = groups[first];
     let shape_of = |start: usize, end: usize, start_group: usize, last_group: usize| {
-        token_shape_at_edges(bytes, start, end, start_group == 0, last_group + 1 == groups.len())
+        token_shape_at_edges(
+            bytes,
+            start,
+            end,
+            start_group == 0,
+            last_group + 1 == groups.len(),
+        )
     };
     if (13..=19).contains(&g.len()) {
         // A whole group; anything else starting here would cut it.
@@ -137,7 +143,8 @@ fn candidate_at(
         // (a row of a table), unless that one is a last group holding an expiry.
         let before = (first > 0 && g.joined_by == separator).then(|| groups[first - 1]);
         let after = groups.get(last + 1).filter(|n| n.joined_by == separator);
-        let expiry_group = after.is_some_and(|n| last + 2 == groups.len() && is_expiry(&bytes[n.start..n.end]));
+        let expiry_group =
+            after.is_some_and(|n| last + 2 == groups.len() && is_expiry(&bytes[n.start..n.end]));
         let same_width_before = before.is_some_and(|b| b.len() == run[0].len());
         let same_width_after = after.is_some_and(|a| a.len() == run[run.len() - 1].len()) && !expiry_group;
         if (before.is_some() && after.is_some()) || same_width_before || same_width_after {
@@ -178,7 +185,9 @@ fn record_at(bytes: &[u8], g: Group, rules: &RuleSet) -> Option<(Digits, RecordT
     let reading = |len: usize, kind: RecordTail| {
         let tail = &bytes[g.start + len..g.end];
         let fits = match kind {
-            RecordTail::Expiry => tail.get(..4).is_some_and(is_expiry) && tail.get(4).is_none_or(|&b| b == b'0'),
+            RecordTail::Expiry => {
+                tail.get(..4).is_some_and(is_expiry) && tail.get(4).is_none_or(|&b| b == b'0')
+            }
             RecordTail::Amount => tail.starts_with(b"000"),
         };
         let digits = Digits::from_ascii(&bytes[g.start..g.start + len]).filter(|_| fits)?;

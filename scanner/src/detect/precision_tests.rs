@@ -47,7 +47,12 @@ fn pan_strategy() -> impl Strategy<Value = String> {
     (0..BRANDS.len(), proptest::collection::vec(0u8..10, 18)).prop_map(|(b, digits)| {
         let (prefix, len) = BRANDS[b];
         let mut body = prefix.to_string();
-        body.extend(digits.iter().take(len - prefix.len() - 1).map(|d| char::from(b'0' + d)));
+        body.extend(
+            digits
+                .iter()
+                .take(len - prefix.len() - 1)
+                .map(|d| char::from(b'0' + d)),
+        );
         luhn_complete(&body)
     })
 }
@@ -81,7 +86,10 @@ fn scan(rules: &RuleSet, text: &str) -> Vec<Hit> {
 }
 
 fn is_card_rule(rules: &RuleSet, hit: &Hit) -> bool {
-    matches!(rules.rules[hit.rule].meta.id.as_str(), "PAN" | "TRACK1" | "TRACK2")
+    matches!(
+        rules.rules[hit.rule].meta.id.as_str(),
+        "PAN" | "TRACK1" | "TRACK2"
+    )
 }
 
 proptest! {
@@ -143,7 +151,9 @@ impl Rng {
         (0..n).map(|_| char::from(b'0' + self.below(10) as u8)).collect()
     }
     fn hex(&mut self, n: usize) -> String {
-        (0..n).map(|_| char::from(b"0123456789abcdef"[self.below(16) as usize])).collect()
+        (0..n)
+            .map(|_| char::from(b"0123456789abcdef"[self.below(16) as usize]))
+            .collect()
     }
 }
 
@@ -158,9 +168,21 @@ fn assert_none_reaches_warning(kind: &str, lines: &[String]) {
     let loud: Vec<String> = hits
         .iter()
         .filter(|h| !h.weak && rules.rules[h.rule].meta.level > crate::findings::Level::Note)
-        .map(|h| format!("{} {:?} in {:?}", rules.rules[h.rule].meta.id, h.evidence, line_of(&text, h.start)))
+        .map(|h| {
+            format!(
+                "{} {:?} in {:?}",
+                rules.rules[h.rule].meta.id,
+                h.evidence,
+                line_of(&text, h.start)
+            )
+        })
         .collect();
-    assert!(loud.is_empty(), "{kind}: {} of {} lines reach warning: {loud:#?}", loud.len(), lines.len());
+    assert!(
+        loud.is_empty(),
+        "{kind}: {} of {} lines reach warning: {loud:#?}",
+        loud.len(),
+        lines.len()
+    );
 }
 
 fn line_of(text: &str, at: usize) -> &str {
@@ -177,12 +199,28 @@ fn log_lines_with_random_64_bit_ids_never_reach_warning() {
             let id = rng.next();
             let signed = id as i64;
             match i % 8 {
-                0 => format!("2026-11-25 10:00:{:02} INFO dfs.DataNode: Receiving block blk_{signed} src: /10.0.0.{}", i % 60, i % 255),
-                1 => format!("Nov 25 10:00:{:02} host app[{}]: request {id} done in {}ms", i % 60, i % 9999, i % 500),
-                2 => format!("{{\"ts\":\"2026-11-25T10:00:00Z\",\"level\":\"info\",\"span\":{id},\"msg\":\"ok\"}}"),
+                0 => format!(
+                    "2026-11-25 10:00:{:02} INFO dfs.DataNode: Receiving block blk_{signed} src: /10.0.0.{}",
+                    i % 60,
+                    i % 255
+                ),
+                1 => format!(
+                    "Nov 25 10:00:{:02} host app[{}]: request {id} done in {}ms",
+                    i % 60,
+                    i % 9999,
+                    i % 500
+                ),
+                2 => format!(
+                    "{{\"ts\":\"2026-11-25T10:00:00Z\",\"level\":\"info\",\"span\":{id},\"msg\":\"ok\"}}"
+                ),
                 3 => format!("[{id}] connection closed by peer"),
                 4 => format!("{},{},{}", rng.next(), id, rng.next()),
-                5 => format!("kernel: audit: type=1400 audit({}.{:03}:{}): apparmor=\"ALLOWED\" id={id}", 1_764_000_000 + i, i % 1000, i),
+                5 => format!(
+                    "kernel: audit: type=1400 audit({}.{:03}:{}): apparmor=\"ALLOWED\" id={id}",
+                    1_764_000_000 + i,
+                    i % 1000,
+                    i
+                ),
                 6 => format!("user {signed} logged in from 10.1.2.{}", i % 255),
                 _ => format!("GET /testcase?id={id}&fuzzer=libfuzzer HTTP/1.1 200"),
             }
@@ -237,7 +275,12 @@ fn numeric_tables_never_reach_warning() {
             // Columns of long values in files that are nothing but numbers.
             1 => (0..4).map(|_| rng.digits(16)).collect::<Vec<_>>().join(" "),
             // Decimal arithmetic test vectors.
-            2 => format!("dqadd{i:04} add {} {} -> {}", rng.digits(16), rng.digits(15), rng.digits(16)),
+            2 => format!(
+                "dqadd{i:04} add {} {} -> {}",
+                rng.digits(16),
+                rng.digits(15),
+                rng.digits(16)
+            ),
             // A power table.
             _ => format!("{}, {}, {},", rng.digits(15), rng.digits(16), rng.digits(17)),
         });
@@ -268,7 +311,10 @@ fn cvv_like_course_codes_never_reach_warning() {
 fn a_security_code_next_to_a_public_test_number_is_a_note() {
     let rules = load_rules(&[]).expect("default rules");
     let hits = scan(&rules, "card=4111111111111111 cvv=123 exp=12/27");
-    let cvv = hits.iter().find(|h| rules.rules[h.rule].meta.id == "CVV").expect("cvv");
+    let cvv = hits
+        .iter()
+        .find(|h| rules.rules[h.rule].meta.id == "CVV")
+        .expect("cvv");
     assert!(cvv.weak, "{:?}", cvv.evidence);
 }
 
@@ -295,7 +341,9 @@ fn public_test_numbers_of_every_listed_processor_are_notes() {
             hits.iter().all(|h| rules.rules[h.rule].meta.id == "PAN_TEST"),
             "{}: {:?}",
             &pan[..6],
-            hits.iter().map(|h| &rules.rules[h.rule].meta.id).collect::<Vec<_>>()
+            hits.iter()
+                .map(|h| &rules.rules[h.rule].meta.id)
+                .collect::<Vec<_>>()
         );
         assert_eq!(hits.len(), 1);
     }
@@ -305,10 +353,20 @@ fn public_test_numbers_of_every_listed_processor_are_notes() {
 fn brands_outside_the_guideline_need_card_context() {
     let rules = load_rules(&[]).expect("default rules");
     // Mir 2200…, RuPay 60…, Troy 9792…, Dankort 5019…: notes alone, warnings with a card word.
-    for body in ["220012345678901", "608012345678901", "979212345678901", "501912345678901"] {
+    for body in [
+        "220012345678901",
+        "608012345678901",
+        "979212345678901",
+        "501912345678901",
+    ] {
         let pan = luhn_complete(body);
         let alone = scan(&rules, &format!("x {pan} y"));
-        assert!(alone.iter().all(|h| h.weak), "{}: {:?}", &pan[..4], alone.iter().map(|h| &h.evidence).collect::<Vec<_>>());
+        assert!(
+            alone.iter().all(|h| h.weak),
+            "{}: {:?}",
+            &pan[..4],
+            alone.iter().map(|h| &h.evidence).collect::<Vec<_>>()
+        );
         assert_eq!(alone.len(), 1, "{}", &pan[..4]);
         let labelled = scan(&rules, &format!("card number: {pan}"));
         assert!(labelled.iter().any(|h| !h.weak), "{}", &pan[..4]);
@@ -323,4 +381,14 @@ fn evidence_names_the_signals() {
         hits[0].evidence,
         ["luhn", "brand:Visa/16", "keyword:card_number", "expiry_nearby"]
     );
+}
+
+#[test]
+fn a_security_code_near_a_number_running_past_its_window_does_not_panic() {
+    let rules = load_rules(&[]).expect("default rules");
+    let mut text = "cvv=123 ".to_string();
+    text.push_str(&"7".repeat(60));
+    text.push_str(&"4".repeat(200));
+    // Any outcome is fine; reading the number across the window's end must not panic.
+    let _ = scan(&rules, &text);
 }

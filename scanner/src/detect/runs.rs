@@ -365,7 +365,8 @@ mod x86 {
     /// Classes of whole 64-byte blocks, with AVX2.
     #[target_feature(enable = "avx2")]
     pub unsafe fn blocks_avx2(bytes: &[u8], mask_chars: [u8; 4], out: &mut PieceClasses) {
-        let [space, dash, plus, percent, one] = [b' ', b'-', b'+', b'%', b'1'].map(|b| _mm256_set1_epi8(b as i8));
+        let [space, dash, plus, percent, one] =
+            [b' ', b'-', b'+', b'%', b'1'].map(|b| _mm256_set1_epi8(b as i8));
         let [m0, m1, m2, m3] = mask_chars.map(|b| _mm256_set1_epi8(b as i8));
         let (digit_shift, digit_limit) = (_mm256_set1_epi8(DIGIT.0), _mm256_set1_epi8(DIGIT.1));
         let (good_shift, good_limit) = (
@@ -417,7 +418,8 @@ mod x86 {
     /// Classes of whole 64-byte blocks, with SSE2.
     #[target_feature(enable = "sse2")]
     pub unsafe fn blocks_sse2(bytes: &[u8], mask_chars: [u8; 4], out: &mut PieceClasses) {
-        let [space, dash, plus, percent, one] = [b' ', b'-', b'+', b'%', b'1'].map(|b| _mm_set1_epi8(b as i8));
+        let [space, dash, plus, percent, one] =
+            [b' ', b'-', b'+', b'%', b'1'].map(|b| _mm_set1_epi8(b as i8));
         let [m0, m1, m2, m3] = mask_chars.map(|b| _mm_set1_epi8(b as i8));
         let (digit_shift, digit_limit) = (_mm_set1_epi8(DIGIT.0), _mm_set1_epi8(DIGIT.1));
         let (good_shift, good_limit) = (

@@ -38,13 +38,21 @@ pub fn ends_cleanly(bytes: &[u8], end: usize) -> bool {
 }
 
 /// The card evidence within the context window of the code at `start..end`.
-pub fn card_near(bytes: &[u8], start: usize, end: usize, rules: &RuleSet) -> CardNear {
+/// `is_card` judges a card-number candidate as the detector does: a number
+/// it drops or finds weak (a table, an identifier) is no card evidence.
+pub fn card_near(
+    bytes: &[u8],
+    start: usize,
+    end: usize,
+    rules: &RuleSet,
+    is_card: &dyn Fn(pan::PanCandidate) -> bool,
+) -> CardNear {
     let from = start.saturating_sub(rules.context_window);
     let to = (end + rules.context_window).min(bytes.len());
     let mut test_number = false;
     let mut groups = Vec::new();
     let mut at = from;
-    while let Some(offset) = bytes[at..to].iter().position(u8::is_ascii_digit) {
+    while let Some(offset) = bytes[at.min(to)..to].iter().position(u8::is_ascii_digit) {
         let run_start = at + offset;
         let run_end = parse_run(bytes, run_start, &mut groups);
         at = run_end.max(run_start + 1);
@@ -58,7 +66,7 @@ pub fn card_near(bytes: &[u8], start: usize, end: usize, rules: &RuleSet) -> Car
         pan::candidates_in_run(bytes, &groups, rules, |c| {
             if rules.is_test_pan(c.digits.as_bytes()) {
                 test_number = true;
-            } else {
+            } else if is_card(c) {
                 real = true;
             }
         });

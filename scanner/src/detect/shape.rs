@@ -27,16 +27,34 @@ enum Side {
     Free,
     /// A word of letters glued to the number: how many, whether all are
     /// hex digits, whether any is lower case.
-    Letters { len: usize, hex: bool, lower: bool },
+    Letters {
+        len: usize,
+        hex: bool,
+        lower: bool,
+    },
     InToken(&'static str),
 }
 
 /// The shape of the token holding the candidate at `bytes[start..end]`,
 /// looking only at the sides that are a run's edge (a side that is a
 /// separator inside a run of digit groups is free).
-pub fn token_shape_at_edges(bytes: &[u8], start: usize, end: usize, left_edge: bool, right_edge: bool) -> Shape {
-    let left = if left_edge { left_side(bytes, start) } else { Side::Free };
-    let right = if right_edge { right_side(bytes, end) } else { Side::Free };
+pub fn token_shape_at_edges(
+    bytes: &[u8],
+    start: usize,
+    end: usize,
+    left_edge: bool,
+    right_edge: bool,
+) -> Shape {
+    let left = if left_edge {
+        left_side(bytes, start)
+    } else {
+        Side::Free
+    };
+    let right = if right_edge {
+        right_side(bytes, end)
+    } else {
+        Side::Free
+    };
     match (left, right) {
         (Side::InToken(why), _) | (_, Side::InToken(why)) => Shape::InToken(why),
         (Side::Free, Side::Free) => Shape::Free,
@@ -48,7 +66,8 @@ pub fn token_shape_at_edges(bytes: &[u8], start: usize, end: usize, left_edge: b
             let ((l_len, l_hex, l_lower), (r_len, r_hex, r_lower)) = (letters(left), letters(right));
             // Only hex letters: a hex string unless it reads as a short
             // upper-case word (`…3012A`, `…CAD`) on one side.
-            let hex_like = l_hex && r_hex && (l_lower || r_lower || (l_len > 0 && r_len > 0) || l_len + r_len >= 4);
+            let hex_like =
+                l_hex && r_hex && (l_lower || r_lower || (l_len > 0 && r_len > 0) || l_len + r_len >= 4);
             // One lower-case letter is a variable or id prefix (`x4526…`, `v…`).
             let one_lower_letter = l_len + r_len == 1 && (l_lower || r_lower);
             if hex_like {
@@ -72,7 +91,9 @@ fn letters(word: &[u8]) -> Side {
 
 fn left_side(bytes: &[u8], start: usize) -> Side {
     let at = |i: usize| i.checked_sub(1).and_then(|i| bytes.get(i)).copied();
-    let Some(before) = at(start) else { return Side::Free };
+    let Some(before) = at(start) else {
+        return Side::Free;
+    };
     let before2 = at(start - 1);
     let identifier_byte = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_');
     match before {
@@ -102,7 +123,9 @@ fn left_side(bytes: &[u8], start: usize) -> Side {
 }
 
 fn right_side(bytes: &[u8], end: usize) -> Side {
-    let Some(&after) = bytes.get(end) else { return Side::Free };
+    let Some(&after) = bytes.get(end) else {
+        return Side::Free;
+    };
     let after2 = bytes.get(end + 1).copied();
     match after {
         b if b.is_ascii_alphanumeric() => {

@@ -193,8 +193,14 @@ fn track_with_bad_expiry_or_luhn_is_not_track() {
 #[test]
 fn security_codes_next_to_their_label_are_errors() {
     assert_eq!(rule_ids("card ending 3012, cvv=123"), vec!["CVV"]);
-    assert_eq!(rule_ids("{\"card\": \"452601******3012\", \"cvc\": \"4821\"}"), vec!["PAN_MASKED", "CVV"]);
-    assert_eq!(rule_ids("有効期限：2027年12月 セキュリティコード：987"), vec!["CVV"]);
+    assert_eq!(
+        rule_ids("{\"card\": \"452601******3012\", \"cvc\": \"4821\"}"),
+        vec!["PAN_MASKED", "CVV"]
+    );
+    assert_eq!(
+        rule_ids("有効期限：2027年12月 セキュリティコード：987"),
+        vec!["CVV"]
+    );
     assert!(rule_ids("card cvv=12").is_empty());
     assert!(rule_ids("card cvv=12345").is_empty());
 }

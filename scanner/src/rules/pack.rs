@@ -61,10 +61,7 @@ pub struct BrandSpec {
 #[serde(untagged)]
 pub enum TestPanSpec {
     Number(String),
-    Sourced {
-        number: String,
-        source: String,
-    },
+    Sourced { number: String, source: String },
 }
 
 impl TestPanSpec {

@@ -386,7 +386,11 @@ impl<'r> TextScanner<'r> {
         let meta = &self.rules.rules[hit.rule].meta;
         Finding {
             rule_id: meta.id.clone(),
-            level: if hit.weak { meta.level.min(Level::Note) } else { meta.level },
+            level: if hit.weak {
+                meta.level.min(Level::Note)
+            } else {
+                meta.level
+            },
             brand: hit.brand.as_deref().map(str::to_string),
             masked: masked(&hit.value),
             fingerprint: self.fingerprinter.fingerprint(&meta.id, &hit.value),
@@ -525,7 +529,9 @@ impl<'r> TextScanner<'r> {
             let source = label.locate(text.stream_offset(at));
             let mut finding = self.finding(hit, label, provenance.clone(), source, line, column);
             let encoding = provenance.layers.last().and_then(|l| l.name.split('@').next());
-            finding.evidence.push(format!("encoding:{}", encoding.unwrap_or("?")));
+            finding
+                .evidence
+                .push(format!("encoding:{}", encoding.unwrap_or("?")));
             // In a binary stream, an encoding read by chance (EBCDIC, hex or
             // base64 of random bytes) needs card evidence inside the decoded
             // record; packed BCD needs its ISO 8583 or EMV framing.
