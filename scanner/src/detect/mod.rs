@@ -411,6 +411,8 @@ impl<'r> Detector<'r> {
             let around_group = m.start <= g.start && m.end > g.end;
             if around_group && pan.as_bytes() == &bytes[g.start..g.end] {
                 last_end = m.end;
+                // Track data around a public test number is test data.
+                let test = rules.is_test_pan(pan.as_bytes());
                 hits.push(Hit {
                     rule: m.rule,
                     start: m.start,
@@ -419,13 +421,16 @@ impl<'r> Detector<'r> {
                     brand: rules.brands().lookup(pan.as_bytes()).map(|b| b.name.clone()),
                     confidence: 0.95,
                     expiry_nearby: true,
-                    evidence: vec![
+                    evidence: [
                         "luhn".to_string(),
                         brand_signal(rules, pan.as_bytes()),
                         "track_format".to_string(),
                         "expiry_in_track".to_string(),
-                    ],
-                    weak: false,
+                    ]
+                    .into_iter()
+                    .chain(test.then(|| "public_test_number".to_string()))
+                    .collect(),
+                    weak: test,
                 });
             }
         });
@@ -589,11 +594,16 @@ fn judge_pan(
     if expiry_nearby {
         evidence.push("expiry_nearby".to_string());
     }
-    let in_table = table::in_table(bytes, c.start, c.end, rules);
+    let in_table = table::in_table(bytes, c.start, c.run_end, rules);
     if in_table {
         evidence.push("table".to_string());
     }
     let needs_context = brand.is_some_and(|b| b.needs_context);
+    // `342342342342345`, `5555500000…`: a pattern, not an issued account number.
+    let patterned = is_patterned(c.digits.as_bytes());
+    if patterned && !is_test {
+        evidence.push("patterned".to_string());
+    }
     if ctx.negative_nearby {
         evidence.push("negative_word_nearby".to_string());
     }
@@ -611,7 +621,13 @@ fn judge_pan(
     if id_length && !card_context {
         evidence.push("id_length".to_string());
     }
-    let weak = (in_table && !strong) || (!card_context && (needs_context || id_length));
+    // A record read by its zero-padded amount alone is a guess: it needs a
+    // word glued to the record (a name, a currency) or card context.
+    let amount_guess = c.record == Some(pan::RecordTail::Amount)
+        && !(card_context || c.shape == shape::Shape::AttachedToWord);
+    let weak = ((in_table || patterned) && !strong)
+        || (!card_context && (needs_context || id_length))
+        || amount_guess;
     let mut confidence: f32 = 0.55;
     if c.grouped {
         confidence += 0.1;
@@ -643,6 +659,26 @@ fn judge_pan(
         evidence,
         weak,
     })
+}
+
+/// Digits that repeat a short block (`342342342342345`), count up or down
+/// (`6543210123456788`) or use fewer than four kinds of digit
+/// (`5555500000555554`): documentation examples, test vectors and constants. The 9 or more account digits of an issued card are random.
+fn is_patterned(digits: &[u8]) -> bool {
+    let mut kinds = [false; 10];
+    digits
+        .iter()
+        .for_each(|&d| kinds[usize::from(d.wrapping_sub(b'0') % 10)] = true);
+    let few_kinds = kinds.iter().filter(|&&k| k).count() < 4;
+    // The check digit (last) is left out: it rarely continues the pattern.
+    let body = &digits[..digits.len().saturating_sub(1)];
+    let periodic = (1..=4).any(|p| body.len() > 2 * p && (p..body.len()).all(|i| body[i] == body[i - p]));
+    // Seven or more digits counting up or down (`…0123456…`, `6543210…`).
+    let sequential = [1u8, 9].iter().any(|&step| {
+        body.windows(7)
+            .any(|w| w.windows(2).all(|p| p[1] == b'0' + (p[0] - b'0' + step) % 10))
+    });
+    few_kinds || periodic || sequential
 }
 
 /// `brand:<name>/<length>`: the brand range and length the number fits.

@@ -28,6 +28,8 @@ pub struct PanCandidate {
     pub record: Option<RecordTail>,
     /// An expiry date follows as one more group of the run (`4526 … 3012 1226`).
     pub expiry_group: bool,
+    /// Where the digits it was read from end: past `end` for a record.
+    pub run_end: usize,
 }
 
 /// What follows a card number inside a fixed-width record's digits.
@@ -100,6 +102,7 @@ fn candidate_at(
             shape: shape_of(g.start, g.end, first, first),
             record: None,
             expiry_group: false,
+            run_end: g.end,
         };
         return Some((c, first));
     }
@@ -117,6 +120,7 @@ fn candidate_at(
                     shape: shape_of(g.start, g.end, first, first),
                     record: Some(tail),
                     expiry_group: false,
+                    run_end: g.end,
                 };
                 (c, first)
             });
@@ -150,6 +154,15 @@ fn candidate_at(
         if (before.is_some() && after.is_some()) || same_width_before || same_width_after {
             continue;
         }
+        // A row of hex codes (`504E 5055 5075 5074 5077 504F`): the tokens
+        // around the window, across the separator, have the groups' width.
+        let (run_start, run_end) = (g.start, run[run.len() - 1].end);
+        if !expiry_group
+            && (hex_token_before(bytes, run_start, run[0].len())
+                || hex_token_after(bytes, run_end, run[run.len() - 1].len()))
+        {
+            continue;
+        }
         let mut digits = Digits::default();
         for group in run {
             digits.extend(&bytes[group.start..group.end]);
@@ -159,19 +172,55 @@ fn candidate_at(
         }
         if best.is_none_or(|(b, _)| digits.len() > b.digits.len()) {
             let end = run[run.len() - 1].end;
+            let shape = shape_of(g.start, end, first, last);
+            if shape != Shape::Free {
+                // Grouped digits glued to letters are a table of codes, not a card.
+                continue;
+            }
             let c = PanCandidate {
                 start: g.start,
                 end,
                 digits,
                 grouped: true,
-                shape: shape_of(g.start, end, first, last),
+                shape,
                 record: None,
                 expiry_group,
+                run_end: end,
             };
             best = Some((c, last));
         }
     }
     best
+}
+
+/// Whether the token just before a separator at `start - 1` is `width`
+/// hex characters (digits or `A`–`F`), like the groups of a row of codes.
+fn hex_token_before(bytes: &[u8], start: usize, width: usize) -> bool {
+    let Some(sep_at) = start.checked_sub(1) else {
+        return false;
+    };
+    if !matches!(bytes[sep_at], b' ' | b'-') {
+        return false;
+    }
+    let token_start = bytes[..sep_at]
+        .iter()
+        .rposition(|b| !b.is_ascii_alphanumeric())
+        .map_or(0, |i| i + 1);
+    let token = &bytes[token_start..sep_at];
+    token.len() == width && token.iter().all(u8::is_ascii_hexdigit)
+}
+
+/// The same after a separator at `end`.
+fn hex_token_after(bytes: &[u8], end: usize, width: usize) -> bool {
+    if !matches!(bytes.get(end), Some(b' ' | b'-')) {
+        return false;
+    }
+    let token_end = bytes[end + 1..]
+        .iter()
+        .position(|b| !b.is_ascii_alphanumeric())
+        .map_or(bytes.len(), |i| end + 1 + i);
+    let token = &bytes[end + 1..token_end];
+    token.len() == width && token.iter().all(u8::is_ascii_hexdigit)
 }
 
 /// The card number leading a fixed-width record's digits `g`: a prefix of a

@@ -326,7 +326,7 @@ fn public_test_numbers_of_every_listed_processor_are_notes() {
     for pan in [
         "4000000000003220",
         "4111111145551142",
-        "4009040000000009",
+        "4229989800000003",
         "5424000000000015",
         "5019717010103742",
         "4444333322221111",
@@ -391,4 +391,17 @@ fn a_security_code_near_a_number_running_past_its_window_does_not_panic() {
     text.push_str(&"4".repeat(200));
     // Any outcome is fine; reading the number across the window's end must not panic.
     let _ = scan(&rules, &text);
+}
+
+#[test]
+fn patterned_numbers_in_documentation_are_notes() {
+    let rules = load_rules(&[]).expect("default rules");
+    // A 15-digit Amex-range number repeating `342`, as in a database manual.
+    let hits = scan(&rules, "mysql> select format_time(342342342342345);");
+    assert!(
+        hits.iter().all(|h| h.weak),
+        "{:?}",
+        hits.iter().map(|h| &h.evidence).collect::<Vec<_>>()
+    );
+    assert_eq!(hits.len(), 1);
 }
