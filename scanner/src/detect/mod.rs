@@ -627,7 +627,9 @@ fn judge_pan(
         && !(card_context || c.shape == shape::Shape::AttachedToWord);
     let weak = ((in_table || patterned) && !strong)
         || (!card_context && (needs_context || id_length))
-        || amount_guess;
+        || amount_guess
+        // Digits cut from a long number in a table of long numbers.
+        || (c.record.is_some() && in_table && !ctx.labelled_positive());
     let mut confidence: f32 = 0.55;
     if c.grouped {
         confidence += 0.1;

@@ -151,7 +151,9 @@ fn candidate_at(
             after.is_some_and(|n| last + 2 == groups.len() && is_expiry(&bytes[n.start..n.end]));
         let same_width_before = before.is_some_and(|b| b.len() == run[0].len());
         let same_width_after = after.is_some_and(|a| a.len() == run[run.len() - 1].len()) && !expiry_group;
-        if (before.is_some() && after.is_some()) || same_width_before || same_width_after {
+        // A row of numbers: two groups or more beyond the grouping.
+        let row = groups.len() >= grouping.len() + 2;
+        if (before.is_some() && after.is_some()) || same_width_before || same_width_after || row {
             continue;
         }
         // A row of hex codes (`504E 5055 5075 5074 5077 504F`): the tokens

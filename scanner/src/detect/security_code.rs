@@ -86,10 +86,9 @@ pub fn card_near(
         .find_iter(&bytes[from..to])
         .filter(|m| {
             let (ws, we, i) = (from + m.start(), from + m.end(), m.pattern().as_usize());
-            words.positive[i]
-                && !(ws < end && we > start)
-                && !(words.ascii_word[i] && !stands_as_word(bytes, ws, we))
-                && !CODE_WORDS.contains(&words.words[i].as_str())
+            let overlaps_code = ws < end && we > start;
+            let stands = !words.ascii_word[i] || stands_as_word(bytes, ws, we);
+            words.positive[i] && !overlaps_code && stands && !CODE_WORDS.contains(&words.words[i].as_str())
         })
         .map(|m| CardNear::Card(format!("keyword_nearby:{}", words.words[m.pattern().as_usize()])))
         .next()

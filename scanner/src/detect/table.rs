@@ -39,10 +39,13 @@ pub fn in_table(bytes: &[u8], start: usize, end: usize, rules: &RuleSet) -> bool
         }
         let len = at - run_start;
         numbers += usize::from(len >= 2);
-        if bytes[run_start..at] == bytes[start..end] {
-            continue; // the same number again (a test vector's input and result)
-        }
-        if len + 1 >= own_len && len <= own_len + 1 {
+        // The same number again (a test vector's input and result, a code
+        // repeated down a column) is a neighbour of the same length, but no
+        // second card.
+        let same_number = bytes[run_start..at] == bytes[start..end];
+        if len + 1 >= own_len && len <= own_len + 1 && same_number {
+            similar += 1;
+        } else if len + 1 >= own_len && len <= own_len + 1 {
             similar += 1;
             let digits = Digits::from_ascii(&bytes[run_start..at]);
             cards += usize::from(digits.is_some_and(|d| is_card_number(&d, rules)));

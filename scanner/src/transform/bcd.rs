@@ -97,16 +97,24 @@ fn field_at(window: &[u8], at: usize) -> Option<Decoded> {
 const EMV_PAN_TAG: u8 = 0x5A;
 
 /// Whether the EMV tag that follows a `5A` field at `at` is one of the card
-/// record's own: `5F24` expiry, `5F20` name, `5F25` effective date, `5F28`
-/// issuer country, `5F30` service code, `5F34` PAN sequence number, `57`
-/// track 2 equivalent, or a `9F` tag. A `5A` byte (an ASCII `Z`) followed by
+/// record's own, with a plausible length and value: `5F24` expiry or `5F25`
+/// effective date (3 BCD bytes), `5F34` PAN sequence number, `5F20` name,
+/// `57` track 2 equivalent. A `5A` byte (an ASCII `Z`) followed by
 /// a length and packed digits occurs by chance in binaries; followed by the
 /// next tag of a card record as well, practically never.
 fn before_emv_card_tag(window: &[u8], at: usize) -> bool {
-    matches!(
-        (window.get(at), window.get(at + 1)),
-        (Some(0x5F), Some(0x20 | 0x24 | 0x25 | 0x28 | 0x30 | 0x34)) | (Some(0x57 | 0x9F), Some(_))
-    )
+    let decimal = |b: &u8| (b >> 4) <= 9 && (b & 0x0F) <= 9;
+    let bcd = |from: usize, n: usize| window.get(from..from + n).is_some_and(|v| v.iter().all(decimal));
+    match (window.get(at), window.get(at + 1), window.get(at + 2)) {
+        // Dates (YYMMDD) and the PAN sequence number, with their lengths, in BCD.
+        (Some(0x5F), Some(0x24 | 0x25), Some(0x03)) => bcd(at + 3, 3),
+        (Some(0x5F), Some(0x34), Some(0x01)) => bcd(at + 3, 1),
+        // The cardholder name, 2 to 26 bytes.
+        (Some(0x5F), Some(0x20), Some(&len)) => (2..=26).contains(&len),
+        // Track 2 equivalent data, 13 to 19 bytes, starting with packed digits.
+        (Some(0x57), Some(&len), _) => (13..=19).contains(&len) && bcd(at + 2, 6),
+        _ => false,
+    }
 }
 
 /// Whether field 2 starting at `at` follows an ISO 8583 header: a message
@@ -136,7 +144,13 @@ fn after_iso8583_header(window: &[u8], at: usize, field_end: usize) -> bool {
         return false;
     };
     let fields_3_and_4_announced = window[bitmap_at] & 0x30 == 0x30;
+    // Field 3 starts with a transaction type: purchase, cash, purchase with
+    // cashback, refund, balance inquiry, payment, transfer.
+    let transaction_type = window
+        .get(field_end)
+        .is_some_and(|&t| matches!(t, 0x00 | 0x01 | 0x09 | 0x20 | 0x21 | 0x28 | 0x30 | 0x31 | 0x40));
     fields_3_and_4_announced
+        && transaction_type
         && window
             .get(field_end..field_end + 9)
             .is_some_and(|fields| fields.iter().all(|&b| decimal(b)))
@@ -244,7 +258,8 @@ mod tests {
     fn emv_tag_5a_is_framed() {
         // 5A 08 then 16 digits; and an Amex in 8 bytes with an F pad.
         let tlv = [
-            0x9F, 0x02, 0x5A, 0x08, 0x45, 0x26, 0x01, 0x81, 0x59, 0x08, 0x30, 0x12, 0x5F, 0x24,
+            0x9F, 0x02, 0x5A, 0x08, 0x45, 0x26, 0x01, 0x81, 0x59, 0x08, 0x30, 0x12, 0x5F, 0x24, 0x03, 0x27,
+            0x12, 0x31,
         ];
         // (5F24, the expiry, follows the PAN as in a card record.)
         let mut out = Vec::new();
@@ -252,7 +267,7 @@ mod tests {
         assert_eq!(out[0].bytes, b"4526018159083012");
         assert!(!out[0].unframed);
         let amex = [
-            0x00, 0x5A, 0x08, 0x37, 0x23, 0x19, 0x48, 0x75, 0x74, 0x91, 0x9F, 0x5F, 0x34,
+            0x00, 0x5A, 0x08, 0x37, 0x23, 0x19, 0x48, 0x75, 0x74, 0x91, 0x9F, 0x5F, 0x34, 0x01, 0x00,
         ];
         out.clear();
         PackedBcd.decode(&amex, &mut out);
