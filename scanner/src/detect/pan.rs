@@ -142,18 +142,18 @@ fn candidate_at(
         if !shape_ok || !one_separator {
             continue;
         }
-        // A window of a longer run of groups: refused when the run goes on
-        // on both sides, or with a group of the same width on either side
-        // (a row of a table), unless that one is a last group holding an expiry.
+        // A window of a longer run of groups: refused when a group of the
+        // run comes before it (`10751 4077 1083 1083 3`), or one of the same
+        // width after it (a row of a table) unless that one is a last group
+        // holding an expiry.
         let before = (first > 0 && g.joined_by == separator).then(|| groups[first - 1]);
         let after = groups.get(last + 1).filter(|n| n.joined_by == separator);
         let expiry_group =
             after.is_some_and(|n| last + 2 == groups.len() && is_expiry(&bytes[n.start..n.end]));
-        let same_width_before = before.is_some_and(|b| b.len() == run[0].len());
         let same_width_after = after.is_some_and(|a| a.len() == run[run.len() - 1].len()) && !expiry_group;
         // A row of numbers: two groups or more beyond the grouping.
         let row = groups.len() >= grouping.len() + 2;
-        if (before.is_some() && after.is_some()) || same_width_before || same_width_after || row {
+        if before.is_some() || same_width_after || row {
             continue;
         }
         // A row of hex codes (`504E 5055 5075 5074 5077 504F`): the tokens

@@ -13,7 +13,7 @@ pub const EVIDENCE_SIGNALS: &[(&str, &str)] = &[
     ("attached_to_word", "glued to a word of letters (CARD…, …JPY): still a candidate"),
     ("in_token:<kind>", "inside an identifier, symbol, signed integer, decoration or hex string: reported only when a card word labels it"),
     ("table", "stands among numbers of about its length that are not card numbers, or in a window of nothing but numbers: a note without strong evidence"),
-    ("patterned", "repeats a short block or uses fewer than four kinds of digit (342342342342345): a note without strong evidence"),
+    ("patterned", "repeats a short block, counts up or down, or uses fewer than four kinds of digit (342342342342345): a note without strong evidence"),
     ("id_length", "17–19 digits in one run, the length of random 64-bit ids, with no card context: a note"),
     ("brand_needs_context", "a brand outside the guideline's networks (Mir, RuPay, Troy, UATP, Dankort) with no card context: a note"),
     ("negative_word_nearby", "a non-card identifier word labels another field nearby: lowers confidence only"),
