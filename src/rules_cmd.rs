@@ -79,6 +79,12 @@ fn explain(m: &RuleSpec, out: &mut dyn Write) -> std::io::Result<()> {
     if let Some(pattern) = &m.pattern {
         writeln!(out, "pattern: {pattern}\n")?;
     }
+    // Each finding lists the signals behind it (`evidence` in JSON and SARIF).
+    writeln!(out, "Evidence a finding can carry (docs/precision.md):")?;
+    for (signal, meaning) in hihoji_scanner::detect::EVIDENCE_SIGNALS {
+        writeln!(out, "  {signal:<32} {meaning}")?;
+    }
+    writeln!(out)?;
     // Examples pass the redaction step like everything else printed: a
     // user pack's example may be a real number.
     writeln!(out, "Examples that match:")?;

@@ -144,6 +144,7 @@ mod tests {
                     annotations: BTreeMap::new(),
                     baseline_state: None,
                     suppression: None,
+                    evidence: Vec::new(),
                 })
                 .collect(),
             skipped: vec![Skipped {

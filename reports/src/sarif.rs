@@ -195,6 +195,9 @@ fn result(f: &Finding, rule: Option<(usize, &RuleSpec)>, artifacts: &mut Artifac
     if let Some(brand) = &f.brand {
         properties.insert("brand".to_string(), json!(brand));
     }
+    if !f.evidence.is_empty() {
+        properties.insert("evidence".to_string(), json!(f.evidence));
+    }
     if let Some(host) = &f.provenance.host {
         // A merged report of several hosts: say which machine the file is on.
         properties.insert("host".to_string(), json!(host));

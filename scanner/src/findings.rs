@@ -236,6 +236,11 @@ pub struct Finding {
     /// finding is kept and reported, but it does not fail the scan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppression: Option<Suppression>,
+    /// Why it was judged card data: the named signals behind it (`luhn`,
+    /// `brand:Visa/16`, `keyword:card_number`, `expiry_nearby`, …), see
+    /// docs/precision.md. Never the value.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Redacted>,
 }
 
 impl Finding {

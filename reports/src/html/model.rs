@@ -690,6 +690,7 @@ mod tests {
             annotations: BTreeMap::new(),
             baseline_state: None,
             suppression: None,
+            evidence: Vec::new(),
         }
     }
 

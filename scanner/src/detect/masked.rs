@@ -92,7 +92,12 @@ pub fn masked_after_run(bytes: &[u8], groups: &[Group], rules: &RuleSet) -> Opti
         for g in &groups[first..] {
             digits.extend(&bytes[g.start..g.end]);
         }
-        rules.brands().prefix_brand(digits.as_bytes())?;
+        // A masked number has no context of its own to offer: brands that
+        // need it (UATP's "1…" would take every masked id) are left out.
+        rules
+            .brands()
+            .prefix_brand(digits.as_bytes())
+            .filter(|b| !b.needs_context)?;
         let last = Digits::from_ascii(&bytes[last_start..at])?;
         return Some(MaskedCandidate {
             start,

@@ -17,7 +17,12 @@ mod masked;
 mod pan;
 mod patterns;
 mod runs;
+mod security_code;
+mod shape;
+mod signals;
+mod table;
 pub use runs::{Run, RunMasks};
+pub use signals::EVIDENCE_SIGNALS;
 
 use std::sync::Arc;
 
@@ -141,6 +146,11 @@ pub struct Hit {
     pub confidence: f32,
     /// An expiry date is written near a card number.
     pub expiry_nearby: bool,
+    /// The named signals behind the hit (`luhn`, `brand:Visa/16`,
+    /// `keyword:card_number`, `expiry_nearby`, `table`, …), in the order found.
+    pub evidence: Vec<String>,
+    /// The evidence is too weak for the rule's level: report it as a note.
+    pub weak: bool,
 }
 
 /// Track data holds a valid card number followed by its field separator
@@ -274,7 +284,7 @@ impl<'r> Detector<'r> {
             // One group of digits.
             match len {
                 6..=8 => masked_may_follow(),
-                13..=19 => matches!(bytes[run.start], b'2'..=b'8'),
+                13..=pan::LONGEST_RECORD => self.rules.brands().may_issue(bytes[run.start], len),
                 _ => false,
             }
         } else {
@@ -322,15 +332,16 @@ impl<'r> Detector<'r> {
 
     /// A cheap first look at a run: most runs in logs are timestamps, ids and
     /// amounts written as one group, which can be neither a card number (13–19
-    /// digits starting 2–8) nor the visible part of a masked one (6 or 8 digits
-    /// followed by a mask character).
+    /// digits starting as a brand does, or a fixed-width record starting with
+    /// one) nor the visible part of a masked one (6 or 8 digits followed by a
+    /// mask character).
     fn could_hold_card_data(&self, bytes: &[u8], groups: &[Group], end: usize) -> bool {
         let [only] = groups else { return true };
         match only.len() {
             6..=8 => bytes
                 .get(end)
                 .is_some_and(|&b| !b.is_ascii_alphanumeric() || b == b'X' || b == b'x'),
-            13..=19 => matches!(bytes[only.start], b'2'..=b'8'),
+            13..=pan::LONGEST_RECORD => self.rules.brands().may_issue(bytes[only.start], only.len()),
             _ => false,
         }
     }
@@ -354,6 +365,8 @@ impl<'r> Detector<'r> {
                         brand: self.brand_name(m.first.as_bytes(), true),
                         confidence: 0.8,
                         expiry_nearby: false,
+                        evidence: vec!["masked".to_string()],
+                        weak: false,
                     });
                 }
                 return;
@@ -398,6 +411,8 @@ impl<'r> Detector<'r> {
             let around_group = m.start <= g.start && m.end > g.end;
             if around_group && pan.as_bytes() == &bytes[g.start..g.end] {
                 last_end = m.end;
+                // Track data around a public test number is test data.
+                let test = rules.is_test_pan(pan.as_bytes());
                 hits.push(Hit {
                     rule: m.rule,
                     start: m.start,
@@ -406,58 +421,25 @@ impl<'r> Detector<'r> {
                     brand: rules.brands().lookup(pan.as_bytes()).map(|b| b.name.clone()),
                     confidence: 0.95,
                     expiry_nearby: true,
+                    evidence: [
+                        "luhn".to_string(),
+                        brand_signal(rules, pan.as_bytes()),
+                        "track_format".to_string(),
+                        "expiry_in_track".to_string(),
+                    ]
+                    .into_iter()
+                    .chain(test.then(|| "public_test_number".to_string()))
+                    .collect(),
+                    weak: test,
                 });
             }
         });
         last_end
     }
 
+    /// Judges a card-number candidate (see [`judge_pan`]).
     fn pan_hit(&self, window: &Window<'_>, c: pan::PanCandidate) -> Option<Hit> {
-        let bytes = window.bytes;
-        let rules = self.rules;
-        let is_test = rules.is_test_pan(c.digits.as_bytes());
-        let rule = if is_test { self.test_rule? } else { self.pan_rule? };
-        let from = c.start.saturating_sub(rules.context_window);
-        let to = (c.end + rules.context_window).min(bytes.len());
-        let ctx = context::read_context(
-            &rules.context,
-            bytes,
-            from,
-            to,
-            c.start,
-            c.end,
-            rules.label_distance,
-        );
-        if ctx.labelled_negative && !is_test {
-            return None;
-        }
-        let expiry_nearby = expiry::expiry_near(&rules.expiry, bytes, c.start, c.end, rules.expiry_window);
-        let mut confidence: f32 = 0.55;
-        if c.grouped {
-            confidence += 0.1;
-        }
-        if ctx.positive {
-            confidence += 0.3;
-        }
-        if expiry_nearby {
-            confidence += 0.1;
-        }
-        if ctx.negative && !ctx.positive {
-            confidence -= 0.25;
-        }
-        Some(Hit {
-            rule,
-            start: c.start,
-            end: c.end,
-            value: HitValue::Pan(c.digits),
-            brand: self.brand_name(c.digits.as_bytes(), false),
-            confidence: if is_test {
-                0.9
-            } else {
-                confidence.clamp(0.05, 0.99)
-            },
-            expiry_nearby,
-        })
+        judge_pan(self.rules, (self.pan_rule, self.test_rule), window.bytes, c)
     }
 
     fn brand_name(&self, digits: &[u8], prefix_only: bool) -> Option<Arc<str>> {
@@ -479,8 +461,14 @@ impl<'r> Detector<'r> {
         };
         let bytes = window.bytes;
         let rules = self.rules;
+        let card_rules = (self.pan_rule, self.test_rule);
         let mut push = |m: patterns::PatternMatch| {
-            if window.decides(m.start, m.end, lookahead) {
+            if !window.decides(m.start, m.end, lookahead) {
+                return;
+            }
+            let mut evidence = vec!["label".to_string()];
+            let is_security_code = rules.rules[m.rule].meta.tags.iter().any(|t| t == "security-code");
+            if !is_security_code {
                 hits.push(Hit {
                     rule: m.rule,
                     start: m.start,
@@ -489,8 +477,38 @@ impl<'r> Detector<'r> {
                     brand: None,
                     confidence: 0.85,
                     expiry_nearby: false,
+                    evidence,
+                    weak: false,
                 });
+                return;
             }
+            if !security_code::ends_cleanly(bytes, m.end) {
+                return;
+            }
+            let is_card =
+                |c: pan::PanCandidate| judge_pan(rules, card_rules, bytes, c).is_some_and(|h| !h.weak);
+            let weak = match security_code::card_near(bytes, m.start, m.end, rules, &is_card) {
+                security_code::CardNear::None => return,
+                security_code::CardNear::Card(signal) => {
+                    evidence.push(signal.to_string());
+                    false
+                }
+                security_code::CardNear::TestNumber => {
+                    evidence.push("public_test_number_nearby".to_string());
+                    true
+                }
+            };
+            hits.push(Hit {
+                rule: m.rule,
+                start: m.start,
+                end: m.end,
+                value: m.value,
+                brand: None,
+                confidence: if weak { 0.3 } else { 0.85 },
+                expiry_nearby: false,
+                evidence,
+                weak,
+            });
         };
         match &set.prefixes {
             Some(prefixes) => {
@@ -515,5 +533,165 @@ impl<'r> Detector<'r> {
     }
 }
 
+/// Judges a card-number candidate by its evidence (docs/precision.md):
+/// `None` when it is not card data, else a hit whose `weak` flag says that
+/// the evidence is too weak for the rule's level. The pair holds the
+/// indices of the PAN and PAN_TEST rules.
+fn judge_pan(
+    rules: &RuleSet,
+    (pan_rule, test_rule): (Option<usize>, Option<usize>),
+    bytes: &[u8],
+    c: pan::PanCandidate,
+) -> Option<Hit> {
+    let is_test = rules.is_test_pan(c.digits.as_bytes());
+    let rule = if is_test { test_rule? } else { pan_rule? };
+    let from = c.start.saturating_sub(rules.context_window);
+    let to = (c.end + rules.context_window).min(bytes.len());
+    let ctx = context::read_context(
+        &rules.context,
+        bytes,
+        from,
+        to,
+        c.start,
+        c.end,
+        rules.label_distance,
+    );
+    if ctx.labelled_negative() && !is_test {
+        return None;
+    }
+    let brand = rules.brands().lookup(c.digits.as_bytes());
+    let mut evidence = vec!["luhn".to_string(), brand_signal(rules, c.digits.as_bytes())];
+    if is_test {
+        evidence.push("public_test_number".to_string());
+    }
+    let word = |i: usize| rules.context.words[i].as_str();
+    if let Some((i, true)) = ctx.label {
+        evidence.push(format!("keyword:{}", word(i)));
+    }
+    if let Some(i) = ctx.positive_nearby {
+        evidence.push(format!("keyword_nearby:{}", word(i)));
+    }
+    match c.shape {
+        shape::Shape::Free => {}
+        shape::Shape::AttachedToWord => evidence.push("attached_to_word".to_string()),
+        shape::Shape::InToken(why) => {
+            // Inside an identifier: only a card word labelling it makes it one.
+            if !ctx.labelled_positive() {
+                return None;
+            }
+            evidence.push(format!("in_token:{why}"));
+        }
+    }
+    if c.grouped {
+        evidence.push("grouped".to_string());
+    }
+    if let Some(tail) = c.record {
+        evidence.push(tail.as_str().to_string());
+    }
+    let expiry_nearby = c.expiry_group
+        || c.record == Some(pan::RecordTail::Expiry)
+        || expiry::expiry_near(&rules.expiry, bytes, c.start, c.end, rules.expiry_window);
+    if expiry_nearby {
+        evidence.push("expiry_nearby".to_string());
+    }
+    let in_table = table::in_table(bytes, c.start, c.run_end, rules);
+    if in_table {
+        evidence.push("table".to_string());
+    }
+    let needs_context = brand.is_some_and(|b| b.needs_context);
+    // `342342342342345`, `5555500000…`: a pattern, not an issued account number.
+    let patterned = is_patterned(c.digits.as_bytes());
+    if patterned && !is_test {
+        evidence.push("patterned".to_string());
+    }
+    if ctx.negative_nearby {
+        evidence.push("negative_word_nearby".to_string());
+    }
+    // Strong evidence: a card word labels it, an expiry goes with it (also
+    // inside a fixed-width record), or it is written in its brand's grouping.
+    let strong = ctx.labelled_positive() || expiry_nearby || c.grouped;
+    // Card context: strong evidence, or a card word anywhere in the window.
+    let card_context = strong || ctx.positive_nearby.is_some();
+    // 17–19 digits written as one run: the length of random 64-bit ids
+    // (half of them have 19 digits), rarely of a card.
+    let id_length = !c.grouped && c.digits.len() >= 17;
+    if needs_context && !card_context {
+        evidence.push("brand_needs_context".to_string());
+    }
+    if id_length && !card_context {
+        evidence.push("id_length".to_string());
+    }
+    // A record read by its zero-padded amount alone is a guess: it needs a
+    // word glued to the record (a name, a currency) or card context.
+    let amount_guess = c.record == Some(pan::RecordTail::Amount)
+        && !(card_context || c.shape == shape::Shape::AttachedToWord);
+    let weak = ((in_table || patterned) && !strong)
+        || (!card_context && (needs_context || id_length))
+        || amount_guess
+        // Digits cut from a long number in a table of long numbers.
+        || (c.record.is_some() && in_table && !ctx.labelled_positive());
+    let mut confidence: f32 = 0.55;
+    if c.grouped {
+        confidence += 0.1;
+    }
+    if ctx.positive() {
+        confidence += 0.3;
+    }
+    if expiry_nearby {
+        confidence += 0.1;
+    }
+    if ctx.negative_nearby && !ctx.positive() {
+        confidence -= 0.25;
+    }
+    if weak {
+        confidence = confidence.min(0.3);
+    }
+    Some(Hit {
+        rule,
+        start: c.start,
+        end: c.end,
+        value: HitValue::Pan(c.digits),
+        brand: brand.map(|b| b.name.clone()),
+        confidence: if is_test {
+            0.9
+        } else {
+            confidence.clamp(0.05, 0.99)
+        },
+        expiry_nearby,
+        evidence,
+        weak,
+    })
+}
+
+/// Digits that repeat a short block (`342342342342345`), count up or down
+/// (`6543210123456788`) or use fewer than four kinds of digit
+/// (`5555500000555554`): documentation examples, test vectors and constants. The 9 or more account digits of an issued card are random.
+fn is_patterned(digits: &[u8]) -> bool {
+    let mut kinds = [false; 10];
+    digits
+        .iter()
+        .for_each(|&d| kinds[usize::from(d.wrapping_sub(b'0') % 10)] = true);
+    // (Fewer than six kinds, the packed-BCD view's test, would also take
+    // 1.5% of random 14-digit numbers: too many real cards.)
+    let few_kinds = kinds.iter().filter(|&&k| k).count() < 4;
+    // The check digit (last) is left out: it rarely continues the pattern.
+    let body = &digits[..digits.len().saturating_sub(1)];
+    let periodic = (1..=4).any(|p| body.len() > 2 * p && (p..body.len()).all(|i| body[i] == body[i - p]));
+    // Seven or more digits counting up or down (`…0123456…`, `6543210…`).
+    let sequential = [1u8, 9].iter().any(|&step| {
+        body.windows(7)
+            .any(|w| w.windows(2).all(|p| p[1] == b'0' + (p[0] - b'0' + step) % 10))
+    });
+    few_kinds || periodic || sequential
+}
+
+/// `brand:<name>/<length>`: the brand range and length the number fits.
+fn brand_signal(rules: &RuleSet, digits: &[u8]) -> String {
+    let name = rules.brands().lookup(digits).map_or("?", |b| &b.name);
+    format!("brand:{name}/{}", digits.len())
+}
+
+#[cfg(test)]
+mod precision_tests;
 #[cfg(test)]
 mod tests;

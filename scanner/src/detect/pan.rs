@@ -1,12 +1,16 @@
 //! Card numbers inside a run of digit groups.
 //!
-//! A candidate is either one whole group of 13–19 digits, or consecutive
-//! groups written in a known grouping (`4-4-4-4`, `4-6-5`, …) with one kind of
-//! separator. It is never a window inside a longer group, and a grouped
-//! candidate is refused when the same separator continues the run on both
-//! sides (a window of a longer grouped number, such as an IBAN).
+//! A candidate is one whole group of 13–19 digits; consecutive groups written
+//! in a known grouping (`4-4-4-4`, `4-6-5`, …) with one kind of separator; or
+//! the leading card number of a fixed-width record, a longer group whose
+//! prefix is a card number followed by an expiry date or a zero-padded amount
+//! (`…<pan>2612000012500JPY`). It is never another window inside a longer
+//! group, and a grouped candidate is refused when it is a window of a longer
+//! run of same-width groups (a table row, font metrics, an IBAN), except for
+//! an expiry written as one more group after it.
 
-use super::digits::{continues_after, continues_before, Group};
+use super::digits::Group;
+use super::shape::{token_shape_at_edges, Shape};
 use super::Digits;
 use crate::rules::RuleSet;
 
@@ -18,6 +22,30 @@ pub struct PanCandidate {
     pub digits: Digits,
     /// Written in groups (`4526 0181 …`) rather than as one run of digits.
     pub grouped: bool,
+    /// The token around it (glued to a word, inside an identifier, …).
+    pub shape: Shape,
+    /// Cut from a fixed-width record: what follows it in the record.
+    pub record: Option<RecordTail>,
+    /// An expiry date follows as one more group of the run (`4526 … 3012 1226`).
+    pub expiry_group: bool,
+    /// Where the digits it was read from end: past `end` for a record.
+    pub run_end: usize,
+}
+
+/// What follows a card number inside a fixed-width record's digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordTail {
+    Expiry,
+    Amount,
+}
+
+impl RecordTail {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordTail::Expiry => "record:expiry",
+            RecordTail::Amount => "record:amount",
+        }
+    }
 }
 
 /// Calls `found` for every card number in the run `groups` of `bytes`, in order.
@@ -39,6 +67,10 @@ pub fn candidates_in_run(
     }
 }
 
+/// Longest group read as a fixed-width record: a 19-digit number, a 4-digit
+/// expiry and a 12-digit amount, with room to spare.
+pub const LONGEST_RECORD: usize = 48;
+
 /// The best candidate starting at group `first`, with the index of its last group.
 fn candidate_at(
     bytes: &[u8],
@@ -47,25 +79,51 @@ fn candidate_at(
     rules: &RuleSet,
 ) -> Option<(PanCandidate, usize)> {
     let g = groups[first];
-    let edge_ok = |start_group: usize, last_group: usize| {
-        (start_group > 0 || !continues_before(bytes, groups[start_group].start))
-            && (last_group + 1 < groups.len() || !continues_after(bytes, groups[last_group].end))
+    let shape_of = |start: usize, end: usize, start_group: usize, last_group: usize| {
+        token_shape_at_edges(
+            bytes,
+            start,
+            end,
+            start_group == 0,
+            last_group + 1 == groups.len(),
+        )
     };
     if (13..=19).contains(&g.len()) {
         // A whole group; anything else starting here would cut it.
-        if edge_ok(first, first) {
-            let digits = Digits::from_ascii(&bytes[g.start..g.end])?;
-            if is_card_number(&digits, rules) {
+        let digits = Digits::from_ascii(&bytes[g.start..g.end])?;
+        if !is_card_number(&digits, rules) {
+            return None;
+        }
+        let c = PanCandidate {
+            start: g.start,
+            end: g.end,
+            digits,
+            grouped: false,
+            shape: shape_of(g.start, g.end, first, first),
+            record: None,
+            expiry_group: false,
+            run_end: g.end,
+        };
+        return Some((c, first));
+    }
+    if g.len() > 19 {
+        return (g.len() <= LONGEST_RECORD)
+            .then(|| record_at(bytes, g, rules))
+            .flatten()
+            .map(|(digits, tail)| {
+                let end = g.start + digits.len();
                 let c = PanCandidate {
                     start: g.start,
-                    end: g.end,
+                    end,
                     digits,
                     grouped: false,
+                    shape: shape_of(g.start, g.end, first, first),
+                    record: Some(tail),
+                    expiry_group: false,
+                    run_end: g.end,
                 };
-                return Some((c, first));
-            }
-        }
-        return None;
+                (c, first)
+            });
     }
     // Longest grouping first: a 19-digit number is not read as its first 16.
     let mut best: Option<(PanCandidate, usize)> = None;
@@ -84,9 +142,27 @@ fn candidate_at(
         if !shape_ok || !one_separator {
             continue;
         }
-        let preceded = first > 0 && g.joined_by == separator;
-        let followed = groups.get(last + 1).is_some_and(|n| n.joined_by == separator);
-        if (preceded && followed) || !edge_ok(first, last) {
+        // A window of a longer run of groups: refused when a group of the
+        // run comes before it (`10751 4077 1083 1083 3`), or one of the same
+        // width after it (a row of a table) unless that one is a last group
+        // holding an expiry.
+        let before = (first > 0 && g.joined_by == separator).then(|| groups[first - 1]);
+        let after = groups.get(last + 1).filter(|n| n.joined_by == separator);
+        let expiry_group =
+            after.is_some_and(|n| last + 2 == groups.len() && is_expiry(&bytes[n.start..n.end]));
+        let same_width_after = after.is_some_and(|a| a.len() == run[run.len() - 1].len()) && !expiry_group;
+        // A row of numbers: two groups or more beyond the grouping.
+        let row = groups.len() >= grouping.len() + 2;
+        if before.is_some() || same_width_after || row {
+            continue;
+        }
+        // A row of hex codes (`504E 5055 5075 5074 5077 504F`): the tokens
+        // around the window, across the separator, have the groups' width.
+        let (run_start, run_end) = (g.start, run[run.len() - 1].end);
+        if !expiry_group
+            && (hex_token_before(bytes, run_start, run[0].len())
+                || hex_token_after(bytes, run_end, run[run.len() - 1].len()))
+        {
             continue;
         }
         let mut digits = Digits::default();
@@ -97,11 +173,21 @@ fn candidate_at(
             continue;
         }
         if best.is_none_or(|(b, _)| digits.len() > b.digits.len()) {
+            let end = run[run.len() - 1].end;
+            let shape = shape_of(g.start, end, first, last);
+            if shape != Shape::Free {
+                // Grouped digits glued to letters are a table of codes, not a card.
+                continue;
+            }
             let c = PanCandidate {
                 start: g.start,
-                end: run[run.len() - 1].end,
+                end,
                 digits,
                 grouped: true,
+                shape,
+                record: None,
+                expiry_group,
+                run_end: end,
             };
             best = Some((c, last));
         }
@@ -109,9 +195,94 @@ fn candidate_at(
     best
 }
 
+/// Whether the token just before a separator at `start - 1` is `width`
+/// hex characters (digits or `A`–`F`), like the groups of a row of codes.
+fn hex_token_before(bytes: &[u8], start: usize, width: usize) -> bool {
+    let Some(sep_at) = start.checked_sub(1) else {
+        return false;
+    };
+    if !matches!(bytes[sep_at], b' ' | b'-') {
+        return false;
+    }
+    let token_start = bytes[..sep_at]
+        .iter()
+        .rposition(|b| !b.is_ascii_alphanumeric())
+        .map_or(0, |i| i + 1);
+    let token = &bytes[token_start..sep_at];
+    token.len() == width && token.iter().all(u8::is_ascii_hexdigit)
+}
+
+/// The same after a separator at `end`.
+fn hex_token_after(bytes: &[u8], end: usize, width: usize) -> bool {
+    if !matches!(bytes.get(end), Some(b' ' | b'-')) {
+        return false;
+    }
+    let token_end = bytes[end + 1..]
+        .iter()
+        .position(|b| !b.is_ascii_alphanumeric())
+        .map_or(bytes.len(), |i| end + 1 + i);
+    let token = &bytes[end + 1..token_end];
+    token.len() == width && token.iter().all(u8::is_ascii_hexdigit)
+}
+
+/// The card number leading a fixed-width record's digits `g`: a prefix of a
+/// brand's length that is a card number, followed by an expiry (`YYMM` or
+/// `MMYY`, then the end of the digits or a zero-padded amount) or else by a
+/// zero-padded amount (`000…`). Common lengths are tried first, and an
+/// expiry reading before an amount one. Brands that need card context are
+/// not read out of records: 20-digit 64-bit ids start with 1, as UATP does.
+fn record_at(bytes: &[u8], g: Group, rules: &RuleSet) -> Option<(Digits, RecordTail)> {
+    const LENGTHS: [usize; 7] = [16, 15, 14, 19, 13, 17, 18];
+    let reading = |len: usize, kind: RecordTail| {
+        let tail = &bytes[g.start + len..g.end];
+        let fits = match kind {
+            RecordTail::Expiry => {
+                tail.get(..4).is_some_and(is_expiry) && tail.get(4).is_none_or(|&b| b == b'0')
+            }
+            RecordTail::Amount => tail.starts_with(b"000"),
+        };
+        let digits = Digits::from_ascii(&bytes[g.start..g.start + len]).filter(|_| fits)?;
+        let brand = rules.brands().lookup(digits.as_bytes())?;
+        (is_card_number(&digits, rules) && !brand.needs_context).then_some((digits, kind))
+    };
+    [RecordTail::Expiry, RecordTail::Amount]
+        .into_iter()
+        .find_map(|kind| LENGTHS.iter().find_map(|&len| reading(len, kind)))
+}
+
+/// Four digits that read as a card's expiry, `YYMM` or `MMYY`, with a year
+/// from 2015 to 2045.
+pub fn is_expiry(four: &[u8]) -> bool {
+    let [a, b, c, d] = four else { return false };
+    let value = |x: u8, y: u8| u32::from(x.wrapping_sub(b'0')) * 10 + u32::from(y.wrapping_sub(b'0'));
+    if !four.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let (first, second) = (value(*a, *b), value(*c, *d));
+    let month = |m: u32| (1..=12).contains(&m);
+    let year = |y: u32| (15..=45).contains(&y);
+    (year(first) && month(second)) || (month(first) && year(second))
+}
+
 /// Luhn-valid and in a brand's range with that brand's length.
 pub fn is_card_number(digits: &Digits, rules: &RuleSet) -> bool {
     let d = digits.as_bytes();
-    // Every brand starts with 2–8: timestamps (1…) and zero-padded ids are out at once.
-    matches!(d.first(), Some(b'2'..=b'8')) && super::luhn::luhn_valid(d) && rules.brands().lookup(d).is_some()
+    // Zero-padded ids are out at once; timestamps (1…) unless a brand starts with 1.
+    d.first().is_some_and(|&b| rules.brands().may_start_with(b))
+        && super::luhn::luhn_valid(d)
+        && rules.brands().lookup(d).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_expiry;
+
+    #[test]
+    fn expiry_reads_both_ways_in_card_years() {
+        assert!(is_expiry(b"2612"));
+        assert!(is_expiry(b"1226"));
+        assert!(!is_expiry(b"1313"));
+        assert!(!is_expiry(b"9999"));
+        assert!(!is_expiry(b"0000"));
+    }
 }

@@ -68,7 +68,10 @@ fn validate(set: &PatternSet, rules: &RuleSet, bytes: &[u8], caps: &Captures) ->
     if m.start() > 0 && is_word_byte(bytes[m.start() - 1]) && is_word_byte(bytes[m.start()]) {
         return None;
     }
-    if bytes.get(m.end()).is_some_and(u8::is_ascii_digit) {
+    // Track data ends with `?` and a check character (LRC), which may be any
+    // byte, a digit too: after a `?` the match needs no boundary.
+    let ends_track = m.end() > m.start() && bytes[m.end() - 1] == b'?';
+    if !ends_track && bytes.get(m.end()).is_some_and(u8::is_ascii_digit) {
         return None;
     }
     let group = |name: &str| caps.get_group_by_name(name).map(|s| &bytes[s.start..s.end]);

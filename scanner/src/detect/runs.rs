@@ -7,10 +7,12 @@
 //! bit arithmetic on 64-bit words of SIMD-built masks: which bytes are
 //! digits, which separators join two digits into one run (`4526 0181`,
 //! `4526%200181`), how long each run is, whether it holds a separator or
-//! starts with a digit a card number can start with (2–8), and whether a
+//! starts with a digit a card number can start with (2–9: Troy starts with 9), and whether a
 //! mask character follows it. Only these runs come out:
 //!
-//! - 13 or more bytes, holding a separator or starting with 2–8;
+//! - 13 or more bytes, holding a separator or starting with 2–9;
+//! - 15 or more bytes starting with 1 (UATP's 15-digit numbers: the 13-digit
+//!   millisecond timestamps that fill logs stay out);
 //! - 6 or more bytes followed by a mask character, maybe after one
 //!   separator (the visible digits of `452601******3012`, `4526 01** …`).
 //!
@@ -101,6 +103,7 @@ impl RunMasks {
                     separator: p.separator[k],
                     percent: p.percent[k],
                     good_first_digit: p.good_first_digit[k],
+                    one: p.one[k],
                     mask_lead: p.mask_lead[k] | every_byte,
                 };
                 state.step(classes, found);
@@ -150,8 +153,10 @@ struct WordClasses {
     digit: u64,
     separator: u64,
     percent: u64,
-    /// Digits 2–8, which a card number can start with.
+    /// Digits 2–9, which a card number can start with.
     good_first_digit: u64,
+    /// The digit 1, which starts UATP's 15-digit numbers.
+    one: u64,
     mask_lead: u64,
 }
 
@@ -165,6 +170,8 @@ struct WordState {
     previous_digit: u64,
     previous: History,
     carry: bool,
+    /// The carry of the second sum, for runs starting with 1.
+    carry_one: bool,
 }
 
 /// Masks of the word before, whose top bits the next word's shifts need.
@@ -174,6 +181,7 @@ struct History {
     at_least_2: u64,
     at_least_6: u64,
     at_least_13: u64,
+    at_least_15: u64,
 }
 
 /// The masks the run logic writes, one word per 64 bytes of the window.
@@ -215,6 +223,10 @@ impl WordState {
         let (sum, carry) = add_with_carry(run, marks, self.carry);
         self.carry = carry;
         let after_marked = sum & !run;
+        // The same for runs of digits starting with 1, which must be longer.
+        let (sum_one, carry_one) = add_with_carry(run, run & !run_before & word.one, self.carry_one);
+        self.carry_one = carry_one;
+        let after_one = sum_one & !run;
 
         // Bit i of `at_least_n`: the n bytes ending at i are all in a run.
         let previous = self.previous;
@@ -223,13 +235,16 @@ impl WordState {
         let at_least_6 = at_least_4 & shifted_in(at_least_2, previous.at_least_2, 4);
         let at_least_13 =
             at_least_6 & shifted_in(at_least_6, previous.at_least_6, 6) & shifted_in(run, previous.run, 12);
+        let at_least_15 = at_least_13 & shifted_in(at_least_2, previous.at_least_2, 13);
         // Moved to the byte after the run's end.
         let long = shifted_in(at_least_6, previous.at_least_6, 1);
         let card_long = shifted_in(at_least_13, previous.at_least_13, 1);
+        let uatp_long = shifted_in(at_least_15, previous.at_least_15, 1);
 
         let lead = word.mask_lead;
         let mask_follows = lead | (word.separator & ((lead >> 1) | (next.mask_lead << 63)));
-        let candidate = after_run & long & (mask_follows | (card_long & after_marked));
+        let candidate =
+            after_run & long & (mask_follows | (card_long & after_marked) | (uatp_long & after_one));
         if let Some(slot) = found.run.get_mut(k) {
             *slot = run;
             found.after_candidate[k] = candidate;
@@ -239,6 +254,7 @@ impl WordState {
             at_least_2,
             at_least_6,
             at_least_13,
+            at_least_15,
         };
         self.previous_digit = digit;
     }
@@ -259,6 +275,7 @@ struct PieceClasses {
     separator: Vec<u64>,
     percent: Vec<u64>,
     good_first_digit: Vec<u64>,
+    one: Vec<u64>,
     mask_lead: Vec<u64>,
 }
 
@@ -270,6 +287,7 @@ impl PieceClasses {
             &mut self.separator,
             &mut self.percent,
             &mut self.good_first_digit,
+            &mut self.one,
             &mut self.mask_lead,
         ] {
             masks.resize(words, 0);
@@ -281,6 +299,7 @@ impl PieceClasses {
         self.separator[k] = c.separator;
         self.percent[k] = c.percent;
         self.good_first_digit[k] = c.good_first_digit;
+        self.one[k] = c.one;
         self.mask_lead[k] = c.mask_lead;
     }
 }
@@ -323,7 +342,8 @@ fn scalar_block(block: &[u8], mask_chars: [u8; 4]) -> WordClasses {
         c.digit |= u64::from(b.is_ascii_digit()) << i;
         c.separator |= u64::from(matches!(b, b' ' | b'-' | b'+')) << i;
         c.percent |= u64::from(b == b'%') << i;
-        c.good_first_digit |= u64::from((b'2'..=b'8').contains(&b)) << i;
+        c.good_first_digit |= u64::from((b'2'..=b'9').contains(&b)) << i;
+        c.one |= u64::from(b == b'1') << i;
         c.mask_lead |= u64::from(!b.is_ascii() || mask_chars.contains(&b)) << i;
     }
     c
@@ -340,12 +360,13 @@ mod x86 {
         (0x80u8.wrapping_sub(first) as i8, (last - first) as i8 - 127)
     }
     const DIGIT: (i8, i8) = range(b'0', b'9');
-    const GOOD_FIRST_DIGIT: (i8, i8) = range(b'2', b'8');
+    const GOOD_FIRST_DIGIT: (i8, i8) = range(b'2', b'9');
 
     /// Classes of whole 64-byte blocks, with AVX2.
     #[target_feature(enable = "avx2")]
     pub unsafe fn blocks_avx2(bytes: &[u8], mask_chars: [u8; 4], out: &mut PieceClasses) {
-        let [space, dash, plus, percent] = [b' ', b'-', b'+', b'%'].map(|b| _mm256_set1_epi8(b as i8));
+        let [space, dash, plus, percent, one] =
+            [b' ', b'-', b'+', b'%', b'1'].map(|b| _mm256_set1_epi8(b as i8));
         let [m0, m1, m2, m3] = mask_chars.map(|b| _mm256_set1_epi8(b as i8));
         let (digit_shift, digit_limit) = (_mm256_set1_epi8(DIGIT.0), _mm256_set1_epi8(DIGIT.1));
         let (good_shift, good_limit) = (
@@ -380,6 +401,7 @@ mod x86 {
                         good_limit,
                         _mm256_add_epi8(v, good_shift)
                     )),
+                    one: bits!(|v| _mm256_cmpeq_epi8(v, one)),
                     // The top bit: a non-ASCII byte, or one of the mask characters.
                     mask_lead: bits!(|v| _mm256_or_si256(
                         v,
@@ -396,7 +418,8 @@ mod x86 {
     /// Classes of whole 64-byte blocks, with SSE2.
     #[target_feature(enable = "sse2")]
     pub unsafe fn blocks_sse2(bytes: &[u8], mask_chars: [u8; 4], out: &mut PieceClasses) {
-        let [space, dash, plus, percent] = [b' ', b'-', b'+', b'%'].map(|b| _mm_set1_epi8(b as i8));
+        let [space, dash, plus, percent, one] =
+            [b' ', b'-', b'+', b'%', b'1'].map(|b| _mm_set1_epi8(b as i8));
         let [m0, m1, m2, m3] = mask_chars.map(|b| _mm_set1_epi8(b as i8));
         let (digit_shift, digit_limit) = (_mm_set1_epi8(DIGIT.0), _mm_set1_epi8(DIGIT.1));
         let (good_shift, good_limit) = (
@@ -428,6 +451,7 @@ mod x86 {
                     )),
                     percent: bits!(|v| _mm_cmpeq_epi8(v, percent)),
                     good_first_digit: bits!(|v| _mm_cmplt_epi8(_mm_add_epi8(v, good_shift), good_limit)),
+                    one: bits!(|v| _mm_cmpeq_epi8(v, one)),
                     mask_lead: bits!(|v| _mm_or_si128(
                         v,
                         _mm_or_si128(
@@ -504,7 +528,7 @@ mod tests {
                 .is_some_and(|&b| !b.is_ascii() || MASK_CHARS.contains(&char::from(b)))
         };
         let mask_follows = lead(end) || (matches!(bytes.get(end), Some(b' ' | b'-' | b'+')) && lead(end + 1));
-        let card_like = !single || matches!(bytes[start], b'2'..=b'8');
+        let card_like = !single || matches!(bytes[start], b'2'..=b'9') || (bytes[start] == b'1' && len >= 15);
         len >= 6 && (mask_follows || (len >= 13 && card_like))
     }
 
@@ -537,7 +561,7 @@ mod tests {
         #[test]
         fn simd_and_scalar_classes_agree(
             bytes in proptest::collection::vec(
-                prop_oneof![Just(b'2'), Just(b'9'), Just(b' '), Just(b'%'), Just(b'*'), Just(b'#'), any::<u8>()],
+                prop_oneof![Just(b'1'), Just(b'2'), Just(b'9'), Just(b' '), Just(b'%'), Just(b'*'), Just(b'#'), any::<u8>()],
                 0..300,
             ),
         ) {
@@ -553,6 +577,7 @@ mod tests {
                 prop_assert_eq!(&simd.separator, &scalar.separator);
                 prop_assert_eq!(&simd.percent, &scalar.percent);
                 prop_assert_eq!(&simd.good_first_digit, &scalar.good_first_digit);
+                prop_assert_eq!(&simd.one, &scalar.one);
                 prop_assert_eq!(&simd.mask_lead, &scalar.mask_lead);
             }
         }

@@ -80,7 +80,9 @@ fn every_brand_and_length_is_found() {
 #[test]
 fn pan_inside_longer_digit_run_is_not_reported() {
     assert!(hits("ref 145260181590830120 end").is_empty());
-    assert!(hits("ref 45260181590830121234 end").is_empty());
+    // A longer run is a fixed-width record only when an expiry or a
+    // zero-padded amount follows the card number (see `fixed_width_records…`).
+    assert!(hits("ref 45260181590830129999 end").is_empty());
     assert!(hits("00004526018159083012").is_empty());
 }
 
@@ -131,8 +133,9 @@ fn number_labelled_as_another_identifier_is_not_reported() {
     // 4081003390757936 is Luhn-valid and in Visa's range, but labelled as an order id.
     assert!(hits("order_id=4081003390757936").is_empty());
     assert!(hits("\"tracking\": \"4081003390757936\"").is_empty());
-    // With a card word nearby it is reported.
-    assert_eq!(rule_ids("order_id=4081003390757936 card=yes"), vec!["PAN"]);
+    // A word labels the field after it: here `card` labels the number.
+    assert_eq!(rule_ids("order_id=1234 card=4081003390757936"), vec!["PAN"]);
+    assert_eq!(rule_ids("card_order_id=4081003390757936"), vec!["PAN"]);
 }
 
 #[test]
@@ -189,11 +192,17 @@ fn track_with_bad_expiry_or_luhn_is_not_track() {
 
 #[test]
 fn security_codes_next_to_their_label_are_errors() {
-    assert_eq!(rule_ids("cvv=123"), vec!["CVV"]);
-    assert_eq!(rule_ids("{\"cvc\": \"4821\"}"), vec!["CVV"]);
-    assert_eq!(rule_ids("セキュリティコード：987"), vec!["CVV"]);
-    assert!(rule_ids("cvv=12").is_empty());
-    assert!(rule_ids("cvv=12345").is_empty());
+    assert_eq!(rule_ids("card ending 3012, cvv=123"), vec!["CVV"]);
+    assert_eq!(
+        rule_ids("{\"card\": \"452601******3012\", \"cvc\": \"4821\"}"),
+        vec!["PAN_MASKED", "CVV"]
+    );
+    assert_eq!(
+        rule_ids("有効期限：2027年12月 セキュリティコード：987"),
+        vec!["CVV"]
+    );
+    assert!(rule_ids("card cvv=12").is_empty());
+    assert!(rule_ids("card cvv=12345").is_empty());
 }
 
 #[test]

@@ -6,7 +6,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex_automata::meta::Regex;
 use sha2::{Digest, Sha256};
 
-use super::pack::{PackInfo, RuleKind, RulePack, RuleSpec, Validator};
+use super::pack::{PackInfo, RuleKind, RulePack, RuleSpec, TestPanSpec, Validator};
 use super::{merge_into, parse_pack, RuleError};
 
 /// A card brand with the lengths it issues.
@@ -15,6 +15,8 @@ pub struct Brand {
     pub name: std::sync::Arc<str>,
     /// Bit `n` set when the brand issues `n`-digit numbers.
     lengths: u32,
+    /// Its numbers alone are notes: they need card evidence (see [`super::pack::BrandSpec`]).
+    pub needs_context: bool,
 }
 
 impl Brand {
@@ -37,6 +39,9 @@ struct IinRange {
 pub struct BrandTable {
     brands: Vec<Brand>,
     ranges: Vec<IinRange>,
+    /// Per first digit: the lengths (bit `n` for `n` digits) of the brands
+    /// whose numbers start with it.
+    lengths_by_first_digit: [u32; 10],
 }
 
 impl BrandTable {
@@ -61,6 +66,30 @@ impl BrandTable {
             .filter(|r| r.digits <= digits.len())
             .find(|r| (r.low..=r.high).contains(&leading_value(&digits[..r.digits])))
             .map(|r| &self.brands[r.brand])
+    }
+
+    /// Whether some brand issues numbers starting with the ASCII digit `first`.
+    pub fn may_start_with(&self, first: u8) -> bool {
+        self.lengths_of(first) != 0
+    }
+
+    /// Whether a run of `len` digits starting with `first` may hold a card
+    /// number: as a whole (a brand starting so issues that length), or, when
+    /// longer than any card number, at the head of a fixed-width record.
+    pub fn may_issue(&self, first: u8, len: usize) -> bool {
+        let lengths = self.lengths_of(first);
+        if len > 19 {
+            lengths != 0
+        } else {
+            len < 32 && lengths & (1 << len) != 0
+        }
+    }
+
+    fn lengths_of(&self, first: u8) -> u32 {
+        self.lengths_by_first_digit
+            .get(usize::from(first.wrapping_sub(b'0')))
+            .copied()
+            .unwrap_or(0)
     }
 
     pub fn len(&self) -> usize {
@@ -89,6 +118,8 @@ pub struct KeywordSet {
     pub positive: Vec<bool>,
     /// Per pattern: true when the word is ASCII and must stand as a word.
     pub ascii_word: Vec<bool>,
+    /// Per pattern: the word, in lower case (named in a finding's evidence).
+    pub words: Vec<String>,
 }
 
 impl KeywordSet {
@@ -102,6 +133,7 @@ impl KeywordSet {
             automaton,
             positive: words.iter().map(|(_, p)| *p).collect(),
             ascii_word: words.iter().map(|(w, _)| w.is_ascii()).collect(),
+            words: words.iter().map(|(w, _)| w.to_lowercase()).collect(),
         })
     }
 }
@@ -189,7 +221,7 @@ impl RuleSet {
             .collect::<Result<Vec<_>, _>>()
             .map_err(|problem| invalid(pack_origin.clone(), None, problem))?;
         let mut test_pans = HashSet::new();
-        for pan in &merged.test_pans {
+        for pan in merged.test_pans.iter().map(TestPanSpec::number) {
             if !(12..=19).contains(&pan.len()) || !pan.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(invalid(
                     pack_origin.clone(),
@@ -417,6 +449,9 @@ fn compile_brands(pack: &RulePack) -> Result<BrandTable, String> {
                     spec.name
                 ));
             }
+            for d in low.as_bytes()[0]..=high.as_bytes()[0] {
+                table.lengths_by_first_digit[usize::from(d - b'0')] |= lengths;
+            }
             table.ranges.push(IinRange {
                 digits: low.len(),
                 low: leading_value(low.as_bytes()),
@@ -427,6 +462,7 @@ fn compile_brands(pack: &RulePack) -> Result<BrandTable, String> {
         table.brands.push(Brand {
             name: spec.name.as_str().into(),
             lengths,
+            needs_context: spec.needs_context,
         });
     }
     table.ranges.sort_by_key(|r| std::cmp::Reverse(r.digits));

@@ -18,7 +18,7 @@ pub struct RulePack {
     #[serde(default)]
     pub groupings: Vec<String>,
     #[serde(default)]
-    pub test_pans: Vec<String>,
+    pub test_pans: Vec<TestPanSpec>,
     #[serde(default)]
     pub context: Option<ContextSpec>,
     #[serde(default)]
@@ -46,6 +46,30 @@ pub struct BrandSpec {
     /// `"4"`, `"3095"` or an inclusive range of equal-length prefixes `"2221-2720"`.
     pub prefixes: Vec<String>,
     pub lengths: Vec<u8>,
+    /// A brand outside the networks the guideline and PCI DSS name: its
+    /// numbers reach the rule's level only with card evidence (a card word
+    /// labelling them, an expiry, a brand grouping); alone they are notes.
+    #[serde(default)]
+    pub needs_context: bool,
+    /// Where the ranges and lengths are published.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// A public test card number: the number alone, or with where it is published.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum TestPanSpec {
+    Number(String),
+    Sourced { number: String, source: String },
+}
+
+impl TestPanSpec {
+    pub fn number(&self) -> &str {
+        match self {
+            TestPanSpec::Number(n) | TestPanSpec::Sourced { number: n, .. } => n,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -14,7 +14,9 @@ use super::allow::allowance;
 use super::category;
 use crate::decode::{self, OffsetMap, SourcePosition, SNIFF_LEN};
 use crate::detect::{Detector, Hit, Window};
-use crate::findings::{Finding, GuidelineCategory, LayerKind, Location, Provenance, SkipReason, Skipped};
+use crate::findings::{
+    Finding, GuidelineCategory, LayerKind, Location, Provenance, Redacted, SkipReason, Skipped,
+};
 use crate::mask::{masked, Fingerprinter};
 use crate::rules::{Level, RuleSet};
 use crate::simd;
@@ -386,7 +388,11 @@ impl<'r> TextScanner<'r> {
         let meta = &self.rules.rules[hit.rule].meta;
         Finding {
             rule_id: meta.id.clone(),
-            level: meta.level,
+            level: if hit.weak {
+                meta.level.min(Level::Note)
+            } else {
+                meta.level
+            },
             brand: hit.brand.as_deref().map(str::to_string),
             masked: masked(&hit.value).into(),
             fingerprint: self.fingerprinter.fingerprint(&meta.id, &hit.value),
@@ -406,6 +412,7 @@ impl<'r> TextScanner<'r> {
                 .collect(),
             baseline_state: None,
             suppression: None,
+            evidence: hit.evidence.iter().map(Redacted::from).collect(),
         }
     }
 
@@ -528,13 +535,22 @@ impl<'r> TextScanner<'r> {
             };
             let source = label.locate(text.stream_offset(at));
             let mut finding = self.finding(hit, label, provenance.clone(), source, line, column);
-            if piece.unframed {
+            let encoding = provenance.layers.last().and_then(|l| l.name.split('@').next());
+            finding
+                .evidence
+                .push(format!("encoding:{}", encoding.unwrap_or("?")).into());
+            // In a binary stream, an encoding read by chance (EBCDIC, hex or
+            // base64 of random bytes) needs card evidence inside the decoded
+            // record; packed BCD needs its ISO 8583 or EMV framing.
+            let card_evidence = finding
+                .evidence
+                .iter()
+                .any(|e| e.starts_with("keyword") || e == "expiry_nearby" || e == "track_format");
+            let needs_framing = text.binary && matches!(encoding, Some("ebcdic" | "hex" | "base64"));
+            if piece.unframed || (needs_framing && !card_evidence) {
                 finding.level = finding.level.min(Level::Note);
                 finding.confidence = finding.confidence.min(0.3);
-                finding.annotations.insert(
-                    "evidence".to_string(),
-                    "encoding found without the record structure that carries card numbers".into(),
-                );
+                finding.evidence.push("unframed".into());
             }
             out.push(text.annotate(finding));
         }

@@ -75,7 +75,8 @@ fn field_at(window: &[u8], at: usize) -> Option<Decoded> {
         let bytes = usize::from(length);
         if (MIN_PAN_DIGITS.div_ceil(2)..=MAX_PAN_DIGITS.div_ceil(2)).contains(&bytes) {
             let padded = window.get(at + bytes).is_some_and(|&last| last & 0x0F == 0x0F);
-            if let Some(piece) = digits_after(window, at, 2 * bytes - usize::from(padded)) {
+            if let Some(mut piece) = digits_after(window, at, 2 * bytes - usize::from(padded)) {
+                piece.unframed = !before_emv_card_tag(window, piece.end);
                 return Some(piece);
             }
         }
@@ -95,17 +96,45 @@ fn field_at(window: &[u8], at: usize) -> Option<Decoded> {
 /// EMV tag of the application PAN.
 const EMV_PAN_TAG: u8 = 0x5A;
 
+/// Whether the EMV tag that follows a `5A` field at `at` is one of the card
+/// record's own, with a plausible length and value: `5F24` expiry or `5F25`
+/// effective date (3 BCD bytes), `5F34` PAN sequence number, `5F20` name,
+/// `57` track 2 equivalent. A `5A` byte (an ASCII `Z`) followed by
+/// a length and packed digits occurs by chance in binaries; followed by the
+/// next tag of a card record as well, practically never.
+fn before_emv_card_tag(window: &[u8], at: usize) -> bool {
+    let decimal = |b: &u8| (b >> 4) <= 9 && (b & 0x0F) <= 9;
+    let bcd = |from: usize, n: usize| window.get(from..from + n).is_some_and(|v| v.iter().all(decimal));
+    match (window.get(at), window.get(at + 1), window.get(at + 2)) {
+        // Dates (YYMMDD) and the PAN sequence number, with their lengths, in BCD.
+        (Some(0x5F), Some(0x24 | 0x25), Some(0x03)) => bcd(at + 3, 3),
+        (Some(0x5F), Some(0x34), Some(0x01)) => bcd(at + 3, 1),
+        // The cardholder name, 2 to 26 bytes.
+        (Some(0x5F), Some(0x20), Some(&len)) => (2..=26).contains(&len),
+        // Track 2 equivalent data, 13 to 19 bytes, starting with packed digits.
+        (Some(0x57), Some(&len), _) => (13..=19).contains(&len) && bcd(at + 2, 6),
+        _ => false,
+    }
+}
+
 /// Whether field 2 starting at `at` follows an ISO 8583 header: a message
 /// type in BCD (`0100`, `0200`, …, versions 0–2, classes 1–9) and a primary
 /// bitmap with the field-2 bit set, or a primary and a secondary bitmap.
-/// When the bitmap announces field 3 (the processing code, six digits), it
-/// must follow field 2 in BCD too.
+/// The bitmap must also announce fields 3 and 4 (processing code and
+/// amount, which every financial request carries), and they must follow
+/// field 2 in BCD: nine bytes of packed digits. With field 3 alone, random
+/// bytes of system libraries still framed a few dozen numbers per 10 GB.
 fn after_iso8583_header(window: &[u8], at: usize, field_end: usize) -> bool {
     let decimal = |b: u8| (b >> 4) <= 9 && (b & 0x0F) <= 9;
+    // Messages that carry a card number: authorization (x1xx), financial
+    // (x2xx) and reversal (x4xx) requests, responses and advices of
+    // versions 0–2, from the acquirer or the issuer (origin 0 or 1).
     let message_type = |from: usize| {
-        window
-            .get(from..from + 2)
-            .is_some_and(|mti| mti[0] >> 4 <= 2 && matches!(mti[0] & 0x0F, 1..=9) && decimal(mti[1]))
+        window.get(from..from + 2).is_some_and(|mti| {
+            mti[0] >> 4 <= 2
+                && matches!(mti[0] & 0x0F, 1 | 2 | 4)
+                && matches!(mti[1], 0x00 | 0x01 | 0x10 | 0x11 | 0x20 | 0x21 | 0x30 | 0x31)
+        })
     };
     let bitmap_at = if at >= 10 && window[at - 8] & 0xC0 == 0x40 && message_type(at - 10) {
         at - 8
@@ -114,11 +143,17 @@ fn after_iso8583_header(window: &[u8], at: usize, field_end: usize) -> bool {
     } else {
         return false;
     };
-    let field_3_announced = window[bitmap_at] & 0x20 != 0;
-    !field_3_announced
-        || window
-            .get(field_end..field_end + 3)
-            .is_some_and(|code| code.iter().all(|&b| decimal(b)))
+    let fields_3_and_4_announced = window[bitmap_at] & 0x30 == 0x30;
+    // Field 3 starts with a transaction type: purchase, cash, purchase with
+    // cashback, refund, balance inquiry, payment, transfer.
+    let transaction_type = window
+        .get(field_end)
+        .is_some_and(|&t| matches!(t, 0x00 | 0x01 | 0x09 | 0x20 | 0x21 | 0x28 | 0x30 | 0x31 | 0x40));
+    fields_3_and_4_announced
+        && transaction_type
+        && window
+            .get(field_end..field_end + 9)
+            .is_some_and(|fields| fields.iter().all(|&b| decimal(b)))
 }
 
 /// The `count` packed digits after the length byte at `at`, if they are a plausible card number.
@@ -205,9 +240,9 @@ mod tests {
     fn a_field_after_an_iso8583_header_is_framed() {
         // MTI 0200, a primary bitmap with fields 2, 3 and 4, then field 2.
         let mut message = vec![0x02, 0x00, 0x70, 0x00, 0, 0, 0, 0, 0, 0];
-        message.extend([
-            0x16, 0x45, 0x26, 0x01, 0x81, 0x59, 0x08, 0x30, 0x12, 0x00, 0x00, 0x00,
-        ]);
+        message.extend([0x16, 0x45, 0x26, 0x01, 0x81, 0x59, 0x08, 0x30, 0x12]);
+        // Field 3 (processing code) and field 4 (amount, 1200) in BCD.
+        message.extend([0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x12, 0x00]);
         let mut out = Vec::new();
         PackedBcd.decode(&message, &mut out);
         assert_eq!(out[0].bytes, b"4526018159083012");
@@ -223,19 +258,28 @@ mod tests {
     fn emv_tag_5a_is_framed() {
         // 5A 08 then 16 digits; and an Amex in 8 bytes with an F pad.
         let tlv = [
-            0x9F, 0x02, 0x5A, 0x08, 0x45, 0x26, 0x01, 0x81, 0x59, 0x08, 0x30, 0x12, 0x5F, 0x24,
+            0x9F, 0x02, 0x5A, 0x08, 0x45, 0x26, 0x01, 0x81, 0x59, 0x08, 0x30, 0x12, 0x5F, 0x24, 0x03, 0x27,
+            0x12, 0x31,
         ];
+        // (5F24, the expiry, follows the PAN as in a card record.)
         let mut out = Vec::new();
         PackedBcd.decode(&tlv, &mut out);
         assert_eq!(out[0].bytes, b"4526018159083012");
         assert!(!out[0].unframed);
         let amex = [
-            0x00, 0x5A, 0x08, 0x37, 0x23, 0x19, 0x48, 0x75, 0x74, 0x91, 0x9F, 0x00,
+            0x00, 0x5A, 0x08, 0x37, 0x23, 0x19, 0x48, 0x75, 0x74, 0x91, 0x9F, 0x5F, 0x34, 0x01, 0x00,
         ];
         out.clear();
         PackedBcd.decode(&amex, &mut out);
         assert_eq!(out[0].bytes, b"372319487574919");
         assert!(!out[0].unframed);
+        // A `Z`, a length and packed digits with no card tag after them: by chance.
+        let chance = [
+            0x00, 0x5A, 0x08, 0x37, 0x23, 0x19, 0x48, 0x75, 0x74, 0x91, 0x9F, 0x00, 0x00,
+        ];
+        out.clear();
+        PackedBcd.decode(&chance, &mut out);
+        assert!(out[0].unframed);
     }
 
     #[test]
