@@ -43,11 +43,7 @@ pub fn to_terminal(markdown: &str, indent: &str) -> String {
                     out.push('\n');
                 }
             }
-            Event::End(TagEnd::Item) => {
-                if !line.trim().is_empty() {
-                    flush(&mut out, &mut line);
-                }
-            }
+            Event::End(TagEnd::Item) if !line.trim().is_empty() => flush(&mut out, &mut line),
             Event::End(TagEnd::Paragraph | TagEnd::Heading(_)) => {
                 flush(&mut out, &mut line);
                 if list_depth == 0 {
@@ -85,17 +81,12 @@ fn wrap_into(out: &mut String, indent: &str, line: &str) {
         // A word is cut into pieces at each wide character: (piece, space before it).
         let mut pieces: Vec<(String, bool)> = Vec::new();
         for c in word.chars() {
-            let wide = columns(c.encode_utf8(&mut [0; 4])) == 2;
+            let joins = !is_wide(c)
+                && pieces
+                    .last()
+                    .is_some_and(|(p, _)| !p.chars().last().is_some_and(is_wide));
             match pieces.last_mut() {
-                Some((piece, _))
-                    if !wide
-                        && !piece
-                            .chars()
-                            .last()
-                            .is_some_and(|p| columns(p.encode_utf8(&mut [0; 4])) == 2) =>
-                {
-                    piece.push(c)
-                }
+                Some((piece, _)) if joins => piece.push(c),
                 _ => pieces.push((c.to_string(), pieces.is_empty() && i > 0)),
             }
         }
@@ -116,6 +107,11 @@ fn wrap_into(out: &mut String, indent: &str, line: &str) {
     }
     out.push_str(&current);
     out.push('\n');
+}
+
+/// Whether `c` takes two terminal columns.
+fn is_wide(c: char) -> bool {
+    columns(c.encode_utf8(&mut [0; 4])) == 2
 }
 
 /// Terminal columns of `text`: East Asian wide characters take two.
