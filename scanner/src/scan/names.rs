@@ -93,7 +93,25 @@ fn letters_as_breaks(text: &str) -> Vec<u8> {
             at += len;
         }
     }
+    loose_joiners_as_breaks(&mut out);
     out
+}
+
+/// Punctuation that does not join two digits (`b-4532…`, `…3012.csv`) is a
+/// break too: in a name it is a word joiner, not a minus sign or a decimal
+/// point, and the detector would read it as one. Separators inside a grouped
+/// number (`4526-0181-…`) stay.
+fn loose_joiners_as_breaks(bytes: &mut [u8]) {
+    for i in 0..bytes.len() {
+        if !bytes[i].is_ascii_punctuation() {
+            continue;
+        }
+        let digit_before = i > 0 && bytes[i - 1].is_ascii_digit();
+        let digit_after = bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
+        if !(digit_before && digit_after) {
+            bytes[i] = b'\n';
+        }
+    }
 }
 
 #[cfg(test)]
@@ -149,7 +167,8 @@ mod tests {
 
     #[test]
     fn letters_become_breaks_at_the_same_offsets() {
-        assert_eq!(letters_as_breaks("ab1-カ2"), b"\n\n1-\n\n\n2");
-        assert_eq!(letters_as_breaks("x/abcdef0123456789"), b"\n/abcdef0123456789");
+        assert_eq!(letters_as_breaks("ab1-カ2"), b"\n\n1\n\n\n\n2");
+        assert_eq!(letters_as_breaks("b-12-34.txt"), b"\n\n12-34\n\n\n\n");
+        assert_eq!(letters_as_breaks("x/abcdef0123456789"), b"\n\nabcdef0123456789");
     }
 }
