@@ -497,6 +497,12 @@ fn postgres_tables_are_read_by_column_without_change_and_an_unreadable_table_is_
         .skipped()
         .contains(&(format!("{base}/public.secrets"), "permission_denied".to_string())));
     assert_ne!(result.code, 0);
+    // Without findings, the unreadable table alone makes the verdict incomplete: exit 3.
+    let only_secrets = scan(&[&target, "--db-table", "secrets"]);
+    assert!(only_secrets
+        .skipped()
+        .contains(&(format!("{base}/public.secrets"), "permission_denied".to_string())));
+    assert_eq!(only_secrets.code, 3, "{}", only_secrets.output);
     assert!(
         !result.output.contains(SCAN_PASSWORD),
         "the password reached the output"
