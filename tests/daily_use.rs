@@ -137,6 +137,22 @@ fn baseline_round_trip_fails_only_on_new_findings() {
         .all(|f| f["baseline_state"] == "unchanged" && f["level"] == "note"));
     let own = skipped_with(&report, ".hihoji-baseline.json").expect("baseline file recorded as skipped");
     assert_eq!(own["reason"], "excluded");
+    // A pass that rests on accepted findings says so, with their count.
+    let summary = hihoji(root)
+        .args([
+            "scan",
+            "--no-progress",
+            "--baseline",
+            ".hihoji-baseline.json",
+            ".",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&summary.stdout);
+    assert!(
+        text.contains("PASS — 2 finding(s) accepted by the baseline"),
+        "{text}"
+    );
 
     write(
         root,

@@ -122,28 +122,42 @@ pub fn write_summary(outcome: &ScanOutcome, style: SummaryStyle, out: &mut dyn W
         write_more(stale.len(), style, t, out)?;
     }
     let count = |level| outcome.findings.iter().filter(|f| f.level == level).count();
+    // One definition with the HTML report: every level is counted per category.
     let per_category: Vec<String> = GuidelineCategory::ALL
         .iter()
         .map(|&cat| {
-            let n = outcome
-                .findings
-                .iter()
-                .filter(|f| f.category == cat && f.level > Level::Note)
-                .count();
-            format!("{} {} {n}", cat.japanese(), cat.as_str())
+            let n = outcome.findings.iter().filter(|f| f.category == cat).count();
+            match style.lang {
+                Lang::En => format!("{} {} {n}", cat.japanese(), cat.as_str()),
+                Lang::Ja => format!("{} {n} 件", cat.japanese()),
+            }
         })
         .collect();
     let accepted = outcome.findings.iter().filter(|f| !f.is_actionable()).count();
-    writeln!(
-        out,
-        "\n{}: {} error, {} warning, {} note ({}); {accepted} {}",
-        t.findings,
-        count(Level::Error),
-        count(Level::Warning),
-        count(Level::Note),
-        per_category.join(", "),
-        t.accepted
-    )
+    let [error, warning, note] = t.levels;
+    let line = match style.lang {
+        Lang::En => format!(
+            "\n{}: {} {error}, {} {warning}, {} {note} ({}; {}); {accepted} {}",
+            t.findings,
+            count(Level::Error),
+            count(Level::Warning),
+            count(Level::Note),
+            per_category.join(", "),
+            t.all_levels,
+            t.accepted
+        ),
+        Lang::Ja => format!(
+            "\n{}: {error} {} 件、{warning} {} 件、{note} {} 件 ({}、{}); {} {accepted} 件",
+            t.findings,
+            count(Level::Error),
+            count(Level::Warning),
+            count(Level::Note),
+            per_category.join("、"),
+            t.all_levels,
+            t.accepted
+        ),
+    };
+    writeln!(out, "{line}")
 }
 
 /// Says how many items of a list of `total` were left out, and where the full list is.
@@ -203,7 +217,14 @@ pub fn verdict(outcome: &ScanOutcome, lang: Lang, color: bool) -> String {
         max_listed: 0,
         lang,
     };
-    let level = outcome.policy.fail_on.as_str();
+    let level = match lang {
+        Lang::En => outcome.policy.fail_on.as_str(),
+        Lang::Ja => match outcome.policy.fail_on {
+            Level::Error => t.levels[0],
+            Level::Warning => t.levels[1],
+            Level::Note => t.levels[2],
+        },
+    };
     let code = outcome.exit_code();
     let files = outcome.coverage.files_scanned;
     let skipped = outcome.skipped.len();
@@ -216,7 +237,7 @@ pub fn verdict(outcome: &ScanOutcome, lang: Lang, color: bool) -> String {
                     t.verdict_fail, t.at_or_above, t.exit
                 ),
                 Lang::Ja => format!(
-                    "{} — {level} {}の検出 {failing} 件; {} {code}。",
+                    "{} — {level}{}の検出 {failing} 件; {} {code}。",
                     t.verdict_fail, t.at_or_above, t.exit
                 ),
             };
@@ -235,21 +256,27 @@ pub fn verdict(outcome: &ScanOutcome, lang: Lang, color: bool) -> String {
                     t.verdict_incomplete, t.at_or_above, t.not_scanned, t.exit
                 ),
                 Lang::Ja => format!(
-                    "{} — {files} ファイルに {level} {}の検出はありませんが、調査範囲の {gaps} 件を読み取れませんでした (「{}」を参照); {} {code}{accepted}。",
+                    "{} — {files} ファイルに {level}{}の検出はありませんが、調査範囲の {gaps} 件を読み取れませんでした (「{}」を参照); {} {code}{accepted}。",
                     t.verdict_incomplete, t.at_or_above, t.not_scanned, t.exit
                 ),
             };
             paint(style, "35;1", &line)
         }
         Verdict::Clean => {
+            let accepted = outcome.findings.iter().filter(|f| !f.is_actionable()).count();
+            let pass = if accepted > 0 {
+                t.pass_accepted.replace("{n}", &accepted.to_string())
+            } else {
+                t.verdict_pass.to_string()
+            };
             let line = match lang {
                 Lang::En => format!(
-                    "{} {} {level} in {files} files, everything in scope read ({skipped} out of scope); {} {code}.",
-                    t.verdict_pass, t.at_or_above, t.exit
+                    "{pass} {} {level} in {files} files, everything in scope read ({skipped} out of scope); {} {code}.",
+                    t.at_or_above, t.exit
                 ),
                 Lang::Ja => format!(
-                    "{} ({level} {}、{files} ファイル、調査範囲はすべて読み取り済み、範囲外 {skipped} 件); {} {code}。",
-                    t.verdict_pass, t.at_or_above, t.exit
+                    "{pass} ({level}{}、{files} ファイル、調査範囲はすべて読み取り済み、範囲外 {skipped} 件); {} {code}。",
+                    t.at_or_above, t.exit
                 ),
             };
             paint(style, "32;1", &line)

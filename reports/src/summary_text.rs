@@ -23,6 +23,12 @@ pub struct SummaryText {
     pub at_or_above: &'static str,
     pub exit: &'static str,
     pub accepted: &'static str,
+    /// Level names as the summary writes them: error, warning, note.
+    pub levels: [&'static str; 3],
+    /// Says the per-category counts include every level.
+    pub all_levels: &'static str,
+    /// The PASS line's words when accepted findings exist: `{n}` is their count.
+    pub pass_accepted: &'static str,
 }
 
 const EN: SummaryText = SummaryText {
@@ -44,6 +50,9 @@ const EN: SummaryText = SummaryText {
     at_or_above: "at or above",
     exit: "exit",
     accepted: "accepted (baseline or allow comment)",
+    levels: ["error", "warning", "note"],
+    all_levels: "all levels",
+    pass_accepted: "PASS — {n} finding(s) accepted by the baseline or an allow comment, nothing new",
 };
 
 const JA: SummaryText = SummaryText {
@@ -65,6 +74,10 @@ const JA: SummaryText = SummaryText {
     at_or_above: "以上",
     exit: "終了コード",
     accepted: "承認済み (ベースラインまたは許可コメント)",
+    levels: ["エラー", "警告", "注記"],
+    all_levels: "全重大度",
+    pass_accepted:
+        "合格 — ベースラインまたは許可コメントで承認済みの検出 {n} 件のほか、新たな検出はありません",
 };
 
 pub fn text(lang: Lang) -> &'static SummaryText {
