@@ -11,10 +11,11 @@ use globset::{Glob, GlobSetBuilder};
 use hihoji_reports::summary::Lang;
 use hihoji_reports::{html, json, sarif};
 use hihoji_scanner::baseline::Baseline;
+use hihoji_scanner::examples::check_examples;
 use hihoji_scanner::key::{load_key, KeySource, KEY_ENV};
 use hihoji_scanner::mask::Fingerprinter;
 use hihoji_scanner::outcome::ScanOutcome;
-use hihoji_scanner::rules::load_rules;
+use hihoji_scanner::rules::{load_rules, RuleSet};
 use hihoji_scanner::scan::{scan, scan_git_history, Engine, Limits, ScanConfig};
 use hihoji_scanner::sources::database::{self, DatabaseOptions, DatabaseTarget};
 use hihoji_scanner::sources::git::changed_files;
@@ -223,6 +224,7 @@ pub fn lang_from_env() -> Lang {
 /// Runs the scan the settings describe, with a progress bar when asked.
 pub fn run_scan(settings: &Settings, args: &ScanArgs) -> Result<ScanOutcome> {
     let rules = load_rules(&settings.rules)?;
+    refuse_failing_examples(&rules, &settings.rules)?;
     let (key, source) = load_key(args.key_file.as_deref())?;
     if let KeySource::Ephemeral(reason) = &source {
         crate::stderr::say(&format!(
@@ -316,4 +318,24 @@ pub fn write_report(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::
     write(&mut out).with_context(|| format!("writing report {}", path.display()))?;
     out.flush()
         .with_context(|| format!("writing report {}", path.display()))
+}
+
+/// A user's rule pack whose own examples do not behave as its rules say
+/// would scan with rules nobody has checked: refused, as `rules check` would.
+fn refuse_failing_examples(rules: &RuleSet, packs: &[PathBuf]) -> Result<()> {
+    if packs.is_empty() {
+        return Ok(());
+    }
+    let failures = check_examples(rules);
+    if failures.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<String> = packs.iter().map(|p| p.display().to_string()).collect();
+    let listed: Vec<String> = failures.iter().map(ToString::to_string).collect();
+    anyhow::bail!(
+        "rule pack {}: {} example(s) do not behave as their rules say ({}); `hihoji rules check FILE` shows each",
+        names.join(", "),
+        failures.len(),
+        listed.join("; ")
+    )
 }

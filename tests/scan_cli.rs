@@ -205,6 +205,28 @@ fn user_rule_pack_adds_a_rule() {
     assert_eq!(out.status.code(), Some(1));
 }
 
+#[test]
+fn scan_refuses_a_rule_pack_whose_examples_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("extra.yaml");
+    std::fs::write(
+        &pack,
+        "rules:\n  - id: PIN_BLOCK\n    kind: pattern\n    name: PIN block\n    level: error\n    security_severity: 9\n    description: d\n    help: h\n    pattern: 'pinblock=(?P<code>[0-9A-F]{16})'\n    examples:\n      match:\n        - \"pinblock=0412\"\n",
+    )
+    .unwrap();
+    let out = hihoji()
+        .args(["scan", &text_fixtures(), "--rules"])
+        .arg(&pack)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("extra.yaml") && stderr.contains("PIN_BLOCK") && stderr.contains("rules check"),
+        "{stderr}"
+    );
+}
+
 /// Special files and unreadable files are recorded as skipped, with reasons,
 /// and the scan goes on.
 #[cfg(unix)]
