@@ -169,6 +169,10 @@ fn bad_rule_file_exits_2_naming_file_and_rule() {
         stderr.contains("broken.yaml") && stderr.contains("BROKEN_ONE"),
         "{stderr}"
     );
+    assert!(
+        stderr.contains("unclosed counted repetition at column"),
+        "the pattern's problem and position: {stderr}"
+    );
 
     std::fs::write(&pack, "rules: [\n").unwrap();
     let out = hihoji()

@@ -280,7 +280,7 @@ impl RuleSet {
                     invalid(
                         origin.clone(),
                         Some(&spec.id),
-                        format!("pattern does not compile: {e}"),
+                        format!("pattern does not compile: {}", pattern_problem(&e)),
                     )
                 })?;
                 let names: Vec<&str> = probe
@@ -521,5 +521,18 @@ mod tests {
         assert!(rules.brands().lookup(b"2721378657975436").is_none());
         assert!(rules.brands().lookup(b"3527186252760186").is_none());
         assert!(rules.brands().lookup(b"1700000000000").is_none());
+    }
+}
+
+/// What is wrong with a pattern and where (1-based column), from the parser's
+/// own error; the meta engine's message alone says only "error parsing pattern 0".
+fn pattern_problem(e: &regex_automata::meta::BuildError) -> String {
+    match e.syntax_error() {
+        Some(regex_syntax::Error::Parse(p)) => format!("{} at column {}", p.kind(), p.span().start.column),
+        Some(regex_syntax::Error::Translate(t)) => {
+            format!("{} at column {}", t.kind(), t.span().start.column)
+        }
+        Some(other) => other.to_string(),
+        None => e.to_string(),
     }
 }
