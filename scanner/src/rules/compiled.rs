@@ -484,6 +484,19 @@ fn parse_grouping(text: &str) -> Result<Grouping, String> {
     Ok(groups)
 }
 
+/// What is wrong with a pattern and where (1-based column), from the parser's
+/// own error; the meta engine's message alone says only "error parsing pattern 0".
+fn pattern_problem(e: &regex_automata::meta::BuildError) -> String {
+    match e.syntax_error() {
+        Some(regex_syntax::Error::Parse(p)) => format!("{} at column {}", p.kind(), p.span().start.column),
+        Some(regex_syntax::Error::Translate(t)) => {
+            format!("{} at column {}", t.kind(), t.span().start.column)
+        }
+        Some(other) => other.to_string(),
+        None => e.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::rules::load_rules;
@@ -521,18 +534,5 @@ mod tests {
         assert!(rules.brands().lookup(b"2721378657975436").is_none());
         assert!(rules.brands().lookup(b"3527186252760186").is_none());
         assert!(rules.brands().lookup(b"1700000000000").is_none());
-    }
-}
-
-/// What is wrong with a pattern and where (1-based column), from the parser's
-/// own error; the meta engine's message alone says only "error parsing pattern 0".
-fn pattern_problem(e: &regex_automata::meta::BuildError) -> String {
-    match e.syntax_error() {
-        Some(regex_syntax::Error::Parse(p)) => format!("{} at column {}", p.kind(), p.span().start.column),
-        Some(regex_syntax::Error::Translate(t)) => {
-            format!("{} at column {}", t.kind(), t.span().start.column)
-        }
-        Some(other) => other.to_string(),
-        None => e.to_string(),
     }
 }
