@@ -103,6 +103,15 @@ impl Names {
             format!("{name}#{count}")
         }
     }
+
+    /// The layer of a member named `name` (or `fallback()` when its name is
+    /// not text), unique within the archive.
+    fn member_layer(&mut self, name: Option<String>, fallback: impl FnOnce() -> String) -> Layer {
+        Layer {
+            kind: LayerKind::Member,
+            name: self.claim(name.unwrap_or_else(fallback)),
+        }
+    }
 }
 
 /// The byte ranges (local header to end of data) of the members the directory lists.
@@ -212,15 +221,10 @@ fn read_unlisted(
         if member.is_dir() {
             continue;
         }
-        let name = match member.name() {
-            Ok(name) => name.into_owned(),
-            Err(_) => format!("@{offset}"),
-        };
-        let name = names.claim(name);
-        let layer = Layer {
-            kind: LayerKind::Member,
-            name: name.clone(),
-        };
+        let layer = names.member_layer(member.name().ok().map(|n| n.into_owned()), || {
+            format!("@{offset}")
+        });
+        let name = layer.name.clone();
         if let Err(e) = sink.stream(layer, &mut member) {
             match DecodeError::reading(&format!("member {name}"), e) {
                 limit @ DecodeError::Limit(_) => return Err(limit),
@@ -307,15 +311,8 @@ fn read_local_headers(
         if member.is_dir() {
             continue;
         }
-        let name = match member.name() {
-            Ok(name) => name.into_owned(),
-            Err(_) => format!("#{index}"),
-        };
-        let name = names.claim(name);
-        let layer = Layer {
-            kind: LayerKind::Member,
-            name: name.clone(),
-        };
+        let layer = names.member_layer(member.name().ok().map(|n| n.into_owned()), || format!("#{index}"));
+        let name = layer.name.clone();
         sink.stream(layer, &mut member)
             .map_err(|e| DecodeError::reading(&format!("member {name}"), e))?;
     }
