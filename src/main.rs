@@ -5,6 +5,7 @@ mod cli;
 mod config;
 mod limits;
 mod man;
+mod output;
 mod progress;
 mod report;
 mod rules_cmd;

@@ -4,57 +4,120 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use std::cmp::Ordering;
+use std::fs::File;
+use std::sync::mpsc;
+
 use anyhow::{anyhow, bail, Context, Result};
-use hihoji_reports::{html, json, merge};
-use hihoji_scanner::findings::Redacted;
+use hihoji_reports::{json, merge};
+use hihoji_scanner::findings::{Finding, FindingSink, Redacted};
 use hihoji_scanner::outcome::{ScanOutcome, ScanScope};
 
 use crate::cli::ReportArgs;
-use crate::scan::{lang_from_env, write_report};
-use crate::terminal::{is_broken_pipe, print_result};
+use crate::output::{Outputs, ReportTargets};
+use crate::scan::lang_from_env;
 
 pub fn run(args: &ReportArgs) -> Result<ExitCode> {
+    // Two passes over each input, neither holding its findings: the first
+    // reads what surrounds them (scope, skipped, notes, coverage) to merge
+    // and start the reports, the second streams the findings into them.
     let inputs = args
         .inputs
         .iter()
-        .map(|path| Ok((path.clone(), read_outcome(path)?)))
+        .map(|path| Ok((path.clone(), read_outcome(path, &mut |_| Ok(()))?)))
         .collect::<Result<Vec<_>>>()?;
-    let outcomes = distinct_scans(inputs)?;
-    let mut outcome = merge::merge(outcomes).ok_or_else(|| anyhow!("no input report"))?;
+    let inputs = distinct_scans(inputs)?;
+    let hosts: Vec<(PathBuf, Redacted)> = inputs.iter().map(|(p, o)| (p.clone(), o.host.clone())).collect();
+    let mut outcome = merge::merge(inputs.into_iter().map(|(_, o)| o).collect())
+        .ok_or_else(|| anyhow!("no input report"))?;
     if let Some(fail_on) = args.fail_on {
         outcome.policy.fail_on = fail_on.level();
     }
     outcome.policy.accept_gaps |= args.accept_gaps;
-    let code = ExitCode::from(outcome.exit_code());
     let lang = args.lang.map_or_else(lang_from_env, |l| l.lang());
-    let written = (|| -> Result<()> {
-        if let Some(path) = &args.html {
-            write_report(path, |out| html::write_html(&outcome, lang, out))?;
+    let targets = ReportTargets {
+        sarif: args.sarif.clone(),
+        json: args.json.clone(),
+        html: args.html.clone(),
+        lang,
+    };
+    let mut outputs = Outputs::begin(&targets, &outcome, None)?;
+    stream_merged(&hosts, &mut outputs)?;
+    crate::scan::finish(outputs, &mut outcome, lang, args.quiet)
+}
+
+/// Findings read ahead from each input.
+const READ_AHEAD: usize = 256;
+
+/// Streams the findings of every input into `sink`, merged in walk order
+/// (host, then the top-level file's path one component at a time, which is
+/// the order a scan's walk visits files), each input's own order kept: the
+/// shards of one tree merge into the order of the unsharded scan. One
+/// reader thread per input, each a bounded channel ahead.
+fn stream_merged(inputs: &[(PathBuf, Redacted)], sink: &mut dyn FindingSink) -> Result<()> {
+    std::thread::scope(|scope| {
+        let mut readers = Vec::new();
+        let mut streams = Vec::new();
+        for (path, host) in inputs {
+            let (sender, findings) = mpsc::sync_channel::<Finding>(READ_AHEAD);
+            readers.push(scope.spawn(move || {
+                read_outcome(path, &mut |mut finding| {
+                    // As the merge does: every finding names its host.
+                    finding.provenance.host.get_or_insert_with(|| host.clone());
+                    sender
+                        .send(finding)
+                        .map_err(|_| "the report writer stopped".to_string())
+                })
+                .map(drop)
+            }));
+            streams.push(findings);
         }
-        if let Some(path) = &args.sarif {
-            write_report(path, |out| hihoji_reports::sarif::write_sarif(&outcome, out))?;
+        let mut next: Vec<Option<Finding>> = streams.iter().map(|s| s.recv().ok()).collect();
+        let mut written = Ok(());
+        while let Some(i) = (0..next.len())
+            .filter(|&i| next[i].is_some())
+            .min_by(|&a, &b| walk_order(next[a].as_ref(), next[b].as_ref()).then(a.cmp(&b)))
+        {
+            let finding = std::mem::replace(&mut next[i], streams[i].recv().ok());
+            if let Some(finding) = finding {
+                written = sink.finding(finding).context("writing the reports");
+                if written.is_err() {
+                    break;
+                }
+            }
         }
-        if let Some(path) = &args.json {
-            write_report(path, |out| json::write_json(&outcome, out))?;
+        drop(streams);
+        for reader in readers {
+            reader
+                .join()
+                .map_err(|_| anyhow!("a report reader faulted"))??;
         }
-        Ok(())
-    })();
-    match written {
-        Err(e) if is_broken_pipe(&e) => return Ok(code),
-        other => other?,
-    }
-    if !args.quiet {
-        let wrote_any = args.html.is_some() || args.sarif.is_some() || args.json.is_some();
-        print_result(&outcome, lang, wrote_any)?;
-    }
-    Ok(code)
+        written
+    })
+}
+
+/// The order a scan's walk visits top-level files, per host.
+fn walk_order(a: Option<&Finding>, b: Option<&Finding>) -> Ordering {
+    let key = |f: Option<&Finding>| {
+        f.map(|f| {
+            (
+                f.provenance.host.clone(),
+                f.provenance
+                    .artifact
+                    .split(['/', '\\'])
+                    .map(str::to_string)
+                    .collect::<Vec<_>>(),
+            )
+        })
+    };
+    key(a).cmp(&key(b))
 }
 
 /// The inputs with each scan once: an input whose scans (same host, roots
 /// and start time) were all given before is the same report again, merged
 /// once with a warning; one that shares only some of them (a merged report
 /// and one of its own inputs) cannot be merged without counting twice.
-fn distinct_scans(inputs: Vec<(PathBuf, ScanOutcome)>) -> Result<Vec<ScanOutcome>> {
+fn distinct_scans(inputs: Vec<(PathBuf, ScanOutcome)>) -> Result<Vec<(PathBuf, ScanOutcome)>> {
     let mut seen: Vec<(ScanKey, PathBuf)> = Vec::new();
     let mut kept = Vec::new();
     for (path, outcome) in inputs {
@@ -79,7 +142,7 @@ fn distinct_scans(inputs: Vec<(PathBuf, ScanOutcome)>) -> Result<Vec<ScanOutcome
             );
         }
         seen.extend(keys.into_iter().map(|k| (k, path.clone())));
-        kept.push(outcome);
+        kept.push((path, outcome));
     }
     Ok(kept)
 }
@@ -104,9 +167,14 @@ impl ScanKey {
     }
 }
 
-fn read_outcome(path: &Path) -> Result<ScanOutcome> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let report = json::read_json(&text)
+/// Reads a saved JSON report, handing its findings to `on_finding` one by
+/// one; returns the rest of the outcome.
+fn read_outcome(
+    path: &Path,
+    on_finding: &mut dyn FnMut(Finding) -> Result<(), String>,
+) -> Result<ScanOutcome> {
+    let file = File::open(path).with_context(|| format!("reading {}", path.display()))?;
+    let report = json::read_json_stream(file, on_finding)
         .map_err(|e| anyhow!(e))
         .with_context(|| format!("{} is not a hihoji JSON report", path.display()))?;
     Ok(report.outcome)

@@ -1,7 +1,5 @@
 //! `hihoji scan`: run a scan and write the reports asked for.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -9,14 +7,14 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use globset::{Glob, GlobSetBuilder};
 use hihoji_reports::summary::Lang;
-use hihoji_reports::{html, json, sarif};
 use hihoji_scanner::baseline::Baseline;
 use hihoji_scanner::examples::check_examples;
 use hihoji_scanner::key::{load_key, KeySource, KEY_ENV};
 use hihoji_scanner::mask::Fingerprinter;
 use hihoji_scanner::outcome::ScanOutcome;
 use hihoji_scanner::rules::{load_rules, RuleSet};
-use hihoji_scanner::scan::{scan, scan_git_history, Engine, Limits, ScanConfig};
+use hihoji_scanner::findings::{FindingSink, Redacted};
+use hihoji_scanner::scan::{outcome_head, scan_git_history, scan_into, Engine, Limits, ScanConfig};
 use hihoji_scanner::sources::database::{self, DatabaseOptions, DatabaseTarget};
 use hihoji_scanner::sources::git::changed_files;
 use hihoji_scanner::sources::process::ProcessTargets;
@@ -25,6 +23,7 @@ use hihoji_scanner::verdict::VerdictPolicy;
 
 use crate::cli::{FailOn, ScanArgs};
 use crate::config::Config;
+use crate::output::{Outputs, ReportTargets};
 use crate::progress::Progress;
 use crate::terminal::{is_broken_pipe, print_result};
 
@@ -128,6 +127,16 @@ impl Settings {
         })
     }
 
+    /// The reports asked for.
+    pub fn report_targets(&self) -> ReportTargets {
+        ReportTargets {
+            sarif: self.sarif.clone(),
+            json: self.json.clone(),
+            html: self.html.clone(),
+            lang: self.lang,
+        }
+    }
+
     /// Adds a file that hihoji writes, so that a later scan does not report it.
     pub fn add_own_file(&mut self, path: &Path, what: &str) {
         self.scan.walk.own_files.extend(own_files(&[(Some(path), what)]));
@@ -221,8 +230,8 @@ pub fn lang_from_env() -> Lang {
     }
 }
 
-/// Runs the scan the settings describe, with a progress bar when asked.
-pub fn run_scan(settings: &Settings, args: &ScanArgs) -> Result<ScanOutcome> {
+/// The rules and key a scan runs with, from the settings.
+fn engine(settings: &Settings, args: &ScanArgs) -> Result<Engine> {
     let rules = load_rules(&settings.rules)?;
     refuse_failing_examples(&rules, &settings.rules)?;
     let (key, source) = load_key(args.key_file.as_deref())?;
@@ -231,11 +240,32 @@ pub fn run_scan(settings: &Settings, args: &ScanArgs) -> Result<ScanOutcome> {
             "hihoji: warning: {reason}; using a fingerprint key for this run only, so fingerprints are not comparable with other runs (set {KEY_ENV} to keep them stable)"
         ));
     }
-    let engine = Engine {
+    Ok(Engine {
         rules,
         fingerprinter: Fingerprinter::new(&key),
         limits: settings.scan.limits.clone(),
-    };
+    })
+}
+
+/// Runs the scan the settings describe and returns the outcome holding
+/// every finding (for `baseline create`, which keeps them all).
+pub fn run_scan(settings: &Settings, args: &ScanArgs) -> Result<ScanOutcome> {
+    let engine = engine(settings, args)?;
+    let (mut outcome, findings) = run_scan_into(settings, args, &engine, |_| Ok(Vec::new()))?;
+    outcome.findings = findings;
+    Ok(outcome)
+}
+
+/// Runs the scan the settings describe, with a progress bar when asked,
+/// handing each finding to the sink `start` makes from the outcome as known
+/// before the first finding (the reports' header). Returns the rest of the
+/// outcome.
+fn run_scan_into<S: FindingSink>(
+    settings: &Settings,
+    args: &ScanArgs,
+    engine: &Engine,
+    start: impl FnOnce(&ScanOutcome) -> Result<S>,
+) -> Result<(ScanOutcome, S)> {
     // Servers first: one that cannot be reached fails the scan before the files are walked.
     let databases = if settings.databases.is_empty() {
         None
@@ -243,81 +273,102 @@ pub fn run_scan(settings: &Settings, args: &ScanArgs) -> Result<ScanOutcome> {
         Some(database::scan_databases(
             &settings.databases,
             &settings.database_options,
-            &engine,
+            engine,
         )?)
     };
+    let settle = |outcome: &mut ScanOutcome| {
+        if let Some(host) = &settings.host {
+            outcome.host = host.into();
+        }
+        outcome.policy = settings.policy;
+        outcome
+            .roots
+            .extend(settings.databases.iter().map(|t| Redacted::from(t.shown())));
+    };
     let progress = Progress::new(!args.no_progress && !args.quiet);
-    let outcome = match &settings.git_history {
-        Some(repo) => scan_git_history(repo, &engine, settings.scan.threads, &progress),
+    let (mut outcome, sink) = match &settings.git_history {
+        Some(repo) => {
+            let scanned = scan_git_history(repo, engine, settings.scan.threads, &progress);
+            progress.finish();
+            let mut outcome = scanned?;
+            settle(&mut outcome);
+            let findings = std::mem::take(&mut outcome.findings);
+            let mut sink = start(&outcome)?;
+            let from_servers = databases.iter().flat_map(|found| found.findings.iter().cloned());
+            for finding in from_servers.chain(findings) {
+                sink.finding(finding)?;
+            }
+            (outcome, sink)
+        }
         None => {
+            let mut head = outcome_head(&settings.scan, engine);
+            settle(&mut head);
+            let mut sink = start(&head)?;
+            if let Some(found) = &databases {
+                for finding in &found.findings {
+                    sink.finding(finding.clone())?;
+                }
+            }
             progress.precount(&settings.scan);
-            scan(&settings.scan, &engine, &progress)
+            let scanned = scan_into(&settings.scan, engine, &progress, &mut sink);
+            progress.finish();
+            let mut outcome = scanned?;
+            settle(&mut outcome);
+            outcome.started_at = head.started_at;
+            (outcome, sink)
         }
     };
-    progress.finish();
-    let mut outcome = outcome?;
-    if let Some(found) = databases {
+    if let Some(mut found) = databases {
+        // Its findings went to the sink first.
+        found.findings.clear();
+        // The roots were named above; the rest of what the servers gave.
+        let roots = outcome.roots.len();
         database::absorb(&mut outcome, &settings.databases, found);
+        outcome.roots.truncate(roots);
     }
-    if let Some(host) = &settings.host {
-        outcome.host = host.into();
-    }
-    outcome.policy = settings.policy;
-    Ok(outcome)
+    Ok((outcome, sink))
 }
 
 pub fn run(args: &ScanArgs) -> Result<ExitCode> {
     let settings = Settings::resolve(args)?;
-    let mut outcome = run_scan(&settings, args)?;
-    if let Some(path) = &settings.baseline {
-        let whole_tree = settings.scan.walk.only.is_none();
-        Baseline::read(path)?.apply(&mut outcome, whole_tree);
-    }
+    let engine = engine(&settings, args)?;
+    let baseline = match &settings.baseline {
+        Some(path) => Some((Baseline::read(path)?, settings.scan.walk.only.is_none())),
+        None => None,
+    };
+    let targets = settings.report_targets();
+    let (mut outcome, outputs) =
+        run_scan_into(&settings, args, &engine, |head| Outputs::begin(&targets, head, baseline))?;
+    finish(outputs, &mut outcome, settings.lang, args.quiet)
+}
+
+/// Finishes the reports, prints the verdict (or the summary when no report
+/// was asked for) and gives the exit code: the one ending of `scan` and
+/// `report`. The verdict is decided from the counts of every finding.
+pub fn finish(outputs: Outputs, outcome: &mut ScanOutcome, lang: Lang, quiet: bool) -> Result<ExitCode> {
+    let written = outputs.finish(outcome);
     let code = ExitCode::from(outcome.exit_code());
-    let wrote_any = match write_reports(&settings, &outcome) {
+    let wrote_any = match written {
         Ok(wrote_any) => wrote_any,
         // A report on standard output whose reader stopped early: the scan's
         // verdict still stands.
         Err(e) if is_broken_pipe(&e) => return Ok(code),
         Err(e) => return Err(e),
     };
-    if !args.quiet {
-        print_result(&outcome, settings.lang, wrote_any)?;
+    if !quiet {
+        print_result(outcome, lang, wrote_any)?;
     }
     Ok(code)
 }
 
-/// Writes the SARIF, JSON and HTML reports asked for; says whether any was written.
+/// Writes the SARIF, JSON and HTML reports asked for of an outcome that
+/// holds its findings; says whether any was written.
 pub fn write_reports(settings: &Settings, outcome: &ScanOutcome) -> Result<bool> {
-    let mut wrote_any = false;
-    if let Some(path) = &settings.sarif {
-        write_report(path, |out| sarif::write_sarif(outcome, out))?;
-        wrote_any = true;
+    let mut outputs = Outputs::begin(&settings.report_targets(), outcome, None)?;
+    for finding in &outcome.findings {
+        outputs.finding(finding.clone())?;
     }
-    if let Some(path) = &settings.json {
-        write_report(path, |out| json::write_json(outcome, out))?;
-        wrote_any = true;
-    }
-    if let Some(path) = &settings.html {
-        write_report(path, |out| html::write_html(outcome, settings.lang, out))?;
-        wrote_any = true;
-    }
-    Ok(wrote_any)
-}
-
-/// Writes a report to `path`, or standard output for "-".
-pub fn write_report(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
-    if path == Path::new("-") {
-        let stdout = std::io::stdout();
-        let mut out = stdout.lock();
-        write(&mut out).context("writing report to standard output")?;
-        return Ok(());
-    }
-    let file = File::create(path).with_context(|| format!("creating report {}", path.display()))?;
-    let mut out = BufWriter::new(file);
-    write(&mut out).with_context(|| format!("writing report {}", path.display()))?;
-    out.flush()
-        .with_context(|| format!("writing report {}", path.display()))
+    outputs.finish(&mut outcome.clone())
 }
 
 /// A user's rule pack whose own examples do not behave as its rules say

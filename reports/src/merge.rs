@@ -27,6 +27,7 @@ pub fn merge(outcomes: Vec<ScanOutcome>) -> Option<ScanOutcome> {
         shard: None,
         inputs: Vec::new(),
         policy: first.policy,
+        totals: None,
     };
     for outcome in outcomes {
         let scopes = outcome.scopes();
@@ -162,6 +163,7 @@ mod tests {
             shard: None,
             inputs: Vec::new(),
             policy: Default::default(),
+            totals: None,
         }
     }
 

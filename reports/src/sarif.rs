@@ -4,10 +4,10 @@
 //! `run.artifacts` and their `parentIndex` chain).
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
+use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
 
 use hihoji_scanner::findings::{BaselineState, Finding, Level, Provenance, Redacted, Step};
-use hihoji_scanner::outcome::ScanOutcome;
+use hihoji_scanner::outcome::{severity_column, ScanOutcome};
 use hihoji_scanner::rules::{RuleKind, RuleSpec};
 use serde_json::{json, Value};
 use serde_sarif::sarif::{
@@ -24,25 +24,123 @@ pub const MAX_RESULTS: usize = 25_000;
 pub const FINGERPRINT_KEY: &str = "hihoji/v1";
 const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
-/// Builds the SARIF log for an outcome.
+/// Builds the SARIF log for an outcome that holds its findings.
 pub fn to_sarif(outcome: &ScanOutcome) -> Sarif {
-    let rule_index: HashMap<&str, (usize, &RuleSpec)> = outcome
-        .rules
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.id.as_str(), (i, r)))
-        .collect();
+    let rule_index = RuleIndex::of(&outcome.rules);
     let mut artifacts = ArtifactTable::default();
     // Most severe first, so that a cut at the limit drops notes before errors.
     let mut order: Vec<&Finding> = outcome.findings.iter().collect();
     order.sort_by_key(|f| std::cmp::Reverse(f.level));
-    let truncated = order.len().saturating_sub(MAX_RESULTS);
+    let total = order.len() as u64;
     order.truncate(MAX_RESULTS);
     let results: Vec<SarifResult> = order
         .into_iter()
-        .map(|f| result(f, rule_index.get(f.rule_id.as_str()).copied(), &mut artifacts))
+        .map(|f| result(f, rule_index.get(&outcome.rules, &f.rule_id), &mut artifacts))
         .collect();
+    frame(outcome, artifacts, results, total)
+}
 
+/// Rule positions by id, for `ruleIndex`.
+struct RuleIndex(HashMap<String, usize>);
+
+impl RuleIndex {
+    fn of(rules: &[RuleSpec]) -> Self {
+        RuleIndex(rules.iter().enumerate().map(|(i, r)| (r.id.clone(), i)).collect())
+    }
+
+    fn get<'r>(&self, rules: &'r [RuleSpec], id: &str) -> Option<(usize, &'r RuleSpec)> {
+        let &i = self.0.get(id)?;
+        rules.get(i).map(|r| (i, r))
+    }
+}
+
+/// Writes the SARIF log as findings arrive, in bounded memory: each result
+/// is serialized as it comes into a temporary file of its level, until
+/// [`MAX_RESULTS`] of that level are kept; [`SarifWriter::finish`] writes
+/// the log with the results most severe first, cut at [`MAX_RESULTS`], and
+/// says how many were left out (a notification and the run's
+/// `results_total` / `results_left_out` properties).
+pub struct SarifWriter<W: Write> {
+    out: W,
+    rules: Vec<RuleSpec>,
+    rule_index: RuleIndex,
+    artifacts: ArtifactTable,
+    /// Serialized results per level, most severe first, one per line.
+    kept: [(std::io::BufWriter<std::fs::File>, usize); 3],
+    total: u64,
+}
+
+impl<W: Write> SarifWriter<W> {
+    /// `head` is the outcome as known when the scan starts (its rules).
+    pub fn begin(out: W, head: &ScanOutcome) -> std::io::Result<Self> {
+        let spool = || -> std::io::Result<_> { Ok((std::io::BufWriter::new(tempfile::tempfile()?), 0)) };
+        Ok(SarifWriter {
+            out,
+            rules: head.rules.clone(),
+            rule_index: RuleIndex::of(&head.rules),
+            artifacts: ArtifactTable::default(),
+            kept: [spool()?, spool()?, spool()?],
+            total: 0,
+        })
+    }
+
+    pub fn finding(&mut self, f: &Finding) -> std::io::Result<()> {
+        self.total += 1;
+        let (spool, count) = &mut self.kept[severity_column(f.level)];
+        if *count >= MAX_RESULTS {
+            return Ok(());
+        }
+        let rule = self.rule_index.get(&self.rules, &f.rule_id);
+        serde_json::to_writer(&mut *spool, &result(f, rule, &mut self.artifacts))?;
+        spool.write_all(b"\n")?;
+        *count += 1;
+        Ok(())
+    }
+
+    /// Writes the log: `outcome` is the rest of the scan (skipped, notes,
+    /// coverage, verdict); its held findings are not written again.
+    pub fn finish(self, outcome: &ScanOutcome) -> std::io::Result<W> {
+        let SarifWriter {
+            mut out,
+            artifacts,
+            kept,
+            total,
+            ..
+        } = self;
+        let log = serde_json::to_string_pretty(&frame(outcome, artifacts, Vec::new(), total))?;
+        const EMPTY: &str = "\"results\": []";
+        let (before, after) = log
+            .split_once(EMPTY)
+            .ok_or_else(|| std::io::Error::other("SARIF run without results"))?;
+        out.write_all(before.as_bytes())?;
+        out.write_all(b"\"results\": [")?;
+        let mut left = MAX_RESULTS;
+        let mut first = true;
+        for (spool, _) in kept {
+            let mut file = spool.into_inner().map_err(|e| e.into_error())?;
+            file.seek(SeekFrom::Start(0))?;
+            for line in BufReader::new(file).lines() {
+                if left == 0 {
+                    break;
+                }
+                out.write_all(if first { b"\n" } else { b",\n" })?;
+                out.write_all(line?.as_bytes())?;
+                first = false;
+                left -= 1;
+            }
+        }
+        out.write_all(b"\n      ]")?;
+        out.write_all(after.as_bytes())?;
+        out.write_all(b"\n")?;
+        Ok(out)
+    }
+}
+
+/// The log around the results: rules, invocation with its notifications,
+/// artifacts and the run's properties; `total` results were made, of which
+/// at most [`MAX_RESULTS`] are written.
+fn frame(outcome: &ScanOutcome, mut artifacts: ArtifactTable, results: Vec<SarifResult>, total: u64) -> Sarif {
+    let truncated = total.saturating_sub(MAX_RESULTS as u64);
     let mut notifications: Vec<Notification> = outcome
         .skipped
         .iter()
@@ -137,6 +235,8 @@ pub fn to_sarif(outcome: &ScanOutcome) -> Sarif {
             ("verdict".to_string(), json!(outcome.verdict().as_str())),
             ("files_scanned".to_string(), json!(outcome.coverage.files_scanned)),
             ("bytes_scanned".to_string(), json!(outcome.coverage.bytes_scanned)),
+            ("results_total".to_string(), json!(total)),
+            ("results_left_out".to_string(), json!(truncated)),
         ])))
         .build();
     Sarif::builder()
@@ -146,10 +246,13 @@ pub fn to_sarif(outcome: &ScanOutcome) -> Sarif {
         .build()
 }
 
-/// Writes the SARIF log as pretty JSON.
+/// Writes the SARIF log of an outcome that holds its findings.
 pub fn write_sarif(outcome: &ScanOutcome, out: &mut dyn Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &to_sarif(outcome))?;
-    out.write_all(b"\n")
+    let mut writer = SarifWriter::begin(out, outcome)?;
+    for finding in &outcome.findings {
+        writer.finding(finding)?;
+    }
+    writer.finish(outcome).map(drop)
 }
 
 fn result(f: &Finding, rule: Option<(usize, &RuleSpec)>, artifacts: &mut ArtifactTable) -> SarifResult {

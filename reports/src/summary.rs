@@ -88,7 +88,9 @@ pub fn write_summary(outcome: &ScanOutcome, style: SummaryStyle, out: &mut dyn W
         }
         write_finding(f, style, t, out)?;
     }
-    write_more(outcome.findings.len(), style, t, out)?;
+    // The held findings may be a sample of a streamed scan: count them all.
+    let totals = outcome.totals();
+    write_more(totals.findings.max(outcome.findings.len() as u64) as usize, style, t, out)?;
     if !outcome.skipped.is_empty() {
         let heading = format!("{} ({}):", t.not_scanned, outcome.skipped.len());
         writeln!(out, "\n{}", paint(style, "1", &heading))?;
@@ -121,19 +123,19 @@ pub fn write_summary(outcome: &ScanOutcome, style: SummaryStyle, out: &mut dyn W
         }
         write_more(stale.len(), style, t, out)?;
     }
-    let count = |level| outcome.findings.iter().filter(|f| f.level == level).count();
+    let count = |level| totals.count(Some(level), None, false);
     // One definition with the HTML report: every level is counted per category.
     let per_category: Vec<String> = GuidelineCategory::ALL
         .iter()
         .map(|&cat| {
-            let n = outcome.findings.iter().filter(|f| f.category == cat).count();
+            let n = totals.count(None, Some(cat), false);
             match style.lang {
                 Lang::En => format!("{} {} {n}", cat.japanese(), cat.as_str()),
                 Lang::Ja => format!("{} {n} 件", cat.japanese()),
             }
         })
         .collect();
-    let accepted = outcome.findings.iter().filter(|f| !f.is_actionable()).count();
+    let accepted = totals.accepted();
     let [error, warning, note] = t.levels;
     let line = match style.lang {
         Lang::En => format!(
@@ -230,7 +232,7 @@ pub fn verdict(outcome: &ScanOutcome, lang: Lang, color: bool) -> String {
     let skipped = outcome.skipped.len();
     match outcome.verdict() {
         Verdict::RetentionFound => {
-            let failing = outcome.failing().count();
+            let failing = outcome.failing_count();
             let line = match lang {
                 Lang::En => format!(
                     "{} — {failing} finding(s) {} {level}; {} {code}.",
@@ -263,7 +265,7 @@ pub fn verdict(outcome: &ScanOutcome, lang: Lang, color: bool) -> String {
             paint(style, "35;1", &line)
         }
         Verdict::Clean => {
-            let accepted = outcome.findings.iter().filter(|f| !f.is_actionable()).count();
+            let accepted = outcome.totals().accepted();
             let pass = if accepted > 0 {
                 t.pass_accepted.replace("{n}", &accepted.to_string())
             } else {

@@ -104,23 +104,50 @@ impl Baseline {
     /// scan of part of the tree (only changed files) leaves it off, since
     /// entries in files it did not look at are not stale.
     pub fn apply(&self, outcome: &mut ScanOutcome, list_stale: bool) {
-        let accepted: HashSet<&BaselineEntry> = self.entries.iter().collect();
-        let mut seen: HashSet<BaselineEntry> = HashSet::new();
-        for f in &mut outcome.findings {
-            let key = entry(f);
-            if accepted.contains(&key) {
-                f.baseline_state = Some(BaselineState::Unchanged);
-                f.level = Level::Note;
-                seen.insert(key);
-            } else {
-                f.baseline_state = Some(BaselineState::New);
-            }
+        let mut marker = BaselineMarker::new(self.clone());
+        outcome.findings.iter_mut().for_each(|f| marker.mark(f));
+        if list_stale {
+            outcome.notes.extend(marker.stale_notes());
         }
-        if !list_stale {
-            return;
+    }
+}
+
+/// Marks findings against a baseline one at a time, as they stream past,
+/// remembering which entries matched.
+#[derive(Debug)]
+pub struct BaselineMarker {
+    entries: Vec<BaselineEntry>,
+    accepted: HashSet<BaselineEntry>,
+    seen: HashSet<BaselineEntry>,
+}
+
+impl BaselineMarker {
+    pub fn new(baseline: Baseline) -> Self {
+        BaselineMarker {
+            accepted: baseline.entries.iter().cloned().collect(),
+            entries: baseline.entries,
+            seen: HashSet::new(),
         }
-        for stale in self.entries.iter().filter(|e| !seen.contains(*e)) {
-            outcome.notes.push(Note {
+    }
+
+    /// Marks a finding `new` or `unchanged` (and lowers an unchanged one to `note`).
+    pub fn mark(&mut self, f: &mut crate::findings::Finding) {
+        let key = entry(f);
+        if self.accepted.contains(&key) {
+            f.baseline_state = Some(BaselineState::Unchanged);
+            f.level = Level::Note;
+            self.seen.insert(key);
+        } else {
+            f.baseline_state = Some(BaselineState::New);
+        }
+    }
+
+    /// A `baseline_stale` note for each entry no finding matched.
+    pub fn stale_notes(&self) -> Vec<Note> {
+        self.entries
+            .iter()
+            .filter(|e| !self.seen.contains(*e))
+            .map(|stale| Note {
                 provenance: Provenance::file(stale.path.clone()),
                 kind: STALE_NOTE.to_string(),
                 detail: format!(
@@ -132,8 +159,8 @@ impl Baseline {
                     ("rule_id".to_string(), stale.rule_id.as_str().into()),
                     ("fingerprint".to_string(), stale.fingerprint.as_str().into()),
                 ]),
-            });
-        }
+            })
+            .collect()
     }
 }
 

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::io;
 
 use serde::{Deserialize, Serialize};
 
@@ -375,4 +376,27 @@ pub struct Note {
     pub detail: Redacted,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub annotations: BTreeMap<String, Redacted>,
+}
+
+/// Where findings go as a scan makes them.
+///
+/// The scan drives and pushes: workers send each item's findings down a
+/// bounded channel, and one writer thread hands them to the sink one by one,
+/// in walk order (see `scan::collect`). The sink decides what to keep — a
+/// report writer streams each finding out and keeps nothing, a view a person
+/// reads keeps counts and a capped sample — so a scan's memory does not grow
+/// with the number of findings (DESIGN.md §9). Push, not pull, because the
+/// scan alone knows when a finding is made, and a pull would hold it there.
+pub trait FindingSink: Send {
+    /// Takes one finding. An error (a report that cannot be written) stops
+    /// the findings reaching this sink; the scan itself goes on and says so.
+    fn finding(&mut self, finding: Finding) -> io::Result<()>;
+}
+
+/// Keeps every finding: for library users and tests that want the whole list.
+impl FindingSink for Vec<Finding> {
+    fn finding(&mut self, finding: Finding) -> io::Result<()> {
+        self.push(finding);
+        Ok(())
+    }
 }

@@ -67,7 +67,13 @@ pub const EXIT_ERROR: u8 = 2;
 pub const EXIT_INCOMPLETE: u8 = 3;
 
 impl ScanOutcome {
-    /// Findings that fail the scan under its policy.
+    /// Findings that fail the scan under its policy, counted over every
+    /// finding (not only those held when the scan streamed them).
+    pub fn failing_count(&self) -> u64 {
+        self.totals().failing(self.policy.fail_on, None)
+    }
+
+    /// The held findings that fail the scan under its policy.
     pub fn failing(&self) -> impl Iterator<Item = &Finding> {
         let fail_on = self.policy.fail_on;
         self.findings
@@ -88,7 +94,7 @@ impl ScanOutcome {
 
     /// The verdict under the outcome's policy.
     pub fn verdict(&self) -> Verdict {
-        if self.failing().next().is_some() {
+        if self.failing_count() > 0 {
             Verdict::RetentionFound
         } else if self.gap_count() > 0 {
             Verdict::Incomplete

@@ -122,6 +122,10 @@ pub struct Catalogue {
     pub footer_masking: &'static str,
     pub footer_generated: &'static str,
     pub reasons: SkipReasonWords,
+    /// A file's findings beyond the listed sample: `{n}`.
+    pub more_in_json: &'static str,
+    /// Findings of files with none listed: `{n}` findings, `{files}` files.
+    pub unlisted_in_json: &'static str,
 }
 
 /// The words for each [`SkipReason`].
@@ -316,6 +320,8 @@ pub static JA: Catalogue = Catalogue {
         internal_error: "hihoji 内部の障害（このファイルのみ）",
         timeout: "タイムアウト",
     },
+    more_in_json: "ほか {n} 件は JSON レポートに記載",
+    unlisted_in_json: "ほか {files} ファイルの {n} 件は JSON レポートにのみ記載",
 };
 
 pub static EN: Catalogue = Catalogue {
@@ -429,6 +435,8 @@ pub static EN: Catalogue = Catalogue {
         internal_error: "hihoji faulted on this item (this item only)",
         timeout: "timeout",
     },
+    more_in_json: "+{n} more in the JSON report",
+    unlisted_in_json: "{n} more findings in {files} more files are listed in the JSON report only",
 };
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use hihoji_scanner::findings::{Finding, GuidelineCategory, LayerKind, Level, Provenance, Redacted};
-use hihoji_scanner::outcome::ScanOutcome;
+use hihoji_scanner::outcome::{FileKey, FindingTotals, ScanOutcome};
 use hihoji_scanner::verdict::Verdict as VerdictKind;
 
 use super::breakable::Breakable;
@@ -106,6 +106,8 @@ pub struct CategorySection {
     pub remedy: &'static str,
     pub count: usize,
     pub hosts: Vec<HostGroup>,
+    /// Findings of files with none in the listed sample.
+    pub unlisted: Option<String>,
 }
 
 /// The findings of one category on one host (a single scan has one, unnamed).
@@ -125,6 +127,8 @@ pub struct FileGroup {
     /// Highest severity in the group, for its marker.
     pub worst: &'static str,
     pub findings: Vec<FindingRow>,
+    /// How many more of the file's findings the JSON report holds, in words.
+    pub more: Option<String>,
 }
 
 /// One finding as a table row.
@@ -242,9 +246,9 @@ impl ReportView {
             .iter()
             .map(|&category| category_section(outcome, category, lang, t, by_host, &pci))
             .collect();
-        let mut rule_ids: Vec<String> = outcome.findings.iter().map(|f| f.rule_id.clone()).collect();
-        rule_ids.sort();
-        rule_ids.dedup();
+        // Counts cover every finding; the rows are a sample when the scan streamed them.
+        let totals = outcome.totals();
+        let rule_ids: Vec<String> = totals.by_rule.keys().cloned().collect();
         let mut hosts: Vec<String> = outcome
             .findings
             .iter()
@@ -274,13 +278,21 @@ impl ReportView {
                 },
                 Chart {
                     title: t.chart_by_brand,
-                    bars: BarChart::stacked(tally(&outcome.findings, |f| f.brand.clone())),
+                    bars: BarChart::stacked(ranked(
+                        totals.by_brand.iter().map(|(brand, counts)| (brand.clone(), *counts)),
+                    )),
                 },
                 Chart {
                     title: t.chart_by_directory,
                     bars: BarChart::stacked(
-                        tally(&outcome.findings, |f| Some(directory_of(&f.provenance, by_host)))
-                            .into_iter()
+                        ranked(totals.by_file.iter().map(|((host, artifact, _), counts)| {
+                            let file = Provenance {
+                                host: host.clone(),
+                                ..Provenance::file(artifact.clone())
+                            };
+                            (directory_of(&file, by_host), *counts)
+                        }))
+                        .into_iter()
                             .take(TOP_DIRECTORIES)
                             .collect(),
                     ),
@@ -313,7 +325,7 @@ impl ReportView {
                 .rules
                 .iter()
                 .map(|r| {
-                    let count = outcome.findings.iter().filter(|f| f.rule_id == r.id).count();
+                    let count = totals.by_rule.get(&r.id).copied().unwrap_or(0) as usize;
                     let (name, description, help) = r.text(lang == Lang::Ja);
                     RuleView {
                         id: r.id.clone(),
@@ -372,6 +384,7 @@ impl ReportView {
 }
 
 fn count_rows(outcome: &ScanOutcome, t: &Catalogue) -> Vec<CountRow> {
+    let totals = outcome.totals();
     let mut rows: Vec<CountRow> = GuidelineCategory::ALL
         .iter()
         .map(|&c| {
@@ -383,14 +396,11 @@ fn count_rows(outcome: &ScanOutcome, t: &Catalogue) -> Vec<CountRow> {
                 note: 0,
                 total: 0,
             };
-            for f in outcome.findings.iter().filter(|f| f.category == c) {
-                match f.level {
-                    Level::Error => row.error += 1,
-                    Level::Warning => row.warning += 1,
-                    Level::Note => row.note += 1,
-                }
-                row.total += 1;
-            }
+            let count = |level| totals.count(Some(level), Some(c), false) as usize;
+            row.error = count(Level::Error);
+            row.warning = count(Level::Warning);
+            row.note = count(Level::Note);
+            row.total = row.error + row.warning + row.note;
             row
         })
         .collect();
@@ -421,7 +431,11 @@ fn verdict(outcome: &ScanOutcome, t: &Catalogue, counts: &[CountRow]) -> Verdict
         .iter()
         .filter(|r| !r.key.is_empty())
         .filter_map(|r| {
-            let n = outcome.failing().filter(|f| f.category.as_str() == r.key).count();
+            let n = GuidelineCategory::ALL
+                .into_iter()
+                .filter(|c| c.as_str() == r.key)
+                .map(|c| outcome.totals().failing(fail_on, Some(c)))
+                .sum::<u64>();
             (n > 0).then(|| {
                 t.verdict_count
                     .replace("{category}", &r.label)
@@ -485,9 +499,9 @@ fn category_section(
 ) -> CategorySection {
     // host → group title → rows, in the outcome's (sorted) order.
     let mut hosts: Vec<HostGroup> = Vec::new();
-    let mut count = 0;
+    // Each file's last group, and how many of its findings are listed.
+    let mut listed: BTreeMap<FileKey, (usize, usize, u64)> = BTreeMap::new();
     for f in outcome.findings.iter().filter(|f| f.category == category) {
-        count += 1;
         let host = if by_host {
             f.provenance.host.clone().map(String::from).unwrap_or_default()
         } else {
@@ -500,6 +514,7 @@ fn category_section(
                 groups: Vec::new(),
             });
         }
+        let host_index = hosts.len().saturating_sub(1);
         let Some(host_group) = hosts.last_mut() else {
             continue;
         };
@@ -511,8 +526,12 @@ fn category_section(
                 count: 0,
                 worst: "note",
                 findings: Vec::new(),
+                more: None,
             });
         }
+        let at = (host_index, host_group.groups.len().saturating_sub(1));
+        let entry = listed.entry(FindingTotals::file_key(f)).or_insert((0, 0, 0));
+        *entry = (at.0, at.1, entry.2 + 1);
         if let Some(group) = host_group.groups.last_mut() {
             group.count += 1;
             if level_rank(f.level.as_str()) > level_rank(group.worst) {
@@ -521,7 +540,35 @@ fn category_section(
             group.findings.push(finding_row(f, inner, t, pci));
         }
     }
+    // Findings beyond the sample: counted under their file's last group, or
+    // for files with none listed, in one line.
+    let totals = outcome.totals();
+    let (mut unlisted, mut unlisted_files) = (0u64, 0u64);
+    for (key, counts) in totals.by_file.iter() {
+        if key.2 != category {
+            continue;
+        }
+        let all: u64 = counts.iter().sum();
+        match listed.get(key) {
+            Some(&(host, group, shown)) if all > shown => {
+                if let Some(g) = hosts.get_mut(host).and_then(|h| h.groups.get_mut(group)) {
+                    g.more = Some(t.more_in_json.replace("{n}", &(all - shown).to_string()));
+                }
+            }
+            Some(_) => {}
+            None => {
+                unlisted += all;
+                unlisted_files += 1;
+            }
+        }
+    }
+    let count = totals.count(None, Some(category), false) as usize;
     CategorySection {
+        unlisted: (unlisted > 0).then(|| {
+            t.unlisted_in_json
+                .replace("{n}", &unlisted.to_string())
+                .replace("{files}", &unlisted_files.to_string())
+        }),
         key: category.as_str(),
         label: t.category(category),
         means: t.category_means(category),
@@ -604,17 +651,13 @@ pub fn directory_of(p: &Provenance, by_host: bool) -> String {
     }
 }
 
-/// Counts findings per key and severity, most findings first (ties by key).
-fn tally(findings: &[Finding], key: impl Fn(&Finding) -> Option<String>) -> Vec<(String, SeverityCounts)> {
+/// Sums counts per key, most findings first (ties by key).
+fn ranked(rows: impl Iterator<Item = (String, [u64; 3])>) -> Vec<(String, SeverityCounts)> {
     let mut counts: BTreeMap<String, SeverityCounts> = BTreeMap::new();
-    for f in findings {
-        if let Some(k) = key(f) {
-            let entry = counts.entry(k).or_default();
-            entry[match f.level {
-                Level::Error => 0,
-                Level::Warning => 1,
-                Level::Note => 2,
-            }] += 1;
+    for (key, row) in rows {
+        let entry = counts.entry(key).or_default();
+        for (sum, n) in entry.iter_mut().zip(row) {
+            *sum += n as usize;
         }
     }
     let mut rows: Vec<(String, SeverityCounts)> = counts.into_iter().collect();
@@ -728,6 +771,7 @@ mod tests {
             shard: None,
             inputs: Vec::new(),
             policy: Default::default(),
+            totals: None,
         }
     }
 

@@ -3,13 +3,15 @@
 //! The walker runs on the calling thread and feeds files to a rayon pool; each
 //! pool thread keeps one [`Worker`] (detector scratch and read buffer) for all
 //! the files it scans. Processes whose memory is asked for are a second kind
-//! of task, fed to the same pool after the files. Results are pushed per file
-//! into a shared collector and sorted at the end, so the outcome does not
-//! depend on thread timing.
+//! of task, fed to the same pool after the files. Findings leave the workers
+//! as they are made and reach one [`FindingSink`] in walk order ([`collect`]),
+//! so the outcome does not depend on thread timing and memory does not grow
+//! with the findings.
 
 mod allow;
 mod budget;
 mod category;
+mod collect;
 mod entropy;
 mod fault;
 mod field;
@@ -22,7 +24,7 @@ mod worker;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{mpsc, Arc};
 use std::time::SystemTime;
 
 use rayon::prelude::*;
@@ -31,11 +33,12 @@ pub use budget::LimitExceeded;
 pub use fault::{guard, Fault};
 pub use field::{integral_real, Field, FieldValue};
 pub use history::scan_git_history;
+pub use collect::{CHANNEL_BATCHES, MAX_WAITING, SPILL_AT};
 pub use memory::PROCESS_MEMORY;
 pub use text::{looks_like_text, PendingStream, StreamLabel, TextScanner, CHUNK};
 pub use worker::{FileOutcome, Worker};
 
-use crate::findings::{Finding, GuidelineCategory, Provenance, SkipReason, Skipped};
+use crate::findings::{Finding, FindingSink, GuidelineCategory, Provenance, SkipReason, Skipped};
 use crate::mask::Fingerprinter;
 use crate::outcome::{RulePackInfo, ScanOutcome};
 use crate::redact::redact;
@@ -153,6 +156,8 @@ pub enum ScanError {
     ProcessesUnsupported,
     #[error("listing processes: {0}")]
     Processes(#[source] std::io::Error),
+    #[error("writing findings: {0}")]
+    Findings(#[source] std::io::Error),
 }
 
 /// One unit of work for the pool.
@@ -176,11 +181,26 @@ impl Task<'_> {
     }
 }
 
-/// Scans every root and returns the outcome.
+/// Scans every root and returns the outcome with every finding held in it.
+/// A scan that may find millions streams them instead: [`scan_into`].
 pub fn scan(
     config: &ScanConfig,
     engine: &Engine,
     observer: &dyn ScanObserver,
+) -> Result<ScanOutcome, ScanError> {
+    let mut findings = Vec::new();
+    let mut outcome = scan_into(config, engine, observer, &mut findings)?;
+    outcome.findings = findings;
+    Ok(outcome)
+}
+
+/// Scans every root, handing each finding to `sink` in walk order as it is
+/// made; returns the rest of the outcome (its `findings` left empty).
+pub fn scan_into(
+    config: &ScanConfig,
+    engine: &Engine,
+    observer: &dyn ScanObserver,
+    sink: &mut dyn FindingSink,
 ) -> Result<ScanOutcome, ScanError> {
     for root in &config.roots {
         check_root(root).map_err(|source| ScanError::Root {
@@ -209,53 +229,51 @@ pub fn scan(
             threads: config.threads,
             message: e.to_string(),
         })?;
-    let collected = Mutex::new(FileOutcome::default());
-    pool.install(|| {
-        let files = walk(&config.roots, &config.walk).map(Task::Entry);
-        files.chain(processes).par_bridge().for_each_init(
-            || Worker::new(engine),
-            |worker, task| {
-                let item = task.provenance();
-                let scanned = guard(|| match task {
-                    Task::Entry(Entry::File { path, provenance }) => worker.scan_file(&path, provenance),
-                    Task::Entry(Entry::Skipped(skipped)) => FileOutcome::skipped(skipped),
-                    Task::Entry(Entry::Name { name, provenance }) => {
-                        let mut out = FileOutcome::default();
-                        worker.scan_name(&name, &provenance, GuidelineCategory::Stored, &mut out);
-                        out
-                    }
-                    Task::Process(memory, Target::Process(info)) => {
-                        worker.scan_process(memory, &info, all_regions)
-                    }
-                    Task::Process(_, Target::Unreadable { pid, error }) => {
-                        memory::unreadable_process(pid, &error)
-                    }
-                });
-                let outcome = scanned.unwrap_or_else(|fault| {
-                    // The worker's scratch may be half-updated: start afresh.
-                    *worker = Worker::new(engine);
-                    FileOutcome::skipped(Skipped {
-                        provenance: item,
-                        reason: SkipReason::InternalError,
-                        detail: fault.detail().into(),
-                    })
-                });
-                let memory_bytes: u64 = outcome.coverage.processes.iter().map(|p| p.bytes_scanned).sum();
-                observer.file_done(
-                    outcome.coverage.bytes_scanned + memory_bytes,
-                    outcome.findings.len(),
-                );
-                if let Ok(mut all) = collected.lock() {
-                    all.absorb(outcome);
-                }
-            },
-        );
+    let (sender, batches) = mpsc::sync_channel(collect::CHANNEL_BATCHES);
+    let gate = Arc::new(collect::Gate::default());
+    let mut all = FileOutcome::default();
+    let written = std::thread::scope(|threads| {
+        let writer = threads.spawn(|| collect::write_in_order(batches, &gate, sink, &mut all));
+        pool.install(|| {
+            let files = walk(&config.roots, &config.walk).map(Task::Entry);
+            files.chain(processes).enumerate().par_bridge().for_each_init(
+                || Worker::new(engine),
+                |worker, (seq, task)| {
+                    let seq = seq as u64;
+                    let spill = collect::Spill::new(seq, sender.clone(), Arc::clone(&gate));
+                    let (outcome, spill) = run_task(worker, engine, task, spill, all_regions);
+                    let spill =
+                        spill.unwrap_or_else(|| collect::Spill::new(seq, sender.clone(), Arc::clone(&gate)));
+                    let memory_bytes: u64 = outcome.coverage.processes.iter().map(|p| p.bytes_scanned).sum();
+                    observer.file_done(
+                        outcome.coverage.bytes_scanned + memory_bytes,
+                        spill.sent + outcome.findings.len(),
+                    );
+                    spill.finish(outcome);
+                },
+            );
+        });
+        drop(sender);
+        writer.join().unwrap_or_else(|_| Err(std::io::Error::other("the findings writer faulted")))
     });
-    let mut all = collected
-        .into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    written.map_err(ScanError::Findings)?;
     all.notes.extend(process_notes);
-    let roots = config
+    let mut outcome = assemble(roots(config), started, engine, all);
+    outcome.shard = config.walk.shard.map(|s| s.to_string());
+    Ok(outcome)
+}
+
+/// The outcome as known before a scan starts (tool, host, roots, start
+/// time, rule pack, rules): what a streaming report writes first.
+pub fn outcome_head(config: &ScanConfig, engine: &Engine) -> ScanOutcome {
+    let mut outcome = assemble(roots(config), SystemTime::now(), engine, FileOutcome::default());
+    outcome.shard = config.walk.shard.map(|s| s.to_string());
+    outcome
+}
+
+/// The roots of a scan as reports name them: paths, then processes.
+fn roots(config: &ScanConfig) -> Vec<crate::findings::Redacted> {
+    config
         .roots
         .iter()
         .map(|r| r.to_string_lossy().into())
@@ -266,10 +284,52 @@ pub fn scan(
                 .flat_map(ProcessTargets::roots)
                 .map(Into::into),
         )
-        .collect();
-    let mut outcome = assemble(roots, started, engine, all);
-    outcome.shard = config.walk.shard.map(|s| s.to_string());
-    Ok(outcome)
+        .collect()
+}
+
+/// Scans one task, a fault costing that task only. Returns the rest of its
+/// outcome (its last findings sorted, so that a file's order does not depend
+/// on its decoders' order) and the spill, which went to the text scanner
+/// while a file was read.
+fn run_task<'e>(
+    worker: &mut Worker<'e>,
+    engine: &'e Engine,
+    task: Task<'_>,
+    spill: collect::Spill,
+    all_regions: bool,
+) -> (FileOutcome, Option<collect::Spill>) {
+    let item = task.provenance();
+    // Only a file's own streams send findings mid-way: process memory and
+    // names are gone over after they are scanned.
+    let mut kept = None;
+    if matches!(task, Task::Entry(Entry::File { .. })) {
+        worker.text.spill = Some(spill);
+    } else {
+        kept = Some(spill);
+    }
+    let scanned = guard(|| match task {
+        Task::Entry(Entry::File { path, provenance }) => worker.scan_file(&path, provenance),
+        Task::Entry(Entry::Skipped(skipped)) => FileOutcome::skipped(skipped),
+        Task::Entry(Entry::Name { name, provenance }) => {
+            let mut out = FileOutcome::default();
+            worker.scan_name(&name, &provenance, GuidelineCategory::Stored, &mut out);
+            out
+        }
+        Task::Process(memory, Target::Process(info)) => worker.scan_process(memory, &info, all_regions),
+        Task::Process(_, Target::Unreadable { pid, error }) => memory::unreadable_process(pid, &error),
+    });
+    let spill = kept.or_else(|| worker.text.spill.take());
+    let mut outcome = scanned.unwrap_or_else(|fault| {
+        // The worker's scratch may be half-updated: start afresh.
+        *worker = Worker::new(engine);
+        FileOutcome::skipped(Skipped {
+            provenance: item,
+            reason: SkipReason::InternalError,
+            detail: fault.detail().into(),
+        })
+    });
+    sort_findings(&mut outcome.findings);
+    (outcome, spill)
 }
 
 /// A root that is missing or cannot be read makes the scan fatal (exit 2):
@@ -373,6 +433,7 @@ fn assemble(
         shard: None,
         inputs: Vec::new(),
         policy: Default::default(),
+        totals: None,
     }
 }
 
@@ -417,7 +478,7 @@ impl FileOutcome {
         }
     }
 
-    fn absorb(&mut self, mut other: FileOutcome) {
+    pub(crate) fn absorb(&mut self, mut other: FileOutcome) {
         // Append the shorter list to the longer: one huge file's findings
         // are then moved, not copied next to themselves (peak memory).
         if other.findings.len() > self.findings.len() {

@@ -159,6 +159,9 @@ pub struct TextScanner<'r> {
     /// Stream offset of the earliest encoded run that the window ended
     /// inside of: the next window must start before it.
     straddle: Option<u64>,
+    /// Where findings go mid-stream, when the caller lets them go before the
+    /// stream ends (a file's own findings, see `scan::collect`).
+    pub spill: Option<super::collect::Spill>,
 }
 
 impl<'r> TextScanner<'r> {
@@ -175,6 +178,7 @@ impl<'r> TextScanner<'r> {
             skipped: Vec::new(),
             pending_bytes: 0,
             straddle: None,
+            spill: None,
         }
     }
 
@@ -252,6 +256,9 @@ impl<'r> TextScanner<'r> {
                 }
                 _ => (keep, next_base),
             };
+            if let Some(spill) = &mut self.spill {
+                spill.offer(out);
+            }
             if eof {
                 break status.map(|_| base + len as u64);
             }

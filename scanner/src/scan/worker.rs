@@ -451,7 +451,10 @@ impl InnerSink for StreamSink<'_, '_, '_> {
             origin,
         };
         let mut found = Vec::new();
+        // `found` is compared with what the fields found before it is kept.
+        let spill = self.worker.text.spill.take();
         let bytes = self.worker.text.scan_reader(reader, &label, &mut found);
+        self.worker.text.spill = spill;
         self.worker.scan_pending(self.depth, self.budget, self.out)?;
         let seen: HashSet<(&str, u64, &str)> = self
             .out
@@ -570,7 +573,9 @@ impl InnerSink for StreamSink<'_, '_, '_> {
             .child(LayerKind::Member, label.as_str())
             .child(LayerKind::Stream, field.row);
         let before = self.out.findings.len();
-        self.worker.scan_field_within(
+        // The field's findings are gone over below: none may leave before.
+        let spill = self.worker.text.spill.take();
+        let scanned = self.worker.scan_field_within(
             &provenance,
             &label,
             field.value,
@@ -578,7 +583,9 @@ impl InnerSink for StreamSink<'_, '_, '_> {
             self.depth,
             self.budget,
             self.out,
-        )?;
+        );
+        self.worker.text.spill = spill;
+        scanned?;
         if field.recovered {
             let live = &self.fields_found;
             let new = self.out.findings.split_off(before);

@@ -1,0 +1,189 @@
+//! The collection side of a scan: findings leave the workers as they are
+//! made and reach one [`FindingSink`] in walk order.
+//!
+//! Each item the walk yields gets a sequence number. A worker sends the
+//! item's findings down a bounded channel in batches: mid-item when one
+//! stream holds many (the text scanner offers its findings to a [`Spill`]
+//! after every window), and once at the end with the item's skips, notes and
+//! coverage. One writer thread feeds the sink in sequence order: batches of
+//! the item at the head go straight through, batches of later items wait in
+//! a reorder buffer. A worker on a later item stops before adding to that
+//! buffer once it holds [`MAX_WAITING`] findings, until the head moves on;
+//! the head item's worker is never held back, so the scan always progresses
+//! and memory does not grow with the findings. The order depends on the walk
+//! alone, never on thread timing, and nothing is sorted globally.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::sync::mpsc::{Receiver, SyncSender};
+use std::sync::{Arc, Condvar, Mutex};
+
+use super::worker::FileOutcome;
+use crate::findings::{Finding, FindingSink};
+
+/// Findings a stream gathers before they are sent on (about 0.5 MB).
+pub const SPILL_AT: usize = 1024;
+/// Batches in flight between the workers and the writer thread.
+pub const CHANNEL_BATCHES: usize = 16;
+/// Findings of items behind the head held in the reorder buffer before
+/// their workers wait (about 8 MB).
+pub const MAX_WAITING: usize = 16 * 1024;
+
+/// Some of one item's findings; the last batch of an item carries the rest
+/// of what scanning it produced.
+pub struct Batch {
+    seq: u64,
+    findings: Vec<Finding>,
+    /// Findings of this batch counted as waiting in the reorder buffer.
+    waits: usize,
+    end: Option<FileOutcome>,
+}
+
+/// Which item is at the head, and how many findings wait behind it.
+#[derive(Default)]
+pub struct Gate {
+    state: Mutex<GateState>,
+    moved: Condvar,
+}
+
+#[derive(Default)]
+struct GateState {
+    head: u64,
+    waiting: usize,
+}
+
+impl Gate {
+    /// Waits until `n` findings of item `seq` may be sent; returns how many
+    /// of them count as waiting (none for the head item).
+    fn admit(&self, seq: u64, n: usize) -> usize {
+        let Ok(mut state) = self.state.lock() else { return 0 };
+        while seq != state.head && state.waiting >= MAX_WAITING {
+            state = match self.moved.wait(state) {
+                Ok(state) => state,
+                Err(_) => return 0,
+            };
+        }
+        if seq == state.head {
+            return 0;
+        }
+        state.waiting += n;
+        n
+    }
+
+    fn release(&self, waits: usize, head: u64) {
+        if let Ok(mut state) = self.state.lock() {
+            state.waiting -= waits.min(state.waiting);
+            state.head = head;
+        }
+        self.moved.notify_all();
+    }
+}
+
+/// A worker's way to send one item's findings on.
+pub struct Spill {
+    seq: u64,
+    sender: SyncSender<Batch>,
+    gate: Arc<Gate>,
+    /// Findings sent so far for this item.
+    pub sent: usize,
+}
+
+impl Spill {
+    pub fn new(seq: u64, sender: SyncSender<Batch>, gate: Arc<Gate>) -> Self {
+        Spill {
+            seq,
+            sender,
+            gate,
+            sent: 0,
+        }
+    }
+
+    /// Sends `findings` on once there are [`SPILL_AT`] of them.
+    pub fn offer(&mut self, findings: &mut Vec<Finding>) {
+        if findings.len() >= SPILL_AT {
+            self.send(std::mem::take(findings), None);
+        }
+    }
+
+    /// Sends the item's last findings and the rest of its outcome.
+    pub fn finish(mut self, mut outcome: FileOutcome) {
+        let findings = std::mem::take(&mut outcome.findings);
+        self.send(findings, Some(outcome));
+    }
+
+    fn send(&mut self, findings: Vec<Finding>, end: Option<FileOutcome>) {
+        self.sent += findings.len();
+        let waits = self.gate.admit(self.seq, findings.len());
+        // The writer thread outlives every worker; should it be gone, the
+        // scan is ending on an error already reported there.
+        let _ = self.sender.send(Batch {
+            seq: self.seq,
+            findings,
+            waits,
+            end,
+        });
+    }
+}
+
+/// The writer thread's loop: hands findings to `sink` in item order and
+/// gathers the rest of every item's outcome into `all`. After a sink error
+/// the findings are still drained (so no worker waits forever) but dropped;
+/// the first error is returned.
+pub fn write_in_order(
+    batches: Receiver<Batch>,
+    gate: &Gate,
+    sink: &mut dyn FindingSink,
+    all: &mut FileOutcome,
+) -> io::Result<()> {
+    let mut head = 0u64;
+    let mut waiting: BTreeMap<u64, Vec<Batch>> = BTreeMap::new();
+    let mut failed: Option<io::Error> = None;
+    for batch in batches {
+        if batch.seq != head {
+            waiting.entry(batch.seq).or_default().push(batch);
+            continue;
+        }
+        // An item's batches come in the order its worker sent them, the
+        // last one last: when it is emitted, `ready` is empty.
+        let mut ready = vec![batch];
+        while let Some(batch) = ready.pop() {
+            let ended = batch.end.is_some();
+            let waits = emit(batch, sink, all, &mut failed);
+            if ended {
+                head += 1;
+                if let Some(mut queued) = waiting.remove(&head) {
+                    queued.reverse();
+                    ready = queued;
+                }
+            }
+            gate.release(waits, head);
+        }
+    }
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+    .and_then(|()| {
+        // Every item ends with a last batch, so nothing may remain.
+        if waiting.is_empty() {
+            Ok(())
+        } else {
+            Err(io::Error::other("findings of an unfinished item were left over"))
+        }
+    })
+}
+
+/// Hands a batch's findings to the sink; returns how many of them waited.
+fn emit(batch: Batch, sink: &mut dyn FindingSink, all: &mut FileOutcome, failed: &mut Option<io::Error>) -> usize {
+    for finding in batch.findings {
+        if failed.is_none() {
+            if let Err(e) = sink.finding(finding) {
+                *failed = Some(e);
+            }
+        }
+    }
+    if let Some(rest) = batch.end {
+        all.absorb(rest);
+    }
+    batch.waits
+}
