@@ -89,7 +89,11 @@ pub struct Outputs {
 impl Outputs {
     /// Opens the reports and writes what is known before the first finding.
     /// `baseline`: accepted findings, and whether to list stale entries.
-    pub fn begin(targets: &ReportTargets, head: &ScanOutcome, baseline: Option<(Baseline, bool)>) -> Result<Self> {
+    pub fn begin(
+        targets: &ReportTargets,
+        head: &ScanOutcome,
+        baseline: Option<(Baseline, bool)>,
+    ) -> Result<Self> {
         let json = match &targets.json {
             Some(path) => {
                 let writer = JsonWriter::begin(open(path)?, head)

@@ -88,9 +88,7 @@ fn stream_merged(inputs: &[(PathBuf, Redacted)], sink: &mut dyn FindingSink) -> 
         }
         drop(streams);
         for reader in readers {
-            reader
-                .join()
-                .map_err(|_| anyhow!("a report reader faulted"))??;
+            reader.join().map_err(|_| anyhow!("a report reader faulted"))??;
         }
         written
     })

@@ -9,11 +9,11 @@ use globset::{Glob, GlobSetBuilder};
 use hihoji_reports::summary::Lang;
 use hihoji_scanner::baseline::Baseline;
 use hihoji_scanner::examples::check_examples;
+use hihoji_scanner::findings::{FindingSink, Redacted};
 use hihoji_scanner::key::{load_key, KeySource, KEY_ENV};
 use hihoji_scanner::mask::Fingerprinter;
 use hihoji_scanner::outcome::ScanOutcome;
 use hihoji_scanner::rules::{load_rules, RuleSet};
-use hihoji_scanner::findings::{FindingSink, Redacted};
 use hihoji_scanner::scan::{outcome_head, scan_git_history, scan_into, Engine, Limits, ScanConfig};
 use hihoji_scanner::sources::database::{self, DatabaseOptions, DatabaseTarget};
 use hihoji_scanner::sources::git::changed_files;
@@ -337,8 +337,9 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
         None => None,
     };
     let targets = settings.report_targets();
-    let (mut outcome, outputs) =
-        run_scan_into(&settings, args, &engine, |head| Outputs::begin(&targets, head, baseline))?;
+    let (mut outcome, outputs) = run_scan_into(&settings, args, &engine, |head| {
+        Outputs::begin(&targets, head, baseline)
+    })?;
     finish(outputs, &mut outcome, settings.lang, args.quiet)
 }
 

@@ -75,7 +75,8 @@ impl Summary {
             s.by_rule.insert(rule.clone(), n as usize);
         }
         for (brand, counts) in &totals.by_brand {
-            s.by_brand.insert(brand.clone(), counts.iter().sum::<u64>() as usize);
+            s.by_brand
+                .insert(brand.clone(), counts.iter().sum::<u64>() as usize);
         }
         s
     }
@@ -205,7 +206,9 @@ pub fn read_json_stream(
 ) -> Result<JsonReport, String> {
     let fail = |e: serde_json::Error| redact(&e.to_string()).into_owned();
     let mut parser = serde_json::Deserializer::from_reader(std::io::BufReader::new(reader));
-    let fields = ReportFields { on_finding }.deserialize(&mut parser).map_err(fail)?;
+    let fields = ReportFields { on_finding }
+        .deserialize(&mut parser)
+        .map_err(fail)?;
     parser.end().map_err(fail)?;
     let mut value = Value::Object(fields);
     redact_strings(&mut value);
@@ -276,8 +279,8 @@ impl<'de> Visitor<'de> for FindingList<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while let Some(mut value) = seq.next_element::<Value>()? {
             redact_strings(&mut value);
-            let finding: Finding = serde_json::from_value(value)
-                .map_err(|e| A::Error::custom(redact(&e.to_string())))?;
+            let finding: Finding =
+                serde_json::from_value(value).map_err(|e| A::Error::custom(redact(&e.to_string())))?;
             (self.on_finding)(finding).map_err(A::Error::custom)?;
         }
         Ok(())

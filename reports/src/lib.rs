@@ -11,6 +11,8 @@ pub mod html;
 pub mod json;
 pub mod merge;
 pub mod sarif;
+#[cfg(test)]
+mod stream_tests;
 pub mod summary;
 mod summary_text;
 mod uri;

@@ -139,7 +139,12 @@ impl<W: Write> SarifWriter<W> {
 /// The log around the results: rules, invocation with its notifications,
 /// artifacts and the run's properties; `total` results were made, of which
 /// at most [`MAX_RESULTS`] are written.
-fn frame(outcome: &ScanOutcome, mut artifacts: ArtifactTable, results: Vec<SarifResult>, total: u64) -> Sarif {
+fn frame(
+    outcome: &ScanOutcome,
+    mut artifacts: ArtifactTable,
+    results: Vec<SarifResult>,
+    total: u64,
+) -> Sarif {
     let truncated = total.saturating_sub(MAX_RESULTS as u64);
     let mut notifications: Vec<Notification> = outcome
         .skipped

@@ -90,7 +90,12 @@ pub fn write_summary(outcome: &ScanOutcome, style: SummaryStyle, out: &mut dyn W
     }
     // The held findings may be a sample of a streamed scan: count them all.
     let totals = outcome.totals();
-    write_more(totals.findings.max(outcome.findings.len() as u64) as usize, style, t, out)?;
+    write_more(
+        totals.findings.max(outcome.findings.len() as u64) as usize,
+        style,
+        t,
+        out,
+    )?;
     if !outcome.skipped.is_empty() {
         let heading = format!("{} ({}):", t.not_scanned, outcome.skipped.len());
         writeln!(out, "\n{}", paint(style, "1", &heading))?;

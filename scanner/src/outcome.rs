@@ -244,7 +244,11 @@ impl FindingTotals {
 
     /// The key of a finding's top-level file in [`FindingTotals::by_file`].
     pub fn file_key(f: &Finding) -> FileKey {
-        (f.provenance.host.clone(), f.provenance.artifact.clone(), f.category)
+        (
+            f.provenance.host.clone(),
+            f.provenance.artifact.clone(),
+            f.category,
+        )
     }
 
     /// Findings matching a level and a category (`None`: any), all or only actionable ones.
@@ -267,7 +271,10 @@ impl FindingTotals {
 
     /// Findings accepted in a baseline or allowed in the source.
     pub fn accepted(&self) -> u64 {
-        self.by_level_category.values().map(|t| t.all - t.actionable).sum()
+        self.by_level_category
+            .values()
+            .map(|t| t.all - t.actionable)
+            .sum()
     }
 }
 

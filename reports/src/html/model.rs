@@ -279,7 +279,10 @@ impl ReportView {
                 Chart {
                     title: t.chart_by_brand,
                     bars: BarChart::stacked(ranked(
-                        totals.by_brand.iter().map(|(brand, counts)| (brand.clone(), *counts)),
+                        totals
+                            .by_brand
+                            .iter()
+                            .map(|(brand, counts)| (brand.clone(), *counts)),
                     )),
                 },
                 Chart {
@@ -293,8 +296,8 @@ impl ReportView {
                             (directory_of(&file, by_host), *counts)
                         }))
                         .into_iter()
-                            .take(TOP_DIRECTORIES)
-                            .collect(),
+                        .take(TOP_DIRECTORIES)
+                        .collect(),
                     ),
                 },
             ],
@@ -705,7 +708,7 @@ pub fn human_bytes(bytes: u64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::collections::BTreeMap;
 
     use hihoji_scanner::findings::{Location, Note, SkipReason, Skipped};
@@ -714,7 +717,12 @@ mod tests {
     use super::*;
     use crate::merge::merge;
 
-    fn finding(rule: &str, level: Level, category: GuidelineCategory, provenance: Provenance) -> Finding {
+    pub(crate) fn finding(
+        rule: &str,
+        level: Level,
+        category: GuidelineCategory,
+        provenance: Provenance,
+    ) -> Finding {
         Finding {
             rule_id: rule.to_string(),
             level,
@@ -737,7 +745,7 @@ mod tests {
         }
     }
 
-    fn outcome(host: &str, findings: Vec<Finding>) -> ScanOutcome {
+    pub(crate) fn outcome(host: &str, findings: Vec<Finding>) -> ScanOutcome {
         ScanOutcome {
             tool_version: "0.1.0".to_string(),
             host: host.to_string().into(),

@@ -24,10 +24,10 @@ use crate::findings::{Finding, FindingSink};
 /// Findings a stream gathers before they are sent on (about 0.5 MB).
 pub const SPILL_AT: usize = 1024;
 /// Batches in flight between the workers and the writer thread.
-pub const CHANNEL_BATCHES: usize = 16;
+pub const CHANNEL_BATCHES: usize = 4;
 /// Findings of items behind the head held in the reorder buffer before
-/// their workers wait (about 8 MB).
-pub const MAX_WAITING: usize = 16 * 1024;
+/// their workers wait (about 4 MB).
+pub const MAX_WAITING: usize = 8 * 1024;
 
 /// Some of one item's findings; the last batch of an item carries the rest
 /// of what scanning it produced.
@@ -56,7 +56,9 @@ impl Gate {
     /// Waits until `n` findings of item `seq` may be sent; returns how many
     /// of them count as waiting (none for the head item).
     fn admit(&self, seq: u64, n: usize) -> usize {
-        let Ok(mut state) = self.state.lock() else { return 0 };
+        let Ok(mut state) = self.state.lock() else {
+            return 0;
+        };
         while seq != state.head && state.waiting >= MAX_WAITING {
             state = match self.moved.wait(state) {
                 Ok(state) => state,
@@ -174,7 +176,12 @@ pub fn write_in_order(
 }
 
 /// Hands a batch's findings to the sink; returns how many of them waited.
-fn emit(batch: Batch, sink: &mut dyn FindingSink, all: &mut FileOutcome, failed: &mut Option<io::Error>) -> usize {
+fn emit(
+    batch: Batch,
+    sink: &mut dyn FindingSink,
+    all: &mut FileOutcome,
+    failed: &mut Option<io::Error>,
+) -> usize {
     for finding in batch.findings {
         if failed.is_none() {
             if let Err(e) = sink.finding(finding) {

@@ -30,10 +30,10 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 
 pub use budget::LimitExceeded;
+pub use collect::{CHANNEL_BATCHES, MAX_WAITING, SPILL_AT};
 pub use fault::{guard, Fault};
 pub use field::{integral_real, Field, FieldValue};
 pub use history::scan_git_history;
-pub use collect::{CHANNEL_BATCHES, MAX_WAITING, SPILL_AT};
 pub use memory::PROCESS_MEMORY;
 pub use text::{looks_like_text, PendingStream, StreamLabel, TextScanner, CHUNK};
 pub use worker::{FileOutcome, Worker};
@@ -254,7 +254,9 @@ pub fn scan_into(
             );
         });
         drop(sender);
-        writer.join().unwrap_or_else(|_| Err(std::io::Error::other("the findings writer faulted")))
+        writer
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the findings writer faulted")))
     });
     written.map_err(ScanError::Findings)?;
     all.notes.extend(process_notes);
@@ -517,6 +519,87 @@ pub(crate) mod tests {
 
     /// A file whose scan panics (see `Worker::scan_file`).
     pub(crate) const FAULTY_FILE: &str = "hihoji-test-fault";
+
+    /// A Luhn-valid Visa number made from `n` (synthetic).
+    fn synthetic_visa(n: u64) -> String {
+        let body = format!("4{:014}", n);
+        let sum: u32 = body
+            .bytes()
+            .rev()
+            .enumerate()
+            .map(|(i, b)| {
+                let d = u32::from(b - b'0');
+                if i % 2 == 0 {
+                    if d * 2 > 9 {
+                        d * 2 - 9
+                    } else {
+                        d * 2
+                    }
+                } else {
+                    d
+                }
+            })
+            .sum();
+        format!("{body}{}", (10 - sum % 10) % 10)
+    }
+
+    fn streamed(dir: &std::path::Path, threads: usize) -> (Vec<Finding>, ScanOutcome) {
+        let engine = Engine {
+            rules: load_rules(&[]).unwrap(),
+            fingerprinter: Fingerprinter::new(b"test key"),
+            limits: Limits::default(),
+        };
+        let config = ScanConfig {
+            roots: vec![dir.to_path_buf()],
+            processes: None,
+            walk: WalkOptions::default(),
+            limits: Limits::default(),
+            threads,
+        };
+        let mut findings = Vec::new();
+        let outcome = scan_into(&config, &engine, &Quiet, &mut findings).unwrap();
+        (findings, outcome)
+    }
+
+    #[test]
+    fn findings_stream_in_walk_order_whatever_the_threads() {
+        let dir = tempfile::tempdir().unwrap();
+        // Two files with more findings than the reorder buffer holds, among
+        // small ones, so that batches overtake each other and workers wait.
+        let per_big = collect::MAX_WAITING + collect::SPILL_AT;
+        for (name, from) in [("0-big.csv", 0), ("m-big.csv", 50_000)] {
+            let big = (from..from + per_big as u64)
+                .map(|i| format!("card_number,{}\n", synthetic_visa(i)))
+                .collect::<String>();
+            std::fs::write(dir.path().join(name), big).unwrap();
+        }
+        for i in 0..40u64 {
+            let text = format!(
+                "card {}\ncard {}\n",
+                synthetic_visa(100_000 + i),
+                synthetic_visa(200_000 + i)
+            );
+            std::fs::write(dir.path().join(format!("{i:02}.log")), text).unwrap();
+        }
+        let key = |f: &Finding| (f.provenance.to_string(), f.location.offset, f.fingerprint.clone());
+        let (one, outcome) = streamed(dir.path(), 1);
+        assert!(outcome.findings.is_empty(), "the findings went to the sink");
+        assert_eq!(one.len(), 2 * per_big + 80, "every number, once");
+        let walk: Vec<String> = one.iter().map(|f| f.provenance.artifact.to_string()).collect();
+        let mut files = walk.clone();
+        files.dedup();
+        assert_eq!(files.len(), 42, "each file's findings together");
+        assert_eq!(files.first().map(String::as_str), Some("0-big.csv"));
+        assert_eq!(files.last().map(String::as_str), Some("m-big.csv"));
+        for threads in [2, 4] {
+            let (many, _) = streamed(dir.path(), threads);
+            assert_eq!(
+                many.iter().map(key).collect::<Vec<_>>(),
+                one.iter().map(key).collect::<Vec<_>>(),
+                "{threads} threads"
+            );
+        }
+    }
 
     #[test]
     fn a_fault_in_one_file_costs_that_file_only() {
