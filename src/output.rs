@@ -6,12 +6,14 @@
 //! to the JSON report, spooled for SARIF (which is cut at GitHub's limit),
 //! and counted with a capped sample for the HTML report and the terminal
 //! ([`FindingSample`]). The verdict is decided from those counts, so it
-//! covers every finding whatever was kept; one function prints it
-//! ([`Outputs::finish`] then [`crate::terminal::print_result`]).
+//! covers every finding whatever was kept; one function ends `scan` and
+//! `report` alike ([`conclude`]: finish the reports, print the verdict, give
+//! the exit code).
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use hihoji_reports::html;
@@ -21,6 +23,8 @@ use hihoji_reports::summary::Lang;
 use hihoji_scanner::baseline::{Baseline, BaselineMarker};
 use hihoji_scanner::findings::{Finding, FindingSink};
 use hihoji_scanner::outcome::{FindingSample, ScanOutcome};
+
+use crate::terminal::{is_broken_pipe, print_result};
 
 /// The report files asked for ("-" is standard output).
 #[derive(Debug, Clone, Default)]
@@ -182,6 +186,25 @@ impl FindingSink for Outputs {
         }
         self.sample.finding(finding)
     }
+}
+
+/// Finishes the reports, prints the verdict (or the summary when no report
+/// was asked for) and gives the exit code: the one ending of `scan` and
+/// `report`. The verdict is decided from the counts of every finding.
+pub fn conclude(outputs: Outputs, outcome: &mut ScanOutcome, lang: Lang, quiet: bool) -> Result<ExitCode> {
+    let written = outputs.finish(outcome);
+    let code = ExitCode::from(outcome.exit_code());
+    let wrote_any = match written {
+        Ok(wrote_any) => wrote_any,
+        // A report on standard output whose reader stopped early: the scan's
+        // verdict still stands.
+        Err(e) if is_broken_pipe(&e) => return Ok(code),
+        Err(e) => return Err(e),
+    };
+    if !quiet {
+        print_result(outcome, lang, wrote_any)?;
+    }
+    Ok(code)
 }
 
 /// Opens a report for writing: a file, or standard output for "-".

@@ -43,7 +43,7 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
     };
     let mut outputs = Outputs::begin(&targets, &outcome, None)?;
     stream_merged(&hosts, &mut outputs)?;
-    crate::scan::finish(outputs, &mut outcome, lang, args.quiet)
+    crate::output::conclude(outputs, &mut outcome, lang, args.quiet)
 }
 
 /// Findings read ahead from each input.

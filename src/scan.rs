@@ -23,9 +23,8 @@ use hihoji_scanner::verdict::VerdictPolicy;
 
 use crate::cli::{FailOn, ScanArgs};
 use crate::config::Config;
-use crate::output::{Outputs, ReportTargets};
+use crate::output::{conclude, Outputs, ReportTargets};
 use crate::progress::Progress;
-use crate::terminal::{is_broken_pipe, print_result};
 
 /// The settings of one scan: flags over `hihoji.yaml` over defaults.
 pub struct Settings {
@@ -340,26 +339,7 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
     let (mut outcome, outputs) = run_scan_into(&settings, args, &engine, |head| {
         Outputs::begin(&targets, head, baseline)
     })?;
-    finish(outputs, &mut outcome, settings.lang, args.quiet)
-}
-
-/// Finishes the reports, prints the verdict (or the summary when no report
-/// was asked for) and gives the exit code: the one ending of `scan` and
-/// `report`. The verdict is decided from the counts of every finding.
-pub fn finish(outputs: Outputs, outcome: &mut ScanOutcome, lang: Lang, quiet: bool) -> Result<ExitCode> {
-    let written = outputs.finish(outcome);
-    let code = ExitCode::from(outcome.exit_code());
-    let wrote_any = match written {
-        Ok(wrote_any) => wrote_any,
-        // A report on standard output whose reader stopped early: the scan's
-        // verdict still stands.
-        Err(e) if is_broken_pipe(&e) => return Ok(code),
-        Err(e) => return Err(e),
-    };
-    if !quiet {
-        print_result(outcome, lang, wrote_any)?;
-    }
-    Ok(code)
+    conclude(outputs, &mut outcome, settings.lang, args.quiet)
 }
 
 /// Writes the SARIF, JSON and HTML reports asked for of an outcome that

@@ -4,7 +4,8 @@
 //! `run.artifacts` and their `parentIndex` chain).
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
 
 use hihoji_scanner::findings::{BaselineState, Finding, Level, Provenance, Redacted, Step};
 use hihoji_scanner::outcome::{severity_column, ScanOutcome};
@@ -37,7 +38,7 @@ pub fn to_sarif(outcome: &ScanOutcome) -> Sarif {
         .into_iter()
         .map(|f| result(f, rule_index.get(&outcome.rules, &f.rule_id), &mut artifacts))
         .collect();
-    frame(outcome, artifacts, results, total)
+    frame(outcome, &mut artifacts, results, total)
 }
 
 /// Rule positions by id, for `ruleIndex`.
@@ -66,19 +67,22 @@ pub struct SarifWriter<W: Write> {
     rule_index: RuleIndex,
     artifacts: ArtifactTable,
     /// Serialized results per level, most severe first, one per line.
-    kept: [(std::io::BufWriter<std::fs::File>, usize); 3],
+    kept: [(BufWriter<File>, usize); 3],
     total: u64,
 }
 
 impl<W: Write> SarifWriter<W> {
     /// `head` is the outcome as known when the scan starts (its rules).
     pub fn begin(out: W, head: &ScanOutcome) -> std::io::Result<Self> {
-        let spool = || -> std::io::Result<_> { Ok((std::io::BufWriter::new(tempfile::tempfile()?), 0)) };
+        let spool = || -> std::io::Result<_> { Ok((BufWriter::new(tempfile::tempfile()?), 0)) };
         Ok(SarifWriter {
             out,
             rules: head.rules.clone(),
             rule_index: RuleIndex::of(&head.rules),
-            artifacts: ArtifactTable::default(),
+            artifacts: ArtifactTable {
+                spool: Some(BufWriter::new(tempfile::tempfile()?)),
+                ..ArtifactTable::default()
+            },
             kept: [spool()?, spool()?, spool()?],
             total: 0,
         })
@@ -102,38 +106,70 @@ impl<W: Write> SarifWriter<W> {
     pub fn finish(self, outcome: &ScanOutcome) -> std::io::Result<W> {
         let SarifWriter {
             mut out,
-            artifacts,
+            mut artifacts,
             kept,
             total,
             ..
         } = self;
-        let log = serde_json::to_string_pretty(&frame(outcome, artifacts, Vec::new(), total))?;
-        const EMPTY: &str = "\"results\": []";
-        let (before, after) = log
-            .split_once(EMPTY)
-            .ok_or_else(|| std::io::Error::other("SARIF run without results"))?;
-        out.write_all(before.as_bytes())?;
-        out.write_all(b"\"results\": [")?;
-        let mut left = MAX_RESULTS;
-        let mut first = true;
-        for (spool, _) in kept {
-            let mut file = spool.into_inner().map_err(|e| e.into_error())?;
-            file.seek(SeekFrom::Start(0))?;
-            for line in BufReader::new(file).lines() {
-                if left == 0 {
-                    break;
-                }
-                out.write_all(if first { b"\n" } else { b",\n" })?;
-                out.write_all(line?.as_bytes())?;
-                first = false;
-                left -= 1;
-            }
+        let log = serde_json::to_string_pretty(&frame(outcome, &mut artifacts, Vec::new(), total))?;
+        if let Some(e) = artifacts.failed.take() {
+            return Err(e);
         }
-        out.write_all(b"\n      ]")?;
-        out.write_all(after.as_bytes())?;
+        // The log with its two lists still empty: each is filled from its spool.
+        let mut rest = log.as_str();
+        let mut results = Some(kept);
+        let mut artifact_spool = artifacts.spool.take();
+        loop {
+            let at_results = rest.find(RESULTS).filter(|_| results.is_some());
+            let at_artifacts = rest.find(ARTIFACTS).filter(|_| artifact_spool.is_some());
+            let (at, spools, marker, limit) = match (at_results, at_artifacts) {
+                (Some(r), a) if a.is_none_or(|a| r < a) => {
+                    let spools = results.take().into_iter().flatten().map(|(spool, _)| spool);
+                    (r, spools.collect::<Vec<_>>(), RESULTS, MAX_RESULTS)
+                }
+                (_, Some(a)) => (
+                    a,
+                    artifact_spool.take().into_iter().collect(),
+                    ARTIFACTS,
+                    usize::MAX,
+                ),
+                _ => break,
+            };
+            out.write_all(rest[..at].as_bytes())?;
+            out.write_all(marker.trim_end_matches(']').as_bytes())?;
+            copy_lines(spools, limit, &mut out)?;
+            out.write_all(b"\n      ]")?;
+            rest = &rest[at + marker.len()..];
+        }
+        if results.is_some() || artifact_spool.is_some() {
+            return Err(std::io::Error::other("SARIF run without results or artifacts"));
+        }
+        out.write_all(rest.as_bytes())?;
         out.write_all(b"\n")?;
         Ok(out)
     }
+}
+
+const RESULTS: &str = "\"results\": []";
+const ARTIFACTS: &str = "\"artifacts\": []";
+
+/// Writes the lines of the spools, in turn, as the items of a JSON list (at most `limit`).
+fn copy_lines(spools: Vec<BufWriter<File>>, limit: usize, out: &mut impl Write) -> std::io::Result<()> {
+    let mut left = limit;
+    for spool in spools {
+        let mut file = spool.into_inner().map_err(|e| e.into_error())?;
+        file.seek(SeekFrom::Start(0))?;
+        for line in BufReader::new(file).lines() {
+            if left == 0 {
+                return Ok(());
+            }
+            let comma = if left == limit { "\n" } else { ",\n" };
+            out.write_all(comma.as_bytes())?;
+            out.write_all(line?.as_bytes())?;
+            left -= 1;
+        }
+    }
+    Ok(())
 }
 
 /// The log around the results: rules, invocation with its notifications,
@@ -141,7 +177,7 @@ impl<W: Write> SarifWriter<W> {
 /// at most [`MAX_RESULTS`] are written.
 fn frame(
     outcome: &ScanOutcome,
-    mut artifacts: ArtifactTable,
+    artifacts: &mut ArtifactTable,
     results: Vec<SarifResult>,
     total: u64,
 ) -> Sarif {
@@ -233,7 +269,7 @@ fn frame(
         .tool(Tool::from(driver))
         .invocations(vec![invocation])
         .column_kind(json!("unicodeCodePoints"))
-        .artifacts(artifacts.artifacts)
+        .artifacts(std::mem::take(&mut artifacts.artifacts))
         .results(results)
         .properties(bag(BTreeMap::from([
             ("roots".to_string(), json!(outcome.roots)),
@@ -511,6 +547,12 @@ fn artifact_only_location(provenance: &Provenance, top: usize) -> Location {
 #[derive(Default)]
 struct ArtifactTable {
     artifacts: Vec<Artifact>,
+    /// When set, each new artifact is written here, one per line, instead
+    /// of kept in `artifacts` (a scan of many files has many).
+    spool: Option<BufWriter<File>>,
+    count: usize,
+    /// The first error writing the spool, reported when it is read back.
+    failed: Option<std::io::Error>,
     index: HashMap<(String, Vec<Step>), usize>,
 }
 
@@ -558,8 +600,19 @@ impl ArtifactTable {
         if let Some(layer) = layers.last() {
             builder.description = Some(Message::from(layer.name.as_str()));
         }
-        let i = self.artifacts.len();
-        self.artifacts.push(builder);
+        let i = self.count;
+        self.count += 1;
+        match &mut self.spool {
+            Some(spool) => {
+                let written = serde_json::to_writer(&mut *spool, &builder)
+                    .map_err(std::io::Error::from)
+                    .and_then(|()| spool.write_all(b"\n"));
+                if let (Err(e), None) = (written, &self.failed) {
+                    self.failed = Some(e);
+                }
+            }
+            None => self.artifacts.push(builder),
+        }
         self.index.insert(key, i);
         i
     }

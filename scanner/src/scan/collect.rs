@@ -8,7 +8,7 @@
 //! coverage. One writer thread feeds the sink in sequence order: batches of
 //! the item at the head go straight through, batches of later items wait in
 //! a reorder buffer. A worker on a later item stops before adding to that
-//! buffer once it holds [`MAX_WAITING`] findings, until the head moves on;
+//! buffer once it holds [`MAX_WAITING`] findings or batches, until the head moves on;
 //! the head item's worker is never held back, so the scan always progresses
 //! and memory does not grow with the findings. The order depends on the walk
 //! alone, never on thread timing, and nothing is sorted globally.
@@ -25,8 +25,8 @@ use crate::findings::{Finding, FindingSink};
 pub const SPILL_AT: usize = 1024;
 /// Batches in flight between the workers and the writer thread.
 pub const CHANNEL_BATCHES: usize = 4;
-/// Findings of items behind the head held in the reorder buffer before
-/// their workers wait (about 4 MB).
+/// Findings (and batches) of items behind the head held in the reorder
+/// buffer before their workers wait (about 4 MB).
 pub const MAX_WAITING: usize = 8 * 1024;
 
 /// Some of one item's findings; the last batch of an item carries the rest
@@ -115,7 +115,10 @@ impl Spill {
 
     fn send(&mut self, findings: Vec<Finding>, end: Option<FileOutcome>) {
         self.sent += findings.len();
-        let waits = self.gate.admit(self.seq, findings.len());
+        // A batch weighs one more than its findings: the skips, notes and
+        // coverage of thousands of small files waiting behind a large one
+        // are held back too.
+        let waits = self.gate.admit(self.seq, findings.len() + 1);
         // The writer thread outlives every worker; should it be gone, the
         // scan is ending on an error already reported there.
         let _ = self.sender.send(Batch {
