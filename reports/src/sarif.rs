@@ -135,7 +135,7 @@ impl<W: Write> SarifWriter<W> {
                 ),
                 _ => break,
             };
-            out.write_all(rest[..at].as_bytes())?;
+            out.write_all(&rest.as_bytes()[..at])?;
             out.write_all(marker.trim_end_matches(']').as_bytes())?;
             copy_lines(spools, limit, &mut out)?;
             out.write_all(b"\n      ]")?;
