@@ -689,3 +689,91 @@ fn readme_quick_start_commands_work_as_written() {
         assert!(mode & 0o111 != 0, "scripts/test is not executable");
     }
 }
+
+/// A Luhn-valid 16-digit Visa number made from `n` (synthetic).
+fn synthetic_visa(n: u64) -> String {
+    let body = format!("4{n:014}");
+    let sum: u32 = body
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0');
+            match (i % 2 == 0, d * 2 > 9) {
+                (true, true) => d * 2 - 9,
+                (true, false) => d * 2,
+                (false, _) => d,
+            }
+        })
+        .sum();
+    format!("{body}{}", (10 - sum % 10) % 10)
+}
+
+#[test]
+fn a_dump_of_many_numbers_counts_every_one_and_cuts_sarif_where_it_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let count = 25_100u64;
+    let mut dump = String::from("order_id,card_number\n");
+    for i in 0..count {
+        dump.push_str(&format!("{i},{}\n", synthetic_visa(i)));
+    }
+    let csv = dir.path().join("dump.csv");
+    std::fs::write(&csv, dump).unwrap();
+    let [json, sarif, html] = ["r.json", "r.sarif", "r.html"].map(|name| dir.path().join(name));
+    let out = hihoji()
+        .arg("scan")
+        .arg(&csv)
+        .arg("--json")
+        .arg(&json)
+        .arg("--sarif")
+        .arg(&sarif)
+        .arg("--html")
+        .arg(&html)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("25000 of 25100 results written"), "{said}");
+
+    let report: Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(report["summary"]["findings"], 25_100);
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 25_100, "every number");
+    let offsets: Vec<u64> = findings
+        .iter()
+        .map(|f| f["location"]["offset"].as_u64().unwrap())
+        .collect();
+    assert!(offsets.windows(2).all(|w| w[0] < w[1]), "in the file's order");
+
+    let log: Value = serde_json::from_slice(&std::fs::read(&sarif).unwrap()).unwrap();
+    let run = &log["runs"][0];
+    assert_eq!(run["results"].as_array().unwrap().len(), 25_000);
+    assert_eq!(run["properties"]["results_left_out"], 100);
+
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("+25080 more in the JSON report"));
+    assert!(page.contains(">25100<"), "the full count");
+
+    // Read back one finding at a time: the same findings.
+    let again = dir.path().join("again.json");
+    let read = hihoji()
+        .arg("report")
+        .arg(&json)
+        .arg("--json")
+        .arg(&again)
+        .output()
+        .unwrap();
+    assert_eq!(read.status.code(), Some(1));
+    let again: Value = serde_json::from_slice(&std::fs::read(&again).unwrap()).unwrap();
+    let key = |f: &Value| (f["location"]["offset"].clone(), f["fingerprint"].clone());
+    assert_eq!(
+        again["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(key)
+            .collect::<Vec<_>>(),
+        findings.iter().map(key).collect::<Vec<_>>()
+    );
+    assert_eq!(again["summary"]["findings"], 25_100);
+}
