@@ -50,6 +50,8 @@ pub struct Gate {
 struct GateState {
     head: u64,
     waiting: usize,
+    /// The writer thread has ended (a sink that faulted): nobody waits any more.
+    closed: bool,
 }
 
 impl Gate {
@@ -59,7 +61,7 @@ impl Gate {
         let Ok(mut state) = self.state.lock() else {
             return 0;
         };
-        while seq != state.head && state.waiting >= MAX_WAITING {
+        while seq != state.head && state.waiting >= MAX_WAITING && !state.closed {
             state = match self.moved.wait(state) {
                 Ok(state) => state,
                 Err(_) => return 0,
@@ -70,6 +72,13 @@ impl Gate {
         }
         state.waiting += n;
         n
+    }
+
+    fn close(&self) {
+        if let Ok(mut state) = self.state.lock() {
+            state.closed = true;
+        }
+        self.moved.notify_all();
     }
 
     fn release(&self, waits: usize, head: u64) {
@@ -140,6 +149,15 @@ pub fn write_in_order(
     sink: &mut dyn FindingSink,
     all: &mut FileOutcome,
 ) -> io::Result<()> {
+    /// Opens the gate for good when the writer ends, even by a fault, so
+    /// that no worker waits for a head that will never move.
+    struct Closing<'g>(&'g Gate);
+    impl Drop for Closing<'_> {
+        fn drop(&mut self) {
+            self.0.close();
+        }
+    }
+    let _closing = Closing(gate);
     let mut head = 0u64;
     let mut waiting: BTreeMap<u64, Vec<Batch>> = BTreeMap::new();
     let mut failed: Option<io::Error> = None;
