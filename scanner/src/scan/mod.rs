@@ -11,6 +11,7 @@ mod allow;
 mod budget;
 mod category;
 mod entropy;
+mod executable;
 mod fault;
 mod field;
 mod history;

@@ -12,6 +12,7 @@ use std::io::{self, Read};
 
 use super::allow::allowance;
 use super::category;
+use super::executable::is_executable;
 use crate::decode::{self, OffsetMap, SourcePosition, SNIFF_LEN};
 use crate::detect::{Detector, Hit, Window};
 use crate::findings::{
@@ -74,6 +75,8 @@ struct StreamMode {
     /// Views for binary streams apply (no text encoding and NUL bytes).
     binary: bool,
     category: GuidelineCategory,
+    /// Machine code or bytecode: packed BCD read there is a note.
+    executable: bool,
 }
 
 impl StreamMode {
@@ -93,6 +96,7 @@ impl StreamMode {
                 lines: false,
                 binary: true,
                 category,
+                executable: false,
             };
         }
         StreamMode {
@@ -100,6 +104,7 @@ impl StreamMode {
             lines: text && label.origin.is_none(),
             binary: !text,
             category,
+            executable: is_executable(head),
         }
     }
 }
@@ -118,6 +123,8 @@ struct TextWindow<'a> {
     /// Line and column at the window's first byte, when counted.
     lines: Option<LineCursor>,
     binary: bool,
+    /// Machine code or bytecode (see [`is_executable`]).
+    executable: bool,
     /// The stream's text encoding, when it was transcoded.
     encoding: Option<TextEncoding>,
 }
@@ -224,6 +231,7 @@ impl<'r> TextScanner<'r> {
                         raw_end: base + len as u64,
                         lines: mode.lines.then_some(lines),
                         binary: mode.binary,
+                        executable: mode.executable,
                         encoding: None,
                     };
                     self.scan_text(&text, label, out);
@@ -303,6 +311,7 @@ impl<'r> TextScanner<'r> {
             raw_end: base + raw.bytes.len() as u64,
             lines: mode.lines.then_some(lines),
             binary: false,
+            executable: false,
             encoding: Some(encoding),
         };
         self.scan_text(&window, label, out);
@@ -316,6 +325,7 @@ impl<'r> TextScanner<'r> {
                 raw_end: base + raw.bytes.len() as u64,
                 lines: None,
                 binary: true,
+                executable: false,
                 encoding: None,
             };
             self.scan_window(&raw_text, label, out);
@@ -336,6 +346,7 @@ impl<'r> TextScanner<'r> {
             raw_end: bytes.len() as u64,
             lines: (label.origin.is_none() && is_text).then_some(LineCursor::start()),
             binary: !is_text,
+            executable: is_executable(bytes),
             encoding: None,
         };
         self.scan_text(&text, label, out);
@@ -547,10 +558,16 @@ impl<'r> TextScanner<'r> {
                 .iter()
                 .any(|e| e.starts_with("keyword") || e == "expiry_nearby" || e == "track_format");
             let needs_framing = text.binary && matches!(encoding, Some("ebcdic" | "hex" | "base64"));
-            if piece.unframed || (needs_framing && !card_evidence) {
+            let bcd_in_code = text.executable && encoding == Some("bcd");
+            if piece.unframed || bcd_in_code || (needs_framing && !card_evidence) {
                 finding.level = finding.level.min(Level::Note);
                 finding.confidence = finding.confidence.min(0.3);
-                finding.evidence.push("unframed".into());
+                let why = if bcd_in_code && !piece.unframed {
+                    "in_executable"
+                } else {
+                    "unframed"
+                };
+                finding.evidence.push(why.into());
             }
             out.push(text.annotate(finding));
         }
