@@ -5,8 +5,9 @@
 //! `mpf((0, <15 digits>, -55, 50))`, `{274177: 1, <14 digits>: 1}`. One in
 //! thirty such constants passes Luhn and a brand range by chance. A card
 //! number in code is a string or sits next to a card word; an unquoted number
-//! whose list holds other numbers that are not cards, on a line that calls a
-//! function, is a constant.
+//! whose list holds other numbers that are not cards (a long, signed or
+//! decimal one, or three of them), on a line that calls a function, is a
+//! constant. A month and a year beside it are an expiry, not constants.
 //!
 //! SQL rows (`VALUES (1, <pan>, 2500)`) look the same and are where stored
 //! cards live: a line with `VALUES` is never read as code.
@@ -35,7 +36,8 @@ pub fn in_code_list(bytes: &[u8], start: usize, end: usize, rules: &RuleSet) -> 
         return false;
     };
     let close = matching_close(line, open);
-    let mut others = 0usize;
+    let (mut others, mut constant_like) = (0usize, false);
+    let mut previous: Option<&[u8]> = None;
     for (item_start, item_end) in items(line, open + 1, close) {
         let (s, e) = trim(line, item_start, item_end);
         if s <= start && end <= e {
@@ -43,19 +45,34 @@ pub fn in_code_list(bytes: &[u8], start: usize, end: usize, rules: &RuleSet) -> 
             if (s, e) != (start, end) {
                 return false;
             }
+            previous = None;
             continue;
         }
         let item = &line[s..e];
         if !is_bare_number(item) {
+            previous = None;
             continue;
         }
         let digits = Digits::from_ascii(item.strip_prefix(b"-").unwrap_or(item));
         if digits.is_some_and(|d| is_card_number(&d, rules)) {
             return false;
         }
+        if previous.is_some_and(|month| is_month_and_year(month, item)) {
+            return false; // `pay(<pan>, 12, 2026)`: a card's expiry goes with it
+        }
         others += 1;
+        constant_like |= item.len() >= 7 || !item.iter().all(u8::is_ascii_digit);
+        previous = Some(item);
     }
-    others > 0
+    // One small number beside it may be an amount (`pay(<pan>, 5000)`): a
+    // constant's list holds a long, signed or decimal number, or three more.
+    others > 0 && (constant_like || others >= 3)
+}
+
+/// `12` then `2026` (or `26`): a month and a year an expiry could have.
+fn is_month_and_year(month: &[u8], year: &[u8]) -> bool {
+    let value = |ascii: &[u8]| -> Option<u32> { std::str::from_utf8(ascii).ok()?.parse().ok() };
+    matches!(value(month), Some(1..=12)) && matches!(value(year), Some(15..=45 | 2015..=2045))
 }
 
 /// An identifier followed by `(` (`check(`, `assert_eq!(`, `mpmath.mpf(`).
@@ -170,9 +187,6 @@ mod tests {
             "    check_normalize(4526018159083012, 446, 11, 11270725851789228032, 435);"
         ));
         assert!(code_list(
-            "    assert_eq!(b(1e308_f64), (4526018159083012, 971));"
-        ));
-        assert!(code_list(
             "'(mpmath.mpf((0, 4526018159083012, -55, 50))*(-1 + x)'"
         ));
         assert!(code_list(
@@ -200,7 +214,12 @@ mod tests {
         // A list, but no function call on the line: data, not code.
         assert!(!code_list("(4526018159083012, 12, 26)"));
         assert!(!code_list("{\"id\": 7, \"n\": [4526018159083012, 5]}"));
-        // Alone in its call.
+        // Alone in its call, beside an amount, or beside an expiry.
         assert!(!code_list("pay(4526018159083012)"));
+        assert!(!code_list("pay(4526018159083012, 5000)"));
+        assert!(!code_list(
+            "    assert_eq!(b(1e308_f64), (4526018159083012, 971));"
+        ));
+        assert!(!code_list("charge(4526018159083012, 12, 2026, 123)"));
     }
 }

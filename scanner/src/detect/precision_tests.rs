@@ -59,7 +59,7 @@ fn pan_strategy() -> impl Strategy<Value = String> {
 
 /// The forms of issue 14's recall list (and the plain ones), with the rule
 /// that must find the card: `{}` is the number.
-const FORMS: [(&str, &str); 20] = [
+const FORMS: [(&str, &str); 22] = [
     ("CARD{}", "PAN"),
     ("pan{} ", "PAN"),
     ("x {}JPY", "PAN"),
@@ -78,6 +78,8 @@ const FORMS: [(&str, &str); 20] = [
     ("VALUES(1,{},2500),(2,4111111111111111,100);", "PAN"),
     ("charge(\"{}\", 1200)", "PAN"),
     ("[1, {}, 1200]", "PAN"),
+    ("DEBUG pay({}, 5000)", "PAN"),
+    ("DEBUG charge({}, 12, 2026, 5000)", "PAN"),
     (";{}=2408226000000000?3", "TRACK2"),
     ("%B{}^YAMADA/TARO^2408226000000000000?3", "TRACK1"),
 ];
@@ -307,7 +309,10 @@ fn constants_in_code_never_reach_warning() {
                     rng.digits(20),
                     rng.below(999)
                 ),
-                1 => format!("    assert_eq!(b(1e308_f64), ({n}, {}));", rng.below(999)),
+                1 => format!(
+                    "    (MpmathPrinter, '(mpmath.mpf((0, {n}, -{}, 50))*x)'),",
+                    rng.below(99)
+                ),
                 _ => format!("    assert factorint(x) == {{{}: 1, {n}: 1}}", rng.digits(6)),
             }
         })
