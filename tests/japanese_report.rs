@@ -296,7 +296,7 @@ fn japanese_html_summary_and_sarif_messages_hold_no_english_words() {
 fn english_word_check_finds_english_outside_code_and_paths() {
     let exempt = BTreeSet::from(["logs/app.log".to_string(), "PAN_MASKED".to_string()]);
     let words = english_words(
-        "logs/app.log — アクセス権がない: permission denied [技術情報: `Permission denied (os error 13)`]",
+        "logs/app.log — 読み取り権限がない: permission denied [技術情報: `Permission denied (os error 13)`]",
         &exempt,
     );
     assert_eq!(
@@ -349,7 +349,7 @@ fn permission_denied_is_explained_in_japanese() {
         ("terminal summary", &summary),
         ("SARIF notification", &notification),
     ] {
-        assert!(text.contains("アクセス権がない"), "{what}: {text}");
+        assert!(text.contains("読み取り権限がない"), "{what}: {text}");
         assert!(text.contains("読み取り権限がありません"), "{what}: {text}");
         assert_japanese(what, text, &exempt);
     }

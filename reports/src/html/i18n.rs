@@ -246,7 +246,7 @@ pub static JA: Catalogue = Catalogue {
     verdict_clean: "調査範囲にカード情報の保持は見つかりませんでした。",
     verdict_clean_detail: "{files} ファイル（{bytes}）を調査し、カード情報の保存・処理・通過を示すものはありませんでした。",
     verdict_incomplete: "判定不能（調査未完了）：読み取れなかったものがあるため、非保持化を確認できていません。",
-    verdict_incomplete_detail: "{files} ファイル（{bytes}）を調査してカード情報は見つかりませんでしたが、調査範囲の {gaps} 件（アクセス権がない、破損、暗号化、読めない圧縮形式、上限超過など）を読み取れませんでした。これらを読み取れるようにして再調査するまで、合格とはいえません。",
+    verdict_incomplete_detail: "{files} ファイル（{bytes}）を調査してカード情報は見つかりませんでしたが、調査範囲の {gaps} 件（読み取り権限がない、破損、暗号化、読めない圧縮形式、上限超過など）を読み取れませんでした。これらを読み取れるようにして再調査するまで、合格とはいえません。",
     verdict_gaps_accepted: "読み取れなかったものは --accept-gaps により許容されています（終了コード 0）。",
     verdict_count: "{category} {n} 件",
     list_separator: "、",
@@ -332,7 +332,7 @@ pub static JA: Catalogue = Catalogue {
     footer_masking: "この報告書にカード番号の全桁、磁気ストライプ情報、セキュリティコードは含まれません。カード番号は先頭6桁と末尾4桁のみを表示しています。",
     footer_generated: "hihoji {version} により作成",
     reasons: SkipReasonWords {
-        permission_denied: "アクセス権がない",
+        permission_denied: "読み取り権限がない",
         vanished: "調査中に消えた",
         too_large: "サイズ上限を超える",
         special_file: "特殊ファイル（FIFO・デバイスなど）",
