@@ -216,8 +216,43 @@ fn japanese_html_summary_and_sarif_messages_hold_no_english_words() {
     let root = dir.path().join("tree");
     let planted = tree(&root);
     let out = tempfile::tempdir().unwrap();
+    // A baseline with an entry no longer found: a note, and baseline tags.
+    let gone = root.join("odd/gone.log");
+    std::fs::write(
+        &gone,
+        format!("card={}\n", synthetic_pan(&mut Rng::new(99), "4526", 16)),
+    )
+    .unwrap();
+    let baseline = out.path().join("base.json");
+    run(
+        hihoji()
+            .args([
+                "baseline",
+                "create",
+                "--no-progress",
+                "--exclude",
+                "excluded",
+                "-o",
+            ])
+            .arg(&baseline)
+            .arg(&root),
+        &[0],
+    );
+    std::fs::remove_file(&gone).unwrap();
+    std::fs::write(
+        root.join("odd/new.log"),
+        format!("card={}\n", synthetic_pan(&mut Rng::new(98), "5282", 16)),
+    )
+    .unwrap();
     let (sarif, html) = (out.path().join("r.sarif"), out.path().join("r.html"));
-    let ja = ["--lang", "ja", "--max-file-size", "100k"];
+    let ja = [
+        "--lang",
+        "ja",
+        "--max-file-size",
+        "100k",
+        "--baseline",
+        baseline.to_str().unwrap(),
+    ];
     let (sarif_arg, html_arg) = (sarif.to_str().unwrap(), html.to_str().unwrap());
     let json = scan_to_json(
         &root,
@@ -243,6 +278,7 @@ fn japanese_html_summary_and_sarif_messages_hold_no_english_words() {
     for reason in ["too_large", "corrupt", "not_decodable", "excluded"] {
         assert!(reasons.contains(reason), "no {reason} skip to check: {reasons:?}");
     }
+    assert_eq!(report["notes"][0]["kind"], "baseline_stale", "no note to check");
     let exempt = exempt_strings(&report, &root);
 
     // The summary lists items not scanned with their reasons, explained.
@@ -252,6 +288,10 @@ fn japanese_html_summary_and_sarif_messages_hold_no_english_words() {
         "{summary}"
     );
     assert!(!summary.contains("too_large"), "{summary}");
+    assert!(
+        summary.contains("新規") && summary.contains("見つからなくなったベースライン項目"),
+        "{summary}"
+    );
     assert_japanese("terminal summary", &summary, &exempt);
 
     let page = std::fs::read_to_string(&html).unwrap();
