@@ -706,15 +706,21 @@ fn readme_quick_start_commands_work_as_written() {
         ci.lines().any(|l| l == "scripts/test"),
         ".ci/run does not run the README's test command"
     );
+    assert!(
+        ci.lines().any(|l| l.ends_with("scripts/fresh-clone-check")),
+        ".ci/run does not run the README's commands on a fresh clone"
+    );
     let script = std::fs::read_to_string(repo().join("scripts/test")).unwrap();
     assert!(script.contains("cargo test --workspace"));
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(repo().join("scripts/test"))
-            .unwrap()
-            .permissions()
-            .mode();
-        assert!(mode & 0o111 != 0, "scripts/test is not executable");
+        for script in ["scripts/test", "scripts/fresh-clone-check"] {
+            let mode = std::fs::metadata(repo().join(script))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert!(mode & 0o111 != 0, "{script} is not executable");
+        }
     }
 }
