@@ -62,11 +62,11 @@ const EN: SummaryText = SummaryText {
 };
 
 const JA: SummaryText = SummaryText {
-    scanned: "スキャン済み",
+    scanned: "調査済み",
     files: "ファイル",
     bytes: "バイト",
     under: "対象",
-    not_scanned: "スキャンできなかったもの",
+    not_scanned: "調査できなかったもの",
     more: "件 (全件は --json または --sarif で書き出すレポートにあります)",
     findings: "検出",
     suppressed: "ソース内で許可",
