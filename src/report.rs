@@ -32,7 +32,9 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
             write_report(path, |out| html::write_html(&outcome, lang, out))?;
         }
         if let Some(path) = &args.sarif {
-            write_report(path, |out| hihoji_reports::sarif::write_sarif(&outcome, out))?;
+            write_report(path, |out| {
+                hihoji_reports::sarif::write_sarif(&outcome, lang, out)
+            })?;
         }
         if let Some(path) = &args.json {
             write_report(path, |out| json::write_json(&outcome, out))?;

@@ -291,7 +291,7 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
 pub fn write_reports(settings: &Settings, outcome: &ScanOutcome) -> Result<bool> {
     let mut wrote_any = false;
     if let Some(path) = &settings.sarif {
-        write_report(path, |out| sarif::write_sarif(outcome, out))?;
+        write_report(path, |out| sarif::write_sarif(outcome, settings.lang, out))?;
         wrote_any = true;
     }
     if let Some(path) = &settings.json {

@@ -504,6 +504,22 @@ fn git_history_finds_a_number_committed_and_later_deleted() {
     );
 }
 
+/// `--git-history` on a directory that is not a repository: a usage error
+/// that says so once, without libgit2's class and code numbers.
+#[test]
+fn git_history_on_a_non_repository_says_so_once() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "notes.txt", "nothing\n");
+    let out = hihoji(dir.path())
+        .args(["scan", ".", "--no-progress", "--git-history", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("could not find repository").count(), 1, "{stderr}");
+    assert!(!stderr.contains("class="), "{stderr}");
+}
+
 #[test]
 fn rules_check_passes_on_the_default_pack_and_fails_clearly_on_a_broken_one() {
     let default = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/default.yaml");

@@ -184,6 +184,35 @@ fn bad_rule_file_exits_2_naming_file_and_rule() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("broken.yaml"));
 }
 
+/// A pack whose rules lack required fields names them all in one run, each
+/// rule with the line it starts on, for `scan --rules` and `rules check` alike.
+#[test]
+fn rule_pack_missing_fields_are_all_listed_with_their_rule_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("incomplete.yaml");
+    std::fs::write(
+        &pack,
+        "rules:\n  - id: FIRST_RULE\n    kind: pattern\n    pattern: 'abc'\n    level: warning\n  - id: SECOND_RULE\n    name: Second\n    kind: pattern\n    pattern: 'x'\n    level: warning\n    security_severity: 5\n    description: d\n    help: h\n    ja:\n      name: 二番目\n",
+    )
+    .unwrap();
+    for args in [&["scan", &text_fixtures(), "--rules"][..], &["rules", "check"]] {
+        let out = hihoji().args(args).arg(&pack).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(
+                "incomplete.yaml:2: rule FIRST_RULE: missing name, security_severity, description, help"
+            ),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            stderr.contains("incomplete.yaml:6: rule SECOND_RULE: missing ja.description, ja.help"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("<input>"), "{stderr}");
+    }
+}
+
 #[test]
 fn user_rule_pack_adds_a_rule() {
     let dir = tempfile::tempdir().unwrap();
@@ -677,15 +706,21 @@ fn readme_quick_start_commands_work_as_written() {
         ci.lines().any(|l| l == "scripts/test"),
         ".ci/run does not run the README's test command"
     );
+    assert!(
+        ci.lines().any(|l| l.ends_with("scripts/fresh-clone-check")),
+        ".ci/run does not run the README's commands on a fresh clone"
+    );
     let script = std::fs::read_to_string(repo().join("scripts/test")).unwrap();
     assert!(script.contains("cargo test --workspace"));
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(repo().join("scripts/test"))
-            .unwrap()
-            .permissions()
-            .mode();
-        assert!(mode & 0o111 != 0, "scripts/test is not executable");
+        for script in ["scripts/test", "scripts/fresh-clone-check"] {
+            let mode = std::fs::metadata(repo().join(script))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert!(mode & 0o111 != 0, "{script} is not executable");
+        }
     }
 }

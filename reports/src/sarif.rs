@@ -16,6 +16,8 @@ use serde_sarif::sarif::{
     Result as SarifResult, ResultLevel, Run, Sarif, Suppression, Tool, ToolComponent,
 };
 
+use crate::messages;
+use crate::summary::Lang;
 use crate::uri::path_to_uri;
 
 /// GitHub code scanning accepts at most this many results per run.
@@ -24,8 +26,8 @@ pub const MAX_RESULTS: usize = 25_000;
 pub const FINGERPRINT_KEY: &str = "hihoji/v1";
 const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
-/// Builds the SARIF log for an outcome.
-pub fn to_sarif(outcome: &ScanOutcome) -> Sarif {
+/// Builds the SARIF log for an outcome; messages and rule texts in `lang`.
+pub fn to_sarif(outcome: &ScanOutcome, lang: Lang) -> Sarif {
     let rule_index: HashMap<&str, (usize, &RuleSpec)> = outcome
         .rules
         .iter()
@@ -40,7 +42,10 @@ pub fn to_sarif(outcome: &ScanOutcome) -> Sarif {
     order.truncate(MAX_RESULTS);
     let results: Vec<SarifResult> = order
         .into_iter()
-        .map(|f| result(f, rule_index.get(f.rule_id.as_str()).copied(), &mut artifacts))
+        .map(|f| {
+            let rule = rule_index.get(f.rule_id.as_str()).copied();
+            result(f, rule, lang, &mut artifacts)
+        })
         .collect();
 
     let mut notifications: Vec<Notification> = outcome
@@ -49,16 +54,10 @@ pub fn to_sarif(outcome: &ScanOutcome) -> Sarif {
         .map(|s| {
             let top = artifacts.index_of(&s.provenance);
             // A gap (in scope, not read) is a warning; a scope decision is a note.
-            let (level, what) = if s.reason.is_gap() {
-                ("warning", "Not read (gap)")
-            } else {
-                ("note", "Out of scope")
-            };
+            let level = if s.reason.is_gap() { "warning" } else { "note" };
             Notification::builder()
                 .level(json!(level))
-                .message(Message::from(
-                    format!("{what}: {} ({}): {}", s.provenance, s.reason.as_str(), s.detail).as_str(),
-                ))
+                .message(Message::from(messages::skipped(s, lang).as_str()))
                 .locations(vec![artifact_only_location(&s.provenance, top)])
                 .properties(bag(BTreeMap::from([
                     ("reason".to_string(), json!(s.reason.as_str())),
@@ -73,9 +72,7 @@ pub fn to_sarif(outcome: &ScanOutcome) -> Sarif {
         let top = artifacts.index_of(&n.provenance);
         Notification::builder()
             .level(json!("note"))
-            .message(Message::from(
-                format!("{} ({}): {}", n.provenance, n.kind, n.detail).as_str(),
-            ))
+            .message(Message::from(messages::note(n, lang).as_str()))
             .locations(vec![artifact_only_location(&n.provenance, top)])
             .properties(bag(BTreeMap::from([
                 ("kind".to_string(), json!(n.kind)),
@@ -88,8 +85,7 @@ pub fn to_sarif(outcome: &ScanOutcome) -> Sarif {
             Notification::builder()
                 .level(json!("warning"))
                 .message(Message::from(
-                    format!("{truncated} results beyond the {MAX_RESULTS}-result limit were left out; see the JSON report")
-                        .as_str(),
+                    messages::truncated(truncated, MAX_RESULTS, lang).as_str(),
                 ))
                 .build(),
         );
@@ -119,7 +115,13 @@ pub fn to_sarif(outcome: &ScanOutcome) -> Sarif {
         ))
         .version(outcome.tool_version.clone())
         .semantic_version(outcome.tool_version.clone())
-        .rules(outcome.rules.iter().map(descriptor).collect::<Vec<_>>())
+        .rules(
+            outcome
+                .rules
+                .iter()
+                .map(|r| descriptor(r, lang))
+                .collect::<Vec<_>>(),
+        )
         .properties(bag(BTreeMap::from([
             ("rule_pack".to_string(), json!(outcome.rule_pack.id)),
             ("rule_pack_version".to_string(), json!(outcome.rule_pack.version)),
@@ -147,12 +149,17 @@ pub fn to_sarif(outcome: &ScanOutcome) -> Sarif {
 }
 
 /// Writes the SARIF log as pretty JSON.
-pub fn write_sarif(outcome: &ScanOutcome, out: &mut dyn Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &to_sarif(outcome))?;
+pub fn write_sarif(outcome: &ScanOutcome, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &to_sarif(outcome, lang))?;
     out.write_all(b"\n")
 }
 
-fn result(f: &Finding, rule: Option<(usize, &RuleSpec)>, artifacts: &mut ArtifactTable) -> SarifResult {
+fn result(
+    f: &Finding,
+    rule: Option<(usize, &RuleSpec)>,
+    lang: Lang,
+    artifacts: &mut ArtifactTable,
+) -> SarifResult {
     let process = RunningProcess::of(f);
     // A process's memory has no file: its executable stands for it.
     let (top, top_path) = match process.as_ref().and_then(|p| p.executable) {
@@ -215,7 +222,9 @@ fn result(f: &Finding, rule: Option<(usize, &RuleSpec)>, artifacts: &mut Artifac
     let mut builder_result = SarifResult::builder()
         .rule_id(f.rule_id.clone())
         .level(sarif_level(f.level))
-        .message(Message::from(message(f).as_str()))
+        .message(Message::from(
+            messages::finding(f, rule.map(|(_, spec)| spec), lang).as_str(),
+        ))
         .locations(vec![location])
         .partial_fingerprints(BTreeMap::from([(
             FINGERPRINT_KEY.to_string(),
@@ -284,32 +293,6 @@ impl<'f> RunningProcess<'f> {
     }
 }
 
-/// The result message: what, which value (masked), where in the guideline.
-fn message(f: &Finding) -> String {
-    let brand = f.brand.as_deref().unwrap_or("card");
-    let category = format!("{} ({})", f.category.as_str(), f.category.japanese());
-    match f.rule_id.as_str() {
-        "PAN" => format!("{brand} card number {} in the clear, {category}", f.masked),
-        "PAN_MASKED" => format!(
-            "Masked {brand} card number {} (permitted display form), {category}",
-            f.masked
-        ),
-        "PAN_TEST" => format!("Public test {brand} card number {}, {category}", f.masked),
-        "TRACK1" | "TRACK2" => {
-            format!(
-            "Magnetic-stripe {} data with {brand} card number {} (sensitive authentication data), {category}",
-            if f.rule_id == "TRACK1" { "track 1" } else { "track 2" },
-            f.masked
-        )
-        }
-        "CVV" => format!(
-            "Card security code {} (sensitive authentication data), {category}",
-            f.masked
-        ),
-        other => format!("{other}: {} {}, {category}", brand, f.masked),
-    }
-}
-
 fn sarif_level(level: Level) -> ResultLevel {
     match level {
         Level::Note => ResultLevel::Note,
@@ -318,11 +301,12 @@ fn sarif_level(level: Level) -> ResultLevel {
     }
 }
 
-fn descriptor(rule: &RuleSpec) -> ReportingDescriptor {
+fn descriptor(rule: &RuleSpec, lang: Lang) -> ReportingDescriptor {
     let text = |s: &str| MultiformatMessageString::builder().text(s.to_string()).build();
+    let (name, description, help) = rule.text(lang == Lang::Ja);
     let help_text = format!(
         "{}\n\nPCI DSS v4.0.1: {}",
-        rule.help.trim(),
+        help.trim(),
         if rule.pci_dss.is_empty() {
             "-".to_string()
         } else {
@@ -348,8 +332,8 @@ fn descriptor(rule: &RuleSpec) -> ReportingDescriptor {
     ReportingDescriptor::builder()
         .id(rule.id.clone())
         .name(pascal_case(&rule.name))
-        .short_description(text(&rule.name))
-        .full_description(text(rule.description.trim()))
+        .short_description(text(name))
+        .full_description(text(description.trim()))
         .help(
             MultiformatMessageString::builder()
                 .text(help_text.clone())
