@@ -11,7 +11,7 @@
 //!
 //! A mailbox is split into messages at its `From ` lines, named
 //! `message-N`. A message is parsed in memory, up to
-//! [`Limits::max_buffered_bytes`](crate::scan::Limits); a bigger one is
+//! [`Limits::max_buffered_bytes`](crate::limits::Limits); a bigger one is
 //! scanned as raw bytes and recorded as not decoded.
 
 use std::io::{BufRead, BufReader, Read};

@@ -12,6 +12,7 @@
 
 mod ar;
 mod bzip2;
+pub(crate) mod copy_text;
 mod email;
 mod gzip;
 mod lz4;
@@ -37,8 +38,10 @@ use std::io::{self, Read, Seek};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+pub use crate::field::{Field, FieldValue};
 use crate::findings::{GuidelineCategory, Layer, LayerKind, SkipReason};
-use crate::scan::{Field, LimitExceeded, Limits};
+use crate::limits::{LimitExceeded, Limits};
+pub use crate::position::{OffsetMap, SourcePosition};
 
 /// How many leading bytes decoders are shown to recognise a format.
 pub const SNIFF_LEN: usize = 512;
@@ -154,20 +157,6 @@ pub trait InnerSink {
     fn scan_field(&mut self, field: &Field<'_>) -> io::Result<()> {
         self.scan_here(&mut field.value.bytes(), None).map(|_| ())
     }
-}
-
-/// Where a byte of a decoded stream came from.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SourcePosition {
-    /// Offset to report (in the bytes the provenance's innermost layer names).
-    pub offset: u64,
-    /// Extra where-details for the finding (`frame`, `timestamp`, …).
-    pub annotations: BTreeMap<String, String>,
-}
-
-/// Maps offsets in a decoded stream back to their source.
-pub trait OffsetMap {
-    fn locate(&self, offset: u64) -> SourcePosition;
 }
 
 /// Why a stream could not be decoded (completely).

@@ -16,9 +16,9 @@
 use std::collections::HashMap;
 use std::io::{self, BufRead, BufReader, Read};
 
+use super::copy_text::{bytea, read_row, CopyFields};
 use super::{DecodeError, Decoder, InnerSink, OffsetMap, SourcePosition};
-use crate::scan::{Field, FieldValue};
-use crate::sources::database::copy_text::{bytea, read_row, CopyFields};
+use crate::field::{Field, FieldValue};
 
 pub struct SqlDump;
 

@@ -27,8 +27,8 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 
 use super::{DecodeError, Decoder, InnerSink, ReadSeek};
+use crate::field::{integral_real, Field, FieldValue};
 use crate::findings::SkipReason;
-use crate::scan::{integral_real, Field, FieldValue};
 
 pub struct Sqlite;
 

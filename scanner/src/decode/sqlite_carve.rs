@@ -24,7 +24,7 @@ use std::path::Path;
 use rusqlite::Connection;
 
 use super::InnerSink;
-use crate::scan::{integral_real, Field, FieldValue};
+use crate::field::{integral_real, Field, FieldValue};
 
 /// A table's columns and what each may hold on disk.
 struct TableShape {

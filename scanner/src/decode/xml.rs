@@ -14,7 +14,7 @@
 //!
 //! Parts are recognised by content (an Office namespace near the start), not
 //! by their name in the package. A part is held in memory to be scanned twice,
-//! up to [`Limits::max_buffered_bytes`](crate::scan::Limits); a larger one has
+//! up to [`Limits::max_buffered_bytes`](crate::limits::Limits); a larger one has
 //! its raw bytes scanned and its text extraction recorded as skipped.
 
 use std::io::Read;

@@ -3,7 +3,7 @@
 //! A zip's directory is at its end, so reading it properly needs random
 //! access. A zip on disk is read in place ([`Decoder::decode_seekable`]). A
 //! zip inside another container arrives as a stream: it is held in memory up
-//! to [`Limits::max_buffered_bytes`](crate::scan::Limits) and read the same
+//! to [`Limits::max_buffered_bytes`](crate::limits::Limits) and read the same
 //! way; a bigger one, and a zip whose directory is damaged or missing (a
 //! truncated download), is read front to back by its members' local headers,
 //! which recovers every member before the damage.

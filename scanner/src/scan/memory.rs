@@ -12,9 +12,9 @@ use std::io::{self, Read};
 use super::budget::FileBudget;
 use super::text::{StreamLabel, TextScanner};
 use super::worker::{FileOutcome, Worker};
-use crate::decode::{OffsetMap, SourcePosition};
 use crate::findings::{Finding, GuidelineCategory, LayerKind, Provenance, SkipReason, Skipped};
 use crate::outcome::{ProcessCoverage, ProcessStatus};
+use crate::position::{OffsetMap, SourcePosition};
 use crate::sources::process::{AccessError, MemoryReader, ProcessInfo, ProcessMemory, Region};
 
 /// Name under which process memory appears in the coverage's decoder counts.

@@ -8,11 +8,11 @@ use std::path::Path;
 
 use super::budget::{FileBudget, LimitExceeded, Meter, Metered};
 use super::entropy::EntropyMeter;
-use super::field::Field;
 use super::sparse;
 use super::text::{StreamLabel, TextScanner};
 use super::{Engine, Limits};
 use crate::decode::{self, InnerSink, OffsetMap, ReadSeek, SNIFF_LEN};
+use crate::field::Field;
 use crate::findings::{Finding, GuidelineCategory, Layer, LayerKind, Note, Provenance, SkipReason, Skipped};
 use crate::outcome::Coverage;
 use crate::sources::open_regular_file;

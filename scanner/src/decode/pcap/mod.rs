@@ -9,8 +9,8 @@
 //! HTTP parts that need decoding ([`http`]) and a note for each TLS flow
 //! ([`tls`]). Every finding is `transmitted`, whatever the capture is in.
 //!
-//! Memory is bounded by [`Limits::max_stream_bytes`](crate::scan::Limits)
-//! per direction and [`Limits::max_reassembly_bytes`](crate::scan::Limits)
+//! Memory is bounded by [`Limits::max_stream_bytes`](crate::limits::Limits)
+//! per direction and [`Limits::max_reassembly_bytes`](crate::limits::Limits)
 //! for all open flows (docs/captures.md).
 
 mod capture;
