@@ -1,6 +1,7 @@
 //! gzip (RFC 1952), including concatenated members as `logrotate` and `cat`
 //! produce them.
 
+use crate::decode::Piece;
 use std::io::Read;
 
 use flate2::read::MultiGzDecoder;
@@ -34,7 +35,7 @@ impl Decoder for Gzip {
             kind: LayerKind::Member,
             name: inner,
         };
-        sink.stream(layer, &mut decoder)
+        sink.push(Piece::member(layer, &mut decoder))
             .map(|_| ())
             .map_err(|e| DecodeError::reading("gzip stream", e))
     }

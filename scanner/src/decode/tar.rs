@@ -3,6 +3,7 @@
 //! seeking and no buffering (the gzip decoder pushes the tar, this pushes its
 //! members).
 
+use crate::decode::Piece;
 use std::io::Read;
 
 use tar::{Archive, EntryType};
@@ -50,7 +51,7 @@ impl Decoder for Tar {
                 kind: LayerKind::Member,
                 name: name.clone(),
             };
-            sink.stream(layer, &mut entry)
+            sink.push(Piece::member(layer, &mut entry))
                 .map_err(|e| DecodeError::reading(&format!("member {name}"), e))?;
         }
         Ok(())

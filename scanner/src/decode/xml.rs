@@ -17,6 +17,7 @@
 //! up to [`Limits::max_buffered_bytes`](crate::limits::Limits); a larger one has
 //! its raw bytes scanned and its text extraction recorded as skipped.
 
+use crate::decode::Piece;
 use std::io::Read;
 
 use quick_xml::events::Event;
@@ -71,7 +72,7 @@ impl Decoder for OfficeXml {
     fn decode(&self, input: &mut dyn Read, _name: &str, sink: &mut dyn InnerSink) -> Result<(), DecodeError> {
         let raw = super::buffer_and_scan_raw(input, sink, "XML part")?;
         let (text, damage) = extract_text(&raw);
-        sink.scan_here(&mut text.text.as_bytes(), Some(&text))
+        sink.push(Piece::here(&mut text.text.as_bytes(), Some(&text)))
             .map_err(|e| DecodeError::reading("XML text", e))?;
         match damage {
             Some(e) => Err(DecodeError::Corrupt(format!(

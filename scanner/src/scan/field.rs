@@ -76,8 +76,10 @@ impl Worker<'_> {
                     category,
                     origin: Some(&ValueOffsets { label_len: 0 }),
                 };
-                self.text.scan_bytes(blob, &stream, &mut out.findings);
-                return self.scan_pending(depth, budget, out);
+                return match self.scan_text_bytes(blob, &stream, depth, budget, out, None) {
+                    Some(limit) => Err(limit),
+                    None => Ok(()),
+                };
             }
         }
         let mut text = std::mem::take(&mut self.field_text);
@@ -91,8 +93,11 @@ impl Worker<'_> {
             category,
             origin: Some(&ValueOffsets { label_len }),
         };
-        self.text.scan_bytes(&text, &stream, &mut out.findings);
+        let limit = self.scan_text_bytes(&text, &stream, depth, budget, out, None);
         self.field_text = text;
-        self.scan_pending(depth, budget, out)
+        match limit {
+            Some(limit) => Err(limit),
+            None => Ok(()),
+        }
     }
 }

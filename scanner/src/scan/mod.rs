@@ -32,7 +32,7 @@ pub use crate::limits::{LimitExceeded, Limits, DEFAULT_MAX_REGION_SIZE};
 pub use fault::{guard, Fault};
 pub use history::scan_git_history;
 pub use memory::PROCESS_MEMORY;
-pub use text::{looks_like_text, PendingStream, StreamLabel, TextScanner, CHUNK};
+pub use text::{looks_like_text, StreamLabel, TextScanner, TextSink, CHUNK};
 pub use worker::{FileOutcome, Worker};
 
 use crate::findings::{Finding, GuidelineCategory, Provenance, SkipReason, Skipped};
@@ -396,6 +396,82 @@ pub(crate) mod tests {
 
     /// A file whose scan panics (see `Worker::scan_file`).
     pub(crate) const FAULTY_FILE: &str = "hihoji-test-fault";
+
+    fn engine() -> Engine {
+        Engine {
+            rules: load_rules(&[]).unwrap(),
+            fingerprinter: Fingerprinter::new(b"test key"),
+            limits: Limits::default(),
+        }
+    }
+
+    fn scan_dir(dir: &std::path::Path, engine: &Engine) -> ScanOutcome {
+        let config = ScanConfig {
+            roots: vec![dir.to_path_buf()],
+            processes: None,
+            walk: WalkOptions::default(),
+            limits: engine.limits.clone(),
+            threads: 1,
+        };
+        scan(&config, engine, &Quiet).unwrap()
+    }
+
+    /// `text` gzipped, then base64-encoded.
+    fn base64_of_gzip(text: &str) -> String {
+        use base64::Engine as _;
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(text.as_bytes()).unwrap();
+        base64::engine::general_purpose::STANDARD.encode(gz.finish().unwrap())
+    }
+
+    #[test]
+    fn a_container_decoded_from_text_is_scanned_wherever_the_text_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let payload = base64_of_gzip("order 17 card_number 4539875260181596 exp 12/29\n");
+        std::fs::write(dir.path().join("app.log"), format!("blob={payload}\n")).unwrap();
+        // The same text one container down: the zip member's text goes
+        // through the decoder's sink, the gzip stream through the text's.
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        zip.start_file("inner.log", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut zip, format!("blob={payload}\n").as_bytes()).unwrap();
+        std::fs::write(dir.path().join("logs.zip"), zip.finish().unwrap().into_inner()).unwrap();
+        let outcome = scan_dir(dir.path(), &engine());
+        let mut found: Vec<String> = outcome
+            .findings
+            .iter()
+            .filter(|f| f.rule_id == "PAN")
+            .map(|f| f.provenance.to_string())
+            .collect();
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                "app.log!/base64@5!/base64@5.ungz",
+                "logs.zip!/inner.log!/base64@5!/base64@5.ungz"
+            ],
+            "{:?}",
+            outcome.skipped
+        );
+        assert!(outcome.skipped.is_empty(), "{:?}", outcome.skipped);
+    }
+
+    #[test]
+    fn a_container_in_text_over_the_bomb_limit_is_recorded_not_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let payload = base64_of_gzip(&"0".repeat(200_000));
+        std::fs::write(dir.path().join("app.log"), format!("blob={payload}\n")).unwrap();
+        let mut engine = engine();
+        engine.limits.max_member_bytes = 1000;
+        let outcome = scan_dir(dir.path(), &engine);
+        assert!(
+            outcome.skipped.iter().any(|s| s.reason == SkipReason::BombLimit
+                && s.provenance.to_string().starts_with("app.log!/base64@5")),
+            "{:?}",
+            outcome.skipped
+        );
+    }
 
     #[test]
     fn a_fault_in_one_file_costs_that_file_only() {
