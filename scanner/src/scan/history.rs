@@ -1,101 +1,121 @@
 //! Scanning a git repository's history: every blob reachable from any ref,
-//! once, each reported at its first appearance (commit, path, author).
+//! once, each reported at its first appearance (commit, path, author). A
+//! [`Source`], so a history combines with paths and processes in one scan.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::path::Path;
-use std::sync::Mutex;
-use std::time::SystemTime;
+use std::path::{Path, PathBuf};
 
 use git2::Repository;
-use rayon::prelude::*;
 
-use super::{assemble, guard, Engine, FileOutcome, ScanError, ScanObserver, Worker};
+use super::source::{Haystack, Source};
+use super::{FileOutcome, ScanError, Worker};
 use crate::findings::{GuidelineCategory, LayerKind, Note, Provenance, Redacted, SkipReason, Skipped};
-use crate::outcome::ScanOutcome;
-use crate::sources::git::{first_sightings, BlobSighting};
+use crate::sources::git::{first_sightings, BlobSighting, History};
 
-/// Scans the history of the repository at `repo` (its `.git` or working tree).
-pub fn scan_git_history(
-    repo: &Path,
-    engine: &Engine,
-    threads: usize,
-    observer: &dyn ScanObserver,
-) -> Result<ScanOutcome, ScanError> {
-    let started = SystemTime::now();
-    let history = first_sightings(repo)?;
-    let sightings = history.blobs;
-    let bytes = sightings.iter().map(|s| s.size as u64).sum();
-    observer.total(sightings.len() as u64, bytes);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| ScanError::Threads {
-            threads,
-            message: e.to_string(),
-        })?;
-    let collected = Mutex::new(FileOutcome::default());
-    pool.install(|| {
-        sightings.par_iter().for_each_init(
-            // A git2 repository handle is not shared between threads: one each.
-            || (Worker::new(engine), Repository::open(repo)),
-            |(worker, opened), sighting| {
-                let outcome = match opened {
-                    Ok(repository) => guard(|| scan_blob(worker, repository, sighting, engine))
-                        .unwrap_or_else(|fault| {
-                            // The worker's scratch may be half-updated: start afresh.
-                            *worker = Worker::new(engine);
-                            skipped(sighting, SkipReason::InternalError, fault.detail())
-                        }),
-                    Err(e) => skipped(sighting, SkipReason::ReadError, format!("git: {}", e.message())),
-                };
-                observer.file_done(outcome.coverage.bytes_scanned, outcome.findings.len());
-                if let Ok(mut all) = collected.lock() {
-                    all.absorb(outcome);
-                }
-            },
-        );
-    });
-    let mut all = collected
-        .into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    // Messages, authors, committers, branch and tag names are data too.
-    let mut worker = Worker::new(engine);
-    for text in &history.texts {
-        let mut place = text.place.iter();
-        let Some(top) = place.next() else { continue };
-        let provenance = place.fold(Provenance::file(top.as_str()), |p, layer| {
-            p.child(LayerKind::Member, layer.as_str())
-        });
-        worker.scan_name(&text.text, &provenance, GuidelineCategory::Stored, &mut all);
+/// A repository's history as a source: each blob, once, is a haystack.
+pub struct GitHistory {
+    repo: PathBuf,
+    history: History,
+}
+
+impl GitHistory {
+    /// Walks the history of the repository at `repo` (its `.git` or working tree).
+    pub fn open(repo: &Path) -> Result<Self, ScanError> {
+        Ok(GitHistory {
+            repo: repo.to_path_buf(),
+            history: first_sightings(repo)?,
+        })
     }
-    // A submodule's content is another repository's history: say so, never pass silently.
-    all.notes.extend(history.submodules.into_iter().map(|s| {
-        Note {
-            provenance: Provenance::file(s.path),
-            kind: "git_submodule".to_string(),
-            detail: format!(
-                "submodule (commit {}) not scanned: scan its own repository with --git-history",
-                short(&s.commit)
-            )
-            .into(),
-            annotations: BTreeMap::from([("commit".to_string(), Redacted::object_id(&s.commit))]),
+}
+
+impl Source for GitHistory {
+    fn roots(&self) -> Vec<Redacted> {
+        vec![self.repo.to_string_lossy().into()]
+    }
+
+    fn total(&self) -> Option<(u64, u64)> {
+        let blobs = &self.history.blobs;
+        Some((blobs.len() as u64, blobs.iter().map(|s| s.size as u64).sum()))
+    }
+
+    fn haystacks(&self) -> Box<dyn Iterator<Item = Haystack<'_>> + Send + '_> {
+        let repo = self.repo.as_path();
+        Box::new(self.history.blobs.iter().map(move |sighting| {
+            let mut annotations = BTreeMap::new();
+            annotate(&mut annotations, sighting);
+            Haystack {
+                // Named with its commit, should scanning it fault.
+                provenance: blob_place(sighting),
+                category: GuidelineCategory::Stored,
+                annotations,
+                open: Box::new(move |worker: &mut Worker<'_>, _: &Provenance, category| {
+                    with_repository(repo, |repo| match repo {
+                        Ok(repo) => scan_blob(worker, repo, sighting, category),
+                        Err(e) => skipped(sighting, SkipReason::ReadError, format!("git: {}", e.message())),
+                    })
+                }),
+            }
+        }))
+    }
+
+    fn finish(&self, worker: &mut Worker<'_>, all: &mut FileOutcome) {
+        // Messages, authors, committers, branch and tag names are data too.
+        for text in &self.history.texts {
+            let mut place = text.place.iter();
+            let Some(top) = place.next() else { continue };
+            let provenance = place.fold(Provenance::file(top.as_str()), |p, layer| {
+                p.child(LayerKind::Member, layer.as_str())
+            });
+            worker.scan_name(&text.text, &provenance, GuidelineCategory::Stored, all);
         }
-    }));
-    Ok(assemble(
-        vec![repo.to_string_lossy().into()],
-        started,
-        engine,
-        all,
-    ))
+        // A submodule's content is another repository's history: say so, never pass silently.
+        all.notes.extend(self.history.submodules.iter().map(|s| {
+            Note {
+                provenance: Provenance::file(s.path.as_str()),
+                kind: "git_submodule".to_string(),
+                detail: format!(
+                    "submodule (commit {}) not scanned: scan its own repository with --git-history",
+                    short(&s.commit)
+                )
+                .into(),
+                annotations: BTreeMap::from([("commit".to_string(), Redacted::object_id(&s.commit))]),
+            }
+        }));
+    }
+}
+
+thread_local! {
+    /// A git2 repository handle is not shared between threads: one per
+    /// worker thread, opened at its first blob.
+    static REPOSITORY: RefCell<Option<(PathBuf, Result<Repository, git2::Error>)>> = const { RefCell::new(None) };
+}
+
+/// Runs `work` with this thread's handle on the repository at `path`.
+fn with_repository<T>(path: &Path, work: impl FnOnce(&Result<Repository, git2::Error>) -> T) -> T {
+    REPOSITORY.with(|cell| {
+        let mut cached = cell.borrow_mut();
+        if cached.as_ref().is_some_and(|(at, _)| at != path) {
+            *cached = None;
+        }
+        let (_, repo) = cached.get_or_insert_with(|| (path.to_path_buf(), Repository::open(path)));
+        work(repo)
+    })
 }
 
 fn scan_blob(
     worker: &mut Worker<'_>,
     repo: &Repository,
     sighting: &BlobSighting,
-    engine: &Engine,
+    category: GuidelineCategory,
 ) -> FileOutcome {
-    if let Some(limit) = engine.limits.max_file_size.filter(|&l| sighting.size as u64 > l) {
+    let provenance = &Provenance::file(sighting.path.as_str());
+    if let Some(limit) = worker
+        .engine
+        .limits
+        .max_file_size
+        .filter(|&l| sighting.size as u64 > l)
+    {
         let detail = format!("{} bytes, over the {limit}-byte limit", sighting.size);
         return skipped(sighting, SkipReason::TooLarge, detail);
     }
@@ -104,20 +124,16 @@ fn scan_blob(
         Err(e) => return skipped(sighting, SkipReason::ReadError, format!("git: {}", e.message())),
     };
     let mut out = FileOutcome::default();
-    let provenance = Provenance::file(sighting.path.as_str());
     // The path as committed is a name like any other.
-    worker.scan_name(&sighting.path, &provenance, GuidelineCategory::Stored, &mut out);
+    worker.scan_name(&sighting.path, provenance, category, &mut out);
     let mut content = blob.content();
-    if let Err(e) = worker.scan_stream(&mut content, &provenance, GuidelineCategory::Stored, 0, &mut out) {
+    if let Err(e) = worker.scan_stream(&mut content, provenance, category, 0, &mut out) {
         out.skipped
             .extend(skipped(sighting, SkipReason::ReadError, e.to_string()).skipped);
     } else {
         out.coverage.files_scanned += 1;
     }
     out.coverage.bytes_scanned += sighting.size as u64;
-    for finding in &mut out.findings {
-        annotate(&mut finding.annotations, sighting);
-    }
     out
 }
 
@@ -132,10 +148,15 @@ fn annotate(annotations: &mut BTreeMap<String, Redacted>, sighting: &BlobSightin
 
 fn skipped(sighting: &BlobSighting, reason: SkipReason, detail: String) -> FileOutcome {
     FileOutcome::skipped(Skipped {
-        provenance: Provenance::file(format!("{}@{}", sighting.path, short(&sighting.commit))),
+        provenance: blob_place(sighting),
         reason,
         detail: detail.into(),
     })
+}
+
+/// A blob as a skip names it: its path at the commit where it first appeared.
+fn blob_place(sighting: &BlobSighting) -> Provenance {
+    Provenance::file(format!("{}@{}", sighting.path, short(&sighting.commit)))
 }
 
 fn short(commit: &str) -> &str {

@@ -1,11 +1,12 @@
-//! Running a scan: walk the roots, scan files in parallel, collect the outcome.
+//! Running a scan: read every source, scan its haystacks in parallel,
+//! collect the outcome.
 //!
-//! The walker runs on the calling thread and feeds files to a rayon pool; each
-//! pool thread keeps one [`Worker`] (detector scratch and read buffer) for all
-//! the files it scans. Processes whose memory is asked for are a second kind
-//! of task, fed to the same pool after the files. Results are pushed per file
-//! into a shared collector and sorted at the end, so the outcome does not
-//! depend on thread timing.
+//! Each [`Source`] (the files under the roots, a git history, processes)
+//! yields haystacks on the calling thread, one source after another, into a
+//! rayon pool; each pool thread keeps one [`Worker`] (detector scratch and
+//! read buffer) for all the haystacks it scans. Results are pushed per
+//! haystack into a shared collector and sorted at the end, so the outcome
+//! does not depend on thread timing.
 
 mod allow;
 mod budget;
@@ -16,6 +17,7 @@ mod field;
 mod history;
 mod memory;
 mod names;
+mod source;
 mod sparse;
 mod text;
 mod worker;
@@ -30,18 +32,19 @@ use rayon::prelude::*;
 pub use crate::field::{integral_real, Field, FieldValue};
 pub use crate::limits::{LimitExceeded, Limits, DEFAULT_MAX_REGION_SIZE};
 pub use fault::{guard, Fault};
-pub use history::scan_git_history;
+pub use history::GitHistory;
 pub use memory::PROCESS_MEMORY;
+pub use source::{Haystack, Open, Paths, Processes, Source};
 pub use text::{looks_like_text, StreamLabel, TextScanner, TextSink, CHUNK};
 pub use worker::{FileOutcome, Worker};
 
-use crate::findings::{Finding, GuidelineCategory, Provenance, SkipReason, Skipped};
+use crate::findings::{Finding, SkipReason, Skipped};
 use crate::mask::Fingerprinter;
 use crate::outcome::{RulePackInfo, ScanOutcome};
 use crate::redact::redact;
 use crate::rules::{RuleSet, RuleSpec};
-use crate::sources::process::{self, ProcessMemory, ProcessTargets, Target};
-use crate::sources::walk::{walk, Entry, WalkOptions};
+use crate::sources::process::ProcessTargets;
+use crate::sources::walk::WalkOptions;
 
 /// What to scan and how.
 #[derive(Debug, Clone)]
@@ -53,6 +56,8 @@ pub struct ScanConfig {
     pub limits: Limits,
     /// Worker threads; 0 means one per core.
     pub threads: usize,
+    /// A git repository whose history to scan too (`--git-history`).
+    pub git_history: Option<PathBuf>,
 }
 
 /// Told about progress as files finish, from any worker thread.
@@ -95,28 +100,8 @@ pub enum ScanError {
     Processes(#[source] std::io::Error),
 }
 
-/// One unit of work for the pool.
-enum Task<'m> {
-    Entry(Entry),
-    Process(&'m dyn ProcessMemory, Target),
-}
-
-impl Task<'_> {
-    /// What the task scans, to record it if scanning faults.
-    fn provenance(&self) -> Provenance {
-        match self {
-            Task::Entry(Entry::File { provenance, .. }) => provenance.clone(),
-            Task::Entry(Entry::Skipped(skipped)) => skipped.provenance.clone(),
-            Task::Entry(Entry::Name { provenance, .. }) => provenance.clone(),
-            Task::Process(_, Target::Process(info)) => {
-                process::process_provenance(info.pid, Some(&info.name))
-            }
-            Task::Process(_, Target::Unreadable { pid, .. }) => process::process_provenance(*pid, None),
-        }
-    }
-}
-
-/// Scans every root and returns the outcome.
+/// Scans every root, and the git history and processes asked for, as one
+/// scan: their haystacks share one pool of workers and one outcome.
 pub fn scan(
     config: &ScanConfig,
     engine: &Engine,
@@ -129,49 +114,53 @@ pub fn scan(
         })?;
     }
     let started = SystemTime::now();
-    let (processes, process_notes) = match &config.processes {
-        Some(targets) => {
-            let memory = process::system().ok_or(ScanError::ProcessesUnsupported)?;
-            memory.protect_scanner();
-            let (picked, notes) = process::resolve(memory, targets).map_err(ScanError::Processes)?;
-            (
-                picked.into_iter().map(|t| Task::Process(memory, t)).collect(),
-                notes,
-            )
-        }
-        None => (Vec::new(), Vec::new()),
+    let paths = Paths {
+        roots: &config.roots,
+        walk: &config.walk,
     };
-    let all_regions = config.processes.as_ref().is_some_and(|t| t.all_regions);
+    let history = config.git_history.as_deref().map(GitHistory::open).transpose()?;
+    let processes = config.processes.as_ref().map(Processes::resolve).transpose()?;
+    let mut sources: Vec<&dyn Source> = vec![&paths];
+    if let Some(history) = &history {
+        sources.push(history);
+    }
+    if let Some(processes) = &processes {
+        sources.push(processes);
+    }
+    let mut outcome = scan_sources(&sources, config.threads, started, engine, observer)?;
+    outcome.shard = config.walk.shard.map(|s| s.to_string());
+    Ok(outcome)
+}
+
+/// Scans the haystacks of every source in one pool; each pool thread keeps
+/// one [`Worker`] for all the haystacks it scans.
+pub fn scan_sources(
+    sources: &[&dyn Source],
+    threads: usize,
+    started: SystemTime,
+    engine: &Engine,
+    observer: &dyn ScanObserver,
+) -> Result<ScanOutcome, ScanError> {
+    let totals: Option<Vec<(u64, u64)>> = sources.iter().map(|s| s.total()).collect();
+    if let Some(totals) = totals {
+        let (files, bytes) = totals.iter().fold((0, 0), |(f, b), (tf, tb)| (f + tf, b + tb));
+        observer.total(files, bytes);
+    }
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(config.threads)
+        .num_threads(threads)
         .build()
         .map_err(|e| ScanError::Threads {
-            threads: config.threads,
+            threads,
             message: e.to_string(),
         })?;
     let collected = Mutex::new(FileOutcome::default());
     pool.install(|| {
-        let files = walk(&config.roots, &config.walk).map(Task::Entry);
-        files.chain(processes).par_bridge().for_each_init(
+        let haystacks = sources.iter().flat_map(|source| source.haystacks());
+        haystacks.par_bridge().for_each_init(
             || Worker::new(engine),
-            |worker, task| {
-                let item = task.provenance();
-                let scanned = guard(|| match task {
-                    Task::Entry(Entry::File { path, provenance }) => worker.scan_file(&path, provenance),
-                    Task::Entry(Entry::Skipped(skipped)) => FileOutcome::skipped(skipped),
-                    Task::Entry(Entry::Name { name, provenance }) => {
-                        let mut out = FileOutcome::default();
-                        worker.scan_name(&name, &provenance, GuidelineCategory::Stored, &mut out);
-                        out
-                    }
-                    Task::Process(memory, Target::Process(info)) => {
-                        worker.scan_process(memory, &info, all_regions)
-                    }
-                    Task::Process(_, Target::Unreadable { pid, error }) => {
-                        memory::unreadable_process(pid, &error)
-                    }
-                });
-                let outcome = scanned.unwrap_or_else(|fault| {
+            |worker, haystack| {
+                let item = haystack.provenance.clone();
+                let outcome = guard(|| haystack.scan(worker)).unwrap_or_else(|fault| {
                     // The worker's scratch may be half-updated: start afresh.
                     *worker = Worker::new(engine);
                     FileOutcome::skipped(Skipped {
@@ -194,22 +183,12 @@ pub fn scan(
     let mut all = collected
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    all.notes.extend(process_notes);
-    let roots = config
-        .roots
-        .iter()
-        .map(|r| r.to_string_lossy().into())
-        .chain(
-            config
-                .processes
-                .iter()
-                .flat_map(ProcessTargets::roots)
-                .map(Into::into),
-        )
-        .collect();
-    let mut outcome = assemble(roots, started, engine, all);
-    outcome.shard = config.walk.shard.map(|s| s.to_string());
-    Ok(outcome)
+    let mut worker = Worker::new(engine);
+    for source in sources {
+        source.finish(&mut worker, &mut all);
+    }
+    let roots = sources.iter().flat_map(|s| s.roots()).collect();
+    Ok(assemble(roots, started, engine, all))
 }
 
 /// A root that is missing or cannot be read makes the scan fatal (exit 2):
@@ -412,6 +391,7 @@ pub(crate) mod tests {
             walk: WalkOptions::default(),
             limits: engine.limits.clone(),
             threads: 1,
+            git_history: None,
         };
         scan(&config, engine, &Quiet).unwrap()
     }
@@ -491,6 +471,7 @@ pub(crate) mod tests {
             walk: WalkOptions::default(),
             limits: Limits::default(),
             threads: 2,
+            git_history: None,
         };
         let outcome = scan(&config, &engine, &Quiet).unwrap();
         assert_eq!(outcome.findings.len(), 4, "the other files are all scanned");

@@ -18,7 +18,7 @@ use std::net::SocketAddr;
 
 use super::capture::Timestamp;
 use super::dissect::FrameCounts;
-use super::flows::{Finish, Flow};
+use super::flows::{Finish, Flow, FlowTable, FLOW_OVERHEAD};
 use super::http::{self, PartOrigin};
 use super::reassembly::{FrameMap, Reassembled};
 use super::tls;
@@ -96,6 +96,38 @@ pub fn note_frames(counts: &FrameCounts, sink: &mut dyn InnerSink) {
             ("fragments_lost".to_string(), counts.fragments_lost.to_string()),
         ]
         .into()));
+}
+
+/// Records, once per capture, the flows evicted from the table of open
+/// flows before they ended (one note, however many: a note per flow would
+/// grow with the capture, which the limit exists to prevent).
+pub fn note_evictions(table: &FlowTable, sink: &mut dyn InnerSink) {
+    if table.evicted == 0 {
+        return;
+    }
+    let detail = format!(
+        "{} open TCP flows ({} of them carrying data) were scanned and dropped before they ended, least recently active first, \
+         to keep the table of open flows within the {}-byte reassembly limit (--max-reassembly-bytes; each flow counts {} bytes plus its data); \
+         a connection that went on afterwards was scanned again as a new stream, so a value cut across that point may be missed",
+        table.evicted,
+        table.evicted_with_data,
+        table.limit(),
+        FLOW_OVERHEAD
+    );
+    let annotations = [
+        ("flows_evicted".to_string(), table.evicted.to_string()),
+        (
+            "flows_evicted_with_data".to_string(),
+            table.evicted_with_data.to_string(),
+        ),
+    ];
+    // Noted on the capture itself: the evicted flows are many, not one stream.
+    sink.event(Event::Note {
+        layers: Vec::new(),
+        kind: "tcp_flows_evicted".to_string(),
+        detail,
+        annotations: annotations.into(),
+    });
 }
 
 fn stream_layer(protocol: &str, src: SocketAddr, dst: SocketAddr) -> Layer {
