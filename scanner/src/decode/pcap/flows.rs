@@ -12,7 +12,6 @@
 //! Each eviction is counted and the capture gets one note saying how many.
 
 use std::collections::{BTreeMap, HashMap};
-use std::mem::size_of;
 use std::net::SocketAddr;
 
 use super::capture::Timestamp;
