@@ -2,10 +2,10 @@
 //! and static libraries (`.a`). Members are slices of the archive, pushed
 //! under their names and decoded further (a `.deb`'s tarballs).
 
-use crate::decode::Piece;
 use std::io::{self, Read};
 
 use super::{DecodeError, Decoder, InnerSink};
+use crate::decode::Piece;
 use crate::findings::{Layer, LayerKind};
 
 pub struct Ar;

@@ -14,12 +14,12 @@
 //! [`Limits::max_buffered_bytes`](crate::limits::Limits); a bigger one is
 //! scanned as raw bytes and recorded as not decoded.
 
-use crate::decode::{Event, Piece};
 use std::io::{BufRead, BufReader, Read};
 
 use mail_parser::{MessageParser, MimeHeaders, PartType};
 
 use super::{DecodeError, Decoder, InnerSink};
+use crate::decode::{Event, Piece};
 use crate::findings::{GuidelineCategory, Layer, LayerKind};
 
 pub struct Email;

@@ -1,12 +1,12 @@
 //! gzip (RFC 1952), including concatenated members as `logrotate` and `cat`
 //! produce them.
 
-use crate::decode::Piece;
 use std::io::Read;
 
 use flate2::read::MultiGzDecoder;
 
 use super::{decompressed_name, DecodeError, Decoder, InnerSink};
+use crate::decode::Piece;
 use crate::findings::{Layer, LayerKind};
 
 pub struct Gzip;

@@ -11,10 +11,10 @@
 //! Also here: the formats whose bytes are legitimately not text and that
 //! the entropy check leaves alone (see `scan::entropy`).
 
-use crate::decode::Piece;
 use std::io::Read;
 
 use super::{DecodeError, Decoder, InnerSink};
+use crate::decode::Piece;
 
 /// A format told by its first bytes.
 struct Signature {

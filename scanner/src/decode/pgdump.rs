@@ -18,13 +18,13 @@
 //! `toc`. Blocks are read in the order they are stored, whatever the table
 //! of contents says about their offsets.
 
-use crate::decode::{Event, Piece};
 use std::collections::HashMap;
 use std::io::{self, Read};
 
 use flate2::read::ZlibDecoder;
 
 use super::{DecodeError, Decoder, InnerSink};
+use crate::decode::{Event, Piece};
 use crate::findings::{Layer, LayerKind};
 
 pub struct PgDump;

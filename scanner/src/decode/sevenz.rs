@@ -8,12 +8,12 @@
 //! is `encrypted`; a codec the crate lacks (Deflate64, ARM64 filter, …) is
 //! `not_decodable`; both are gaps.
 
-use crate::decode::{Event, Piece};
 use std::io::{Cursor, Read};
 
 use sevenz_rust2::{ArchiveReader, EntryDecision, Error as SevenzError, Password};
 
 use super::{DecodeError, Decoder, InnerSink, ReadSeek};
+use crate::decode::{Event, Piece};
 use crate::findings::{Layer, LayerKind};
 
 pub struct SevenZ;

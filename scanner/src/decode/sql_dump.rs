@@ -13,12 +13,12 @@
 //! This is a light parser over text, not an SQL grammar: a statement it does
 //! not follow is scanned as bytes like the rest.
 
-use crate::decode::Piece;
 use std::collections::HashMap;
 use std::io::{self, BufRead, BufReader, Read};
 
 use super::copy_text::{bytea, read_row, CopyFields};
 use super::{DecodeError, Decoder, InnerSink, OffsetMap, SourcePosition};
+use crate::decode::Piece;
 use crate::field::{Field, FieldValue};
 
 pub struct SqlDump;

@@ -19,7 +19,6 @@
 //! SQLite cannot read (damaged, or encrypted like SQLCipher) has its raw bytes
 //! scanned and is recorded as corrupt or encrypted.
 
-use crate::decode::{Event, Piece};
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -28,6 +27,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 
 use super::{DecodeError, Decoder, InnerSink, ReadSeek};
+use crate::decode::{Event, Piece};
 use crate::field::{integral_real, Field, FieldValue};
 use crate::findings::SkipReason;
 

@@ -3,12 +3,12 @@
 //! seeking and no buffering (the gzip decoder pushes the tar, this pushes its
 //! members).
 
-use crate::decode::Piece;
 use std::io::Read;
 
 use tar::{Archive, EntryType};
 
 use super::{DecodeError, Decoder, InnerSink};
+use crate::decode::Piece;
 use crate::findings::{Layer, LayerKind};
 
 pub struct Tar;

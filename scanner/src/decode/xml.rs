@@ -17,13 +17,13 @@
 //! up to [`Limits::max_buffered_bytes`](crate::limits::Limits); a larger one has
 //! its raw bytes scanned and its text extraction recorded as skipped.
 
-use crate::decode::Piece;
 use std::io::Read;
 
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
 use super::{DecodeError, Decoder, InnerSink, OffsetMap, SourcePosition};
+use crate::decode::Piece;
 
 pub struct OfficeXml;
 

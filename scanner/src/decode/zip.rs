@@ -18,7 +18,6 @@
 //! and the archive's and members' comments are scanned. A name met twice is
 //! disambiguated in the provenance: `orders.csv`, then `orders.csv#2`.
 
-use crate::decode::{Event, Piece};
 use std::collections::HashMap;
 use std::io::{Cursor, Read, Seek, SeekFrom};
 
@@ -27,6 +26,7 @@ use zip::result::ZipError;
 use zip::ZipArchive;
 
 use super::{DecodeError, Decoder, InnerSink, ReadSeek};
+use crate::decode::{Event, Piece};
 use crate::findings::{Layer, LayerKind, SkipReason};
 
 pub struct Zip;

@@ -11,7 +11,6 @@
 //! (a chunked, compressed or percent-encoded body or query) are blanked in
 //! the raw stream scan, and plain parts are not scanned a second time.
 
-use crate::decode::{Event, Piece};
 use std::collections::BTreeMap;
 use std::io::Cursor;
 use std::net::SocketAddr;
@@ -22,7 +21,7 @@ use super::flows::{Finish, Flow, FlowTable, FLOW_OVERHEAD};
 use super::http::{self, PartOrigin};
 use super::reassembly::{FrameMap, Reassembled};
 use super::tls;
-use crate::decode::InnerSink;
+use crate::decode::{Event, InnerSink, Piece};
 use crate::findings::{GuidelineCategory, Layer, LayerKind, SkipReason};
 
 const CATEGORY: GuidelineCategory = GuidelineCategory::Transmitted;
@@ -88,14 +87,20 @@ pub fn note_frames(counts: &FrameCounts, sink: &mut dyn InnerSink) {
     if counts.undecodable == 0 && counts.fragments_lost == 0 {
         return;
     }
-    sink.event(Event::note("frames", "undecoded_frames", format!(
-            "{} frames with an unsupported link type or damaged headers, {} IP fragments that could not be reassembled; their payloads were not scanned",
-            counts.undecodable, counts.fragments_lost
-        ), [
-            ("undecodable".to_string(), counts.undecodable.to_string()),
-            ("fragments_lost".to_string(), counts.fragments_lost.to_string()),
-        ]
-        .into()));
+    let detail = format!(
+        "{} frames with an unsupported link type or damaged headers, {} IP fragments that could not be reassembled; their payloads were not scanned",
+        counts.undecodable, counts.fragments_lost
+    );
+    let annotations = [
+        ("undecodable".to_string(), counts.undecodable.to_string()),
+        ("fragments_lost".to_string(), counts.fragments_lost.to_string()),
+    ];
+    sink.event(Event::note(
+        "frames",
+        "undecoded_frames",
+        detail,
+        annotations.into(),
+    ));
 }
 
 /// Records, once per capture, the flows evicted from the table of open
@@ -233,27 +238,41 @@ fn note_damage(layer: &Layer, stream: &Reassembled, how: Finish, sink: &mut dyn 
     if !stream.gaps.is_empty() {
         let missing: u64 = stream.gaps.iter().map(|g| g.len).sum();
         let first = stream.gaps[0].at;
-        sink.event(Event::note(&layer.name, "tcp_gap", format!(
-                "{} holes, {missing} bytes the capture does not hold (first at stream offset {first}); the bytes around them were scanned separately",
-                stream.gaps.len()
-            ), [
-                ("gaps".to_string(), stream.gaps.len().to_string()),
-                ("missing_bytes".to_string(), missing.to_string()),
-                ("first_gap_offset".to_string(), first.to_string()),
-            ]
-            .into()));
+        let detail = format!(
+            "{} holes, {missing} bytes the capture does not hold (first at stream offset {first}); the bytes around them were scanned separately",
+            stream.gaps.len()
+        );
+        let annotations = [
+            ("gaps".to_string(), stream.gaps.len().to_string()),
+            ("missing_bytes".to_string(), missing.to_string()),
+            ("first_gap_offset".to_string(), first.to_string()),
+        ];
+        sink.event(Event::note(&layer.name, "tcp_gap", detail, annotations.into()));
     }
     if stream.conflicts > 0 {
-        sink.event(Event::note(&layer.name, "tcp_conflict", format!(
-                "{} retransmitted or overlapping segments carried bytes different from the first copy; the first copy was scanned",
-                stream.conflicts
-            ), [("conflicts".to_string(), stream.conflicts.to_string())].into()));
+        let detail = format!(
+            "{} retransmitted or overlapping segments carried bytes different from the first copy; the first copy was scanned",
+            stream.conflicts
+        );
+        let annotations = [("conflicts".to_string(), stream.conflicts.to_string())];
+        sink.event(Event::note(
+            &layer.name,
+            "tcp_conflict",
+            detail,
+            annotations.into(),
+        ));
     }
     if how == Finish::Flushed {
-        sink.event(Event::note(&layer.name, "tcp_flow_split", format!(
-                "scanned in parts to stay within the reassembly memory limit; this part ends at stream offset {}",
-                stream.stream_len
-            ), BTreeMap::new()));
+        let detail = format!(
+            "scanned in parts to stay within the reassembly memory limit; this part ends at stream offset {}",
+            stream.stream_len
+        );
+        sink.event(Event::note(
+            &layer.name,
+            "tcp_flow_split",
+            detail,
+            BTreeMap::new(),
+        ));
     }
 }
 
