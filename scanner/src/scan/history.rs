@@ -162,3 +162,99 @@ fn blob_place(sighting: &BlobSighting) -> Provenance {
 fn short(commit: &str) -> &str {
     &commit[..commit.len().min(12)]
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::super::{scan, Engine, Limits, ScanConfig, ScanObserver};
+    use crate::mask::Fingerprinter;
+    use crate::rules::load_rules;
+    use crate::sources::walk::WalkOptions;
+
+    /// Remembers the totals it is told.
+    #[derive(Default)]
+    struct Totals(Mutex<Vec<(u64, u64)>>);
+    impl ScanObserver for Totals {
+        fn total(&self, files: u64, bytes: u64) {
+            self.0.lock().unwrap().push((files, bytes));
+        }
+    }
+
+    /// A repository whose one commit holds `orders.csv` with a card number,
+    /// since deleted from the working tree.
+    fn repository() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        let blob = repo.blob(b"1;4539875260181596\n").unwrap();
+        let mut tree = repo.treebuilder(None).unwrap();
+        tree.insert("orders.csv", blob, 0o100644).unwrap();
+        let tree = repo.find_tree(tree.write().unwrap()).unwrap();
+        let who = git2::Signature::now("Test Author", "author@example.com").unwrap();
+        repo.commit(Some("HEAD"), &who, &who, "orders", &tree, &[])
+            .unwrap();
+        std::fs::write(dir.path().join("today.log"), "card 5425233430109903\n").unwrap();
+        dir
+    }
+
+    fn scan_of(
+        roots: Vec<std::path::PathBuf>,
+        history: &std::path::Path,
+        observer: &Totals,
+    ) -> crate::outcome::ScanOutcome {
+        let engine = Engine {
+            rules: load_rules(&[]).unwrap(),
+            fingerprinter: Fingerprinter::new(b"test key"),
+            limits: Limits::default(),
+        };
+        let config = ScanConfig {
+            roots,
+            processes: None,
+            walk: WalkOptions::default(),
+            limits: Limits::default(),
+            threads: 2,
+            git_history: Some(history.to_path_buf()),
+        };
+        scan(&config, &engine, observer).unwrap()
+    }
+
+    #[test]
+    fn a_history_alone_is_counted_up_front() {
+        let dir = repository();
+        let totals = Totals::default();
+        let outcome = scan_of(Vec::new(), dir.path(), &totals);
+        assert_eq!(*totals.0.lock().unwrap(), [(1, 19)]);
+        let found: Vec<String> = outcome
+            .findings
+            .iter()
+            .map(|f| f.provenance.to_string())
+            .collect();
+        assert_eq!(found, ["orders.csv"]);
+        assert!(outcome.findings[0].annotations.contains_key("commit"));
+    }
+
+    #[test]
+    fn paths_and_history_are_one_scan_and_one_outcome() {
+        let dir = repository();
+        let totals = Totals::default();
+        let outcome = scan_of(vec![dir.path().join("today.log")], dir.path(), &totals);
+        let mut found: Vec<(String, bool)> = outcome
+            .findings
+            .iter()
+            .map(|f| {
+                // A root that is a file is named by its path.
+                let name = f.provenance.to_string();
+                let name = name.rsplit('/').next().unwrap_or_default().to_string();
+                (name, f.annotations.contains_key("commit"))
+            })
+            .collect();
+        found.sort();
+        assert_eq!(
+            found,
+            [("orders.csv".to_string(), true), ("today.log".to_string(), false)]
+        );
+        assert_eq!(outcome.roots.len(), 2);
+        // A walk is counted as it goes: no total up front.
+        assert!(totals.0.lock().unwrap().is_empty());
+    }
+}

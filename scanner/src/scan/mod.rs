@@ -120,7 +120,12 @@ pub fn scan(
     };
     let history = config.git_history.as_deref().map(GitHistory::open).transpose()?;
     let processes = config.processes.as_ref().map(Processes::resolve).transpose()?;
-    let mut sources: Vec<&dyn Source> = vec![&paths];
+    let mut sources: Vec<&dyn Source> = Vec::new();
+    // No roots (`--git-history` or `--processes` alone): no walk, so the
+    // other sources' totals are the scan's.
+    if !config.roots.is_empty() {
+        sources.push(&paths);
+    }
     if let Some(history) = &history {
         sources.push(history);
     }
