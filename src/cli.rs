@@ -212,7 +212,8 @@ pub struct ScanArgs {
     pub git_diff: Option<String>,
 
     /// Scan every blob reachable from any ref of the repository REPO, once,
-    /// reporting the commit, path and author where it first appeared.
+    /// reporting the commit, path and author where it first appeared. With
+    /// PATHs too, both are scanned in one scan and one report.
     #[arg(long, value_name = "REPO")]
     pub git_history: Option<PathBuf>,
 

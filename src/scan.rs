@@ -16,7 +16,7 @@ use hihoji_scanner::key::{load_key, KeySource, KEY_ENV};
 use hihoji_scanner::mask::Fingerprinter;
 use hihoji_scanner::outcome::ScanOutcome;
 use hihoji_scanner::rules::{load_rules, RuleSet};
-use hihoji_scanner::scan::{scan, scan_git_history, Engine, Limits, ScanConfig};
+use hihoji_scanner::scan::{scan, Engine, Limits, ScanConfig};
 use hihoji_scanner::sources::database::{self, DatabaseOptions, DatabaseTarget};
 use hihoji_scanner::sources::git::changed_files;
 use hihoji_scanner::sources::process::ProcessTargets;
@@ -41,7 +41,6 @@ pub struct Settings {
     pub lang: Lang,
     /// Replaces this machine's name in the reports (`--host`).
     pub host: Option<String>,
-    pub git_history: Option<PathBuf>,
     /// Database servers named among the paths, and how to read them.
     pub databases: Vec<DatabaseTarget>,
     pub database_options: DatabaseOptions,
@@ -79,8 +78,8 @@ impl Settings {
         let baseline = pick(&args.baseline, &file.baseline);
         let processes = process_targets(args);
         let (databases, paths) = split_targets(&args.paths)?;
-        // Paths default to "." only when no process or database is asked for.
-        let roots = if args.paths.is_empty() && processes.is_none() {
+        // Paths default to "." only when no process, history or database is asked for.
+        let roots = if args.paths.is_empty() && processes.is_none() && args.git_history.is_none() {
             vec![PathBuf::from(".")]
         } else {
             paths
@@ -103,6 +102,7 @@ impl Settings {
             },
             limits: args.limits.or(&file.limits).apply(Limits::default()),
             threads: capped_threads(args.threads.or(file.threads).unwrap_or(0)),
+            git_history: args.git_history.clone(),
         };
         let lang = args
             .lang
@@ -122,7 +122,6 @@ impl Settings {
             baseline,
             lang,
             host: args.host.clone(),
-            git_history: args.git_history.clone(),
             databases,
             database_options: database_options(args)?,
         })
@@ -247,13 +246,11 @@ pub fn run_scan(settings: &Settings, args: &ScanArgs) -> Result<ScanOutcome> {
         )?)
     };
     let progress = Progress::new(!args.no_progress && !args.quiet);
-    let outcome = match &settings.git_history {
-        Some(repo) => scan_git_history(repo, &engine, settings.scan.threads, &progress),
-        None => {
-            progress.precount(&settings.scan);
-            scan(&settings.scan, &engine, &progress)
-        }
-    };
+    // A git history counts its blobs itself; a walk is counted alongside.
+    if settings.scan.git_history.is_none() {
+        progress.precount(&settings.scan);
+    }
+    let outcome = scan(&settings.scan, &engine, &progress);
     progress.finish();
     let mut outcome = outcome?;
     if let Some(found) = databases {

@@ -181,7 +181,7 @@ impl<'a> Window<'a> {
     /// decided by the previous window, and it does not touch the start of a
     /// carried-over window (where it may be the tail of a longer run that the
     /// previous window decided).
-    fn decides(&self, start: usize, end: usize, lookahead: usize) -> bool {
+    pub(crate) fn decides(&self, start: usize, end: usize, lookahead: usize) -> bool {
         let horizon = end + lookahead;
         let cut_at_start = start == 0 && !self.starts_stream;
         !cut_at_start && (self.ends_stream || horizon <= self.bytes.len()) && horizon > self.fresh_from

@@ -30,11 +30,6 @@ pub const CHUNK: usize = 256 * 1024;
 /// inside base64 is depth 2).
 const MAX_VIEW_DEPTH: u32 = 3;
 
-/// Decoded pieces that are containers (base64 of a gzip stream) wait for the
-/// worker, which decodes them like files; past this many bytes per stream
-/// they are recorded as skipped instead of kept in memory.
-const MAX_PENDING_BYTES: usize = 64 * 1024 * 1024;
-
 /// Where a stream's findings go and how they are labelled.
 pub struct StreamLabel<'a> {
     pub provenance: &'a Provenance,
@@ -57,12 +52,19 @@ impl StreamLabel<'_> {
     }
 }
 
-/// A decoded piece that holds a container format: the worker decodes it.
-#[derive(Debug)]
-pub struct PendingStream {
-    pub provenance: Provenance,
-    pub category: GuidelineCategory,
-    pub bytes: Vec<u8>,
+/// Where the text scanner puts what it finds in a stream. The worker's
+/// sink decodes a container as soon as it is pushed, through the same path as
+/// a decoder's [`Piece`](crate::decode::Piece), so nothing waits in a queue
+/// that a caller must remember to drain.
+pub trait TextSink {
+    fn finding(&mut self, finding: Finding);
+
+    /// A decoded piece that holds a container format (base64 of a gzip
+    /// stream), found at `provenance`: decode it like any inner stream.
+    fn container(&mut self, provenance: &Provenance, category: GuidelineCategory, bytes: &[u8]);
+
+    /// A decoded piece that could not be scanned whole.
+    fn skipped(&mut self, skipped: Skipped);
 }
 
 /// How a stream's bytes become the text the detectors read, decided from its first window.
@@ -158,11 +160,6 @@ pub struct TextScanner<'r> {
     hits: Vec<Hit>,
     transcoded: Vec<u8>,
     map: CharMap,
-    /// Containers found by views, for the worker to decode after the stream.
-    pub pending: Vec<PendingStream>,
-    /// Decoded pieces that could not be scanned whole, for the worker to record.
-    pub skipped: Vec<Skipped>,
-    pending_bytes: usize,
     /// Stream offset of the earliest encoded run that the window ended
     /// inside of: the next window must start before it.
     straddle: Option<u64>,
@@ -178,9 +175,6 @@ impl<'r> TextScanner<'r> {
             hits: Vec::new(),
             transcoded: Vec::new(),
             map: CharMap::default(),
-            pending: Vec::new(),
-            skipped: Vec::new(),
-            pending_bytes: 0,
             straddle: None,
         }
     }
@@ -191,18 +185,18 @@ impl<'r> TextScanner<'r> {
         &mut self,
         reader: &mut dyn Read,
         label: &StreamLabel<'_>,
-        out: &mut Vec<Finding>,
+        out: &mut dyn TextSink,
     ) -> io::Result<u64> {
         let overlap = self.detector.overlap();
         let mut buf = std::mem::take(&mut self.buf);
         buf.resize(CHUNK + overlap, 0);
-        self.pending_bytes = 0;
         let mut carried = 0;
         let mut base = 0u64;
         let mut lines = LineCursor::start();
         let mut mode = None;
         let result = loop {
             let (filled, status) = fill(reader, &mut buf[carried..]);
+            let status = status.map(|()| carried + filled < buf.len());
             let len = carried + filled;
             // A read error ends the stream here: what was read before it is still scanned.
             let eof = !matches!(status, Ok(false));
@@ -289,7 +283,7 @@ impl<'r> TextScanner<'r> {
         mode: StreamMode,
         lines: LineCursor,
         label: &StreamLabel<'_>,
-        out: &mut Vec<Finding>,
+        out: &mut dyn TextSink,
     ) -> usize {
         let skip = encoding.align(base).min(raw.bytes.len());
         let mut text = std::mem::take(&mut self.transcoded);
@@ -336,7 +330,7 @@ impl<'r> TextScanner<'r> {
     }
 
     /// Scans bytes that are all in memory already.
-    pub fn scan_bytes(&mut self, bytes: &[u8], label: &StreamLabel<'_>, out: &mut Vec<Finding>) {
+    pub fn scan_bytes(&mut self, bytes: &[u8], label: &StreamLabel<'_>, out: &mut dyn TextSink) {
         let is_text = looks_like_text(bytes);
         let text = TextWindow {
             window: Window::whole(bytes),
@@ -353,12 +347,12 @@ impl<'r> TextScanner<'r> {
     }
 
     /// The detectors, then the views, over one window of text.
-    fn scan_text(&mut self, text: &TextWindow<'_>, label: &StreamLabel<'_>, out: &mut Vec<Finding>) {
+    fn scan_text(&mut self, text: &TextWindow<'_>, label: &StreamLabel<'_>, out: &mut dyn TextSink) {
         self.scan_window(text, label, out);
         self.scan_views(text, label, out);
     }
 
-    fn scan_window(&mut self, text: &TextWindow<'_>, label: &StreamLabel<'_>, out: &mut Vec<Finding>) {
+    fn scan_window(&mut self, text: &TextWindow<'_>, label: &StreamLabel<'_>, out: &mut dyn TextSink) {
         let window = &text.window;
         self.hits.clear();
         self.detector.scan(window, &mut self.hits);
@@ -383,7 +377,7 @@ impl<'r> TextScanner<'r> {
                 let line = line_around(window.bytes, hit.start, hit.end);
                 finding.suppression = allowance(line, &finding.rule_id);
             }
-            out.push(text.annotate(finding));
+            out.finding(text.annotate(finding));
         }
     }
 
@@ -428,7 +422,7 @@ impl<'r> TextScanner<'r> {
     }
 
     /// Runs every view over one window of text and scans what they decode.
-    fn scan_views(&mut self, text: &TextWindow<'_>, label: &StreamLabel<'_>, out: &mut Vec<Finding>) {
+    fn scan_views(&mut self, text: &TextWindow<'_>, label: &StreamLabel<'_>, out: &mut dyn TextSink) {
         let window = &text.window;
         let mut decoded = Vec::new();
         for view in views_for(window.bytes, text.binary, label) {
@@ -457,7 +451,7 @@ impl<'r> TextScanner<'r> {
                     // The next window would not see its start: carry it whole
                     // into the next window, up to half a window.
                     if !self.carry_whole(text.stream_offset(piece.start), text.raw_end) {
-                        self.skipped.push(Skipped {
+                        out.skipped(Skipped {
                             provenance: provenance.clone(),
                             reason: SkipReason::TooLarge,
                             detail: format!(
@@ -485,7 +479,7 @@ impl<'r> TextScanner<'r> {
         fits
     }
 
-    /// Scans one decoded piece: a container goes to the worker; otherwise its
+    /// Scans one decoded piece: a container goes to the sink; otherwise its
     /// hits that the window's own scan did not already report become findings,
     /// and views look inside it in turn. `to_window` maps a piece index to
     /// the window index of the encoded byte it came from.
@@ -498,24 +492,11 @@ impl<'r> TextScanner<'r> {
         text: &TextWindow<'_>,
         label: &StreamLabel<'_>,
         depth: u32,
-        out: &mut Vec<Finding>,
+        out: &mut dyn TextSink,
     ) {
         let bytes = &piece.bytes;
         if decode::sniff(&bytes[..bytes.len().min(SNIFF_LEN)]).is_some() {
-            if self.pending_bytes + bytes.len() > MAX_PENDING_BYTES {
-                self.skipped.push(Skipped {
-                    provenance: provenance.clone(),
-                    reason: SkipReason::BombLimit,
-                    detail: format!("decoded containers in one stream over {MAX_PENDING_BYTES} bytes").into(),
-                });
-            } else {
-                self.pending_bytes += bytes.len();
-                self.pending.push(PendingStream {
-                    provenance: provenance.clone(),
-                    category: label.category,
-                    bytes: bytes.clone(),
-                });
-            }
+            out.container(provenance, label.category, bytes);
             return;
         }
         let mut hits = Vec::new();
@@ -524,9 +505,7 @@ impl<'r> TextScanner<'r> {
             let at = to_window(hit.start);
             let at_end = to_window(hit.end.saturating_sub(1)) + 1;
             // Decided once across overlapping windows, like the window's own hits.
-            let horizon = at_end + self.detector.lookahead();
-            let window = &text.window;
-            if !((window.ends_stream || horizon <= window.bytes.len()) && horizon > window.fresh_from) {
+            if !text.window.decides(at, at_end, self.detector.lookahead()) {
                 continue;
             }
             // The window's own scan found this number there already.
@@ -569,7 +548,7 @@ impl<'r> TextScanner<'r> {
                 };
                 finding.evidence.push(why.into());
             }
-            out.push(text.annotate(finding));
+            out.finding(text.annotate(finding));
         }
         if depth >= MAX_VIEW_DEPTH {
             return;
@@ -612,19 +591,20 @@ fn line_around(bytes: &[u8], start: usize, end: usize) -> &[u8] {
     &bytes[from..to]
 }
 
-/// Reads until `buf` is full or the stream ends. Returns the bytes read and
-/// whether the stream ended, or the error that stopped it after those bytes.
-fn fill(reader: &mut dyn Read, buf: &mut [u8]) -> (usize, io::Result<bool>) {
+/// Reads until `buf` is full, the stream ends or a read fails; returns what
+/// was read in every case, and the error that stopped it after those bytes.
+/// Fewer bytes than `buf` holds without an error means the stream ended.
+pub(crate) fn fill(reader: &mut dyn Read, buf: &mut [u8]) -> (usize, io::Result<()>) {
     let mut filled = 0;
     while filled < buf.len() {
         match reader.read(&mut buf[filled..]) {
-            Ok(0) => return (filled, Ok(true)),
+            Ok(0) => break,
             Ok(n) => filled += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return (filled, Err(e)),
         }
     }
-    (filled, Ok(false))
+    (filled, Ok(()))
 }
 
 /// Text has no NUL bytes near its start (the heuristic of grep and git).
