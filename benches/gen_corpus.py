@@ -6,9 +6,14 @@ few large ones, about one synthetic card number per 100 KB, and plenty of
 13-digit millisecond timestamps and other digit runs that are not card numbers.
 All card numbers are synthetic (random digits with a computed Luhn digit).
 
-usage: gen_corpus.py OUT_DIR [--total-mb 1070] [--small-files 8000] [--large-files 10] [--single] [--clean]
+usage: gen_corpus.py OUT_DIR [--total-mb 1070] [--small-files 8000] [--large-files 10] [--single] [--clean] [--dense]
   --single   one file of --total-mb instead (the "one huge file" case)
   --clean    no card numbers at all (for the false-positive check)
+  --dense    number-dense kinds instead (issue 18): JSON logs with timestamps,
+             64-bit request ids, amounts and order numbers on every line; CSV
+             exports with a dozen numeric columns; access logs with numeric
+             query strings. Digit runs of 10-19 digits on every line, as in
+             the held-out corpus that made the default one look faster.
 """
 import argparse
 import os
@@ -55,7 +60,31 @@ def csv_line(card=None):
             f'{rng.randrange(100, 100000)},JP,{rng.choice(["ok", "ng", "pending"])}\n')
 
 
+def dense_access_line(card=None):
+    query = f"card={card}" if card else f"item={rng.randrange(10**10)}&session={rng.getrandbits(63)}"
+    return (f'10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(256)} - - '
+            f'[25/Nov/2026:10:{rng.randrange(60):02d}:{rng.randrange(60):02d} +0900] '
+            f'"GET /api/v2/orders/{rng.randrange(10**12)}/items/{rng.randrange(10**6)}?{query}&t={ts()} HTTP/1.1" '
+            f'200 {rng.randrange(50000)} {rng.randrange(10**6)}us rid={rng.getrandbits(64)}\n')
+
+
+def dense_json_line(card=None):
+    extra = f',"card_number":"{card}"' if card else f',"span_id":{rng.getrandbits(63)}'
+    return (f'{{"ts":{ts()},"time":"2026-11-25T10:{rng.randrange(60):02d}:{rng.randrange(60):02d}.{rng.randrange(10**6):06d}+09:00",'
+            f'"request_id":{rng.getrandbits(64)},"user_id":{rng.randrange(10**9)},"order_no":"{rng.randrange(10**15):015d}",'
+            f'"amount":{rng.randrange(100, 10**6)},"tax":{rng.randrange(10, 10**5)},"items":[{rng.randrange(10**8)},{rng.randrange(10**8)}],'
+            f'"latency_ms":{rng.random() * 1000:.3f}{extra}}}\n')
+
+
+def dense_csv_line(card=None):
+    cols = [str(rng.randrange(10**8)), ts(), card or str(rng.randrange(10**12))]
+    cols += [str(rng.randrange(10 ** rng.randrange(3, 14))) for _ in range(9)]
+    cols += [f"{rng.random() * 10**5:.2f}", f"{rng.randrange(1, 13):02d}/{rng.randrange(26, 32)}", "JP"]
+    return ",".join(cols) + "\n"
+
+
 KINDS = [("access", ".log", access_line), ("json", ".jsonl", json_line), ("export", ".csv", csv_line)]
+DENSE_KINDS = [("access", ".log", dense_access_line), ("json", ".jsonl", dense_json_line), ("export", ".csv", dense_csv_line)]
 
 
 CLEAN = False
@@ -89,13 +118,16 @@ def main():
     ap.add_argument("--large-files", type=int, default=10)
     ap.add_argument("--single", action="store_true")
     ap.add_argument("--clean", action="store_true")
+    ap.add_argument("--dense", action="store_true")
     a = ap.parse_args()
-    global CLEAN
+    global CLEAN, KINDS
     CLEAN = a.clean
+    if a.dense:
+        KINDS = DENSE_KINDS
     os.makedirs(a.out, exist_ok=True)
     total = a.total_mb * 1_000_000
     if a.single:
-        write_file(os.path.join(a.out, "huge.log"), total, access_line)
+        write_file(os.path.join(a.out, "huge.log"), total, KINDS[0][2])
         return
     small_total = 0
     for i in range(a.small_files):

@@ -212,12 +212,13 @@ pub struct ScanArgs {
     pub git_diff: Option<String>,
 
     /// Scan every blob reachable from any ref of the repository REPO, once,
-    /// reporting the commit, path and author where it first appeared.
+    /// reporting the commit, path and author where it first appeared. With
+    /// PATHs too, both are scanned in one scan and one report.
     #[arg(long, value_name = "REPO")]
     pub git_history: Option<PathBuf>,
 
-    /// Language of the terminal summary and the HTML report [default: ja when
-    /// the locale ($LC_ALL, $LC_MESSAGES, $LANG) starts with ja, else en].
+    /// Language of the terminal summary, the HTML report and the SARIF
+    /// messages [default: ja when the locale ($LC_ALL, $LC_MESSAGES, $LANG) starts with ja, else en].
     #[arg(long, value_enum)]
     pub lang: Option<LangArg>,
 
@@ -286,8 +287,8 @@ pub struct ReportArgs {
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
 
-    /// Language of the HTML report and the summary [default: ja when the
-    /// locale ($LC_ALL, $LC_MESSAGES, $LANG) starts with ja, else en].
+    /// Language of the HTML report, the SARIF messages and the summary
+    /// [default: ja when the locale ($LC_ALL, $LC_MESSAGES, $LANG) starts with ja, else en].
     #[arg(long, value_enum)]
     pub lang: Option<LangArg>,
 
@@ -305,7 +306,7 @@ pub struct ReportArgs {
     pub quiet: bool,
 }
 
-/// Language of the terminal summary and the HTML report.
+/// Language of the terminal summary, the HTML report and the SARIF messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LangArg {

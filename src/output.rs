@@ -108,7 +108,7 @@ impl Outputs {
         };
         let sarif = match &targets.sarif {
             Some(path) => {
-                let writer = SarifWriter::begin(open(path)?, head)
+                let writer = SarifWriter::begin(open(path)?, head, targets.lang)
                     .with_context(|| format!("writing report {}", path.display()))?;
                 Some(Report::new(path, writer))
             }

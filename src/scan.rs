@@ -14,7 +14,7 @@ use hihoji_scanner::key::{load_key, KeySource, KEY_ENV};
 use hihoji_scanner::mask::Fingerprinter;
 use hihoji_scanner::outcome::ScanOutcome;
 use hihoji_scanner::rules::{load_rules, RuleSet};
-use hihoji_scanner::scan::{outcome_head, scan_git_history, scan_into, Engine, Limits, ScanConfig};
+use hihoji_scanner::scan::{outcome_head, scan_into, Engine, Limits, ScanConfig};
 use hihoji_scanner::sources::database::{self, DatabaseOptions, DatabaseTarget};
 use hihoji_scanner::sources::git::changed_files;
 use hihoji_scanner::sources::process::ProcessTargets;
@@ -39,7 +39,6 @@ pub struct Settings {
     pub lang: Lang,
     /// Replaces this machine's name in the reports (`--host`).
     pub host: Option<String>,
-    pub git_history: Option<PathBuf>,
     /// Database servers named among the paths, and how to read them.
     pub databases: Vec<DatabaseTarget>,
     pub database_options: DatabaseOptions,
@@ -77,8 +76,8 @@ impl Settings {
         let baseline = pick(&args.baseline, &file.baseline);
         let processes = process_targets(args);
         let (databases, paths) = split_targets(&args.paths)?;
-        // Paths default to "." only when no process or database is asked for.
-        let roots = if args.paths.is_empty() && processes.is_none() {
+        // Paths default to "." only when no process, history or database is asked for.
+        let roots = if args.paths.is_empty() && processes.is_none() && args.git_history.is_none() {
             vec![PathBuf::from(".")]
         } else {
             paths
@@ -101,6 +100,7 @@ impl Settings {
             },
             limits: args.limits.or(&file.limits).apply(Limits::default()),
             threads: capped_threads(args.threads.or(file.threads).unwrap_or(0)),
+            git_history: args.git_history.clone(),
         };
         let lang = args
             .lang
@@ -120,7 +120,6 @@ impl Settings {
             baseline,
             lang,
             host: args.host.clone(),
-            git_history: args.git_history.clone(),
             databases,
             database_options: database_options(args)?,
         })
@@ -285,38 +284,23 @@ fn run_scan_into<S: FindingSink>(
             .extend(settings.databases.iter().map(|t| Redacted::from(t.shown())));
     };
     let progress = Progress::new(!args.no_progress && !args.quiet);
-    let (mut outcome, sink) = match &settings.git_history {
-        Some(repo) => {
-            let scanned = scan_git_history(repo, engine, settings.scan.threads, &progress);
-            progress.finish();
-            let mut outcome = scanned?;
-            settle(&mut outcome);
-            let findings = std::mem::take(&mut outcome.findings);
-            let mut sink = start(&outcome)?;
-            let from_servers = databases.iter().flat_map(|found| found.findings.iter().cloned());
-            for finding in from_servers.chain(findings) {
-                sink.finding(finding)?;
-            }
-            (outcome, sink)
+    let mut head = outcome_head(&settings.scan, engine);
+    settle(&mut head);
+    let mut sink = start(&head)?;
+    if let Some(found) = &databases {
+        for finding in &found.findings {
+            sink.finding(finding.clone())?;
         }
-        None => {
-            let mut head = outcome_head(&settings.scan, engine);
-            settle(&mut head);
-            let mut sink = start(&head)?;
-            if let Some(found) = &databases {
-                for finding in &found.findings {
-                    sink.finding(finding.clone())?;
-                }
-            }
-            progress.precount(&settings.scan);
-            let scanned = scan_into(&settings.scan, engine, &progress, &mut sink);
-            progress.finish();
-            let mut outcome = scanned?;
-            settle(&mut outcome);
-            outcome.started_at = head.started_at;
-            (outcome, sink)
-        }
-    };
+    }
+    // A git history counts its blobs itself; a walk is counted alongside.
+    if settings.scan.git_history.is_none() {
+        progress.precount(&settings.scan);
+    }
+    let scanned = scan_into(&settings.scan, engine, &progress, &mut sink);
+    progress.finish();
+    let mut outcome = scanned?;
+    settle(&mut outcome);
+    outcome.started_at = head.started_at;
     if let Some(mut found) = databases {
         // Its findings went to the sink first.
         found.findings.clear();

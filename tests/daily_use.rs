@@ -502,6 +502,48 @@ fn git_history_finds_a_number_committed_and_later_deleted() {
             .any(|n| n["kind"] == "git_submodule" && n["provenance"]["artifact"] == "vendor/lib"),
         "{notes:#?}"
     );
+
+    // Paths and history in one scan: one report holds the findings of both.
+    let (code, report) = scan_json(root, &[".", "--git-history", "."]);
+    assert_eq!(code, 1);
+    let both = findings(&report);
+    let from_history: Vec<&Value> = both
+        .iter()
+        .filter(|f| f["annotations"]["commit"] == leaked.as_str())
+        .collect();
+    assert_eq!(from_history.len(), 1, "{both:#?}");
+    assert_eq!(from_history[0]["provenance"]["artifact"], "exports/orders.csv");
+    let from_paths = both
+        .iter()
+        .filter(|f| {
+            f["provenance"]["artifact"]
+                .as_str()
+                .unwrap()
+                .starts_with(".git/objects/")
+        })
+        .count();
+    assert_eq!(from_paths, stored.len(), "{both:#?}");
+    assert_eq!(both.len(), 1 + stored.len(), "{both:#?}");
+    let roots = report["roots"].as_array().unwrap();
+    assert_eq!(roots.len(), 2, "{roots:#?}");
+    let notes = report["notes"].as_array().unwrap();
+    assert!(notes.iter().any(|n| n["kind"] == "git_submodule"), "{notes:#?}");
+}
+
+/// `--git-history` on a directory that is not a repository: a usage error
+/// that says so once, without libgit2's class and code numbers.
+#[test]
+fn git_history_on_a_non_repository_says_so_once() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "notes.txt", "nothing\n");
+    let out = hihoji(dir.path())
+        .args(["scan", ".", "--no-progress", "--git-history", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("could not find repository").count(), 1, "{stderr}");
+    assert!(!stderr.contains("class="), "{stderr}");
 }
 
 #[test]

@@ -50,7 +50,7 @@ fn scan_json(dir: &std::path::Path, extra: &[&str]) -> Value {
 }
 
 /// Issue 14's recall list: one file per form, each with its own synthetic number.
-const FORMS: [(&str, &str, &str); 12] = [
+const FORMS: [(&str, &str, &str); 15] = [
     ("card-glued.txt", "CARD{}\n", "warning"),
     ("pan-glued.txt", "pan{}\n", "warning"),
     ("currency.txt", "total {}JPY\n", "warning"),
@@ -69,6 +69,13 @@ const FORMS: [(&str, &str, &str); 12] = [
     ("body.json", "{\"tel\":\"0312345678\",\"cc\":\"{}\"}\n", "warning"),
     ("invoice.log", "invoice=INV-001 cc={}\n", "warning"),
     ("order.log", "order 1234: {} 12/26\n", "warning"),
+    (
+        "rows.sql",
+        "INSERT INTO t(id, x) VALUES (1, {}, 2500);\n",
+        "warning",
+    ),
+    ("charge.py", "charge(\"{}\", 1200)\n", "warning"),
+    ("array.json", "[1, {}, 1200]\n", "warning"),
     ("track2.log", "read ;{}=2408226000000000?3\n", "error"),
     (
         "track1.log",
@@ -119,6 +126,10 @@ fn lookalikes_never_reach_warning() {
         "CSC 121 Introduction to Programming",
         "// csc : 2014-09-25",
         "request 4909960308246281946 done in 12ms",
+        "    check_normalize(4526018159083012, 446, 11, 11270725851789228032, 435);",
+        "    assert factorint(2**64 + 1) == {274177: 1, 4526018159083012: 1}",
+        "SHA256: cc4526018159083012fb5d7149e8f5187a3fd441581a10016a7c55ec7d1e355d",
+        "5414 5415 5416 5417 20BBF 20BC6 56DD 56DE",
     ]
     .join("\n");
     std::fs::write(dir.path().join("lookalikes.log"), text).unwrap();
@@ -130,6 +141,41 @@ fn lookalikes_never_reach_warning() {
         .filter(|f| f["level"] != "note")
         .collect();
     assert!(loud.is_empty(), "{loud:#?}");
+}
+
+/// An ISO 8583 message (MTI 0200, bitmap with fields 2–4, field 2 in packed
+/// BCD, fields 3–4) holding `pan` (16 digits).
+fn iso8583_message(pan: &str) -> Vec<u8> {
+    let mut message = vec![0x02, 0x00, 0x70, 0x00, 0, 0, 0, 0, 0, 0, 0x16];
+    let digits: Vec<u8> = pan.bytes().map(|b| b - b'0').collect();
+    message.extend(digits.chunks(2).map(|p| p[0] << 4 | p[1]));
+    message.extend([0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x12, 0x00]);
+    message
+}
+
+#[test]
+fn packed_bcd_is_a_warning_in_data_and_a_note_in_machine_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let pan = luhn_complete("452601815908301");
+    let mut data = vec![0u8; 64];
+    data.extend(iso8583_message(&pan));
+    data.extend([0u8; 64]);
+    std::fs::write(dir.path().join("messages.bin"), &data).unwrap();
+    let mut elf = b"\x7fELF\x02\x01\x01\0".to_vec();
+    elf.extend(&data);
+    std::fs::write(dir.path().join("libpos.so"), &elf).unwrap();
+    let report = scan_json(dir.path(), &[]);
+    let level_in = |name: &str| {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["provenance"]["artifact"] == name && f["masked"] == masked(&pan).as_str())
+            .unwrap_or_else(|| panic!("{name}: no finding in {report:#}"))["level"]
+            .clone()
+    };
+    assert_eq!(level_in("messages.bin"), "warning");
+    assert_eq!(level_in("libpos.so"), "note");
 }
 
 #[test]

@@ -233,7 +233,32 @@ mod tests {
                 "summary_counts_processes_read_and_not_read",
                 summary_counts_processes_read_and_not_read,
             ),
+            Trial::test(
+                "paths_and_a_process_are_one_scan_and_one_report",
+                paths_and_a_process_are_one_scan_and_one_report,
+            ),
         ]
+    }
+
+    fn paths_and_a_process_are_one_scan_and_one_report() -> Result<(), Failed> {
+        let holder = Holder::start()?;
+        let pid = holder.pid();
+        let dir = tempfile::tempdir()?;
+        std::fs::write(dir.path().join("orders.csv"), "1;4526018159083012\n")?;
+        let root = dir.path().to_string_lossy().into_owned();
+        let (report, code, _) = scan_json(&[root, "--pid".to_string(), pid.to_string()])?;
+        check(code == 1, || format!("exit code {code}, want 1"))?;
+        let stored = findings_of(&report, "4526018159083012");
+        check(stored.len() == 1 && stored[0]["category"] == "stored", || {
+            format!("the file's number: {stored:#?}")
+        })?;
+        let processed = findings_of(&report, &holder.ascii);
+        check(
+            !processed.is_empty() && processed.iter().all(|f| f["category"] == "processed"),
+            || format!("the process's number: {processed:#?}"),
+        )?;
+        let roots = report["roots"].as_array().map_or(0, Vec::len);
+        check(roots == 2, || format!("roots {}", report["roots"]))
     }
 
     /// A running holder, killed by its pid when dropped.

@@ -184,6 +184,35 @@ fn bad_rule_file_exits_2_naming_file_and_rule() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("broken.yaml"));
 }
 
+/// A pack whose rules lack required fields names them all in one run, each
+/// rule with the line it starts on, for `scan --rules` and `rules check` alike.
+#[test]
+fn rule_pack_missing_fields_are_all_listed_with_their_rule_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("incomplete.yaml");
+    std::fs::write(
+        &pack,
+        "rules:\n  - id: FIRST_RULE\n    kind: pattern\n    pattern: 'abc'\n    level: warning\n  - id: SECOND_RULE\n    name: Second\n    kind: pattern\n    pattern: 'x'\n    level: warning\n    security_severity: 5\n    description: d\n    help: h\n    ja:\n      name: 二番目\n",
+    )
+    .unwrap();
+    for args in [&["scan", &text_fixtures(), "--rules"][..], &["rules", "check"]] {
+        let out = hihoji().args(args).arg(&pack).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(
+                "incomplete.yaml:2: rule FIRST_RULE: missing name, security_severity, description, help"
+            ),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            stderr.contains("incomplete.yaml:6: rule SECOND_RULE: missing ja.description, ja.help"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("<input>"), "{stderr}");
+    }
+}
+
 #[test]
 fn user_rule_pack_adds_a_rule() {
     let dir = tempfile::tempdir().unwrap();
@@ -677,17 +706,106 @@ fn readme_quick_start_commands_work_as_written() {
         ci.lines().any(|l| l == "scripts/test"),
         ".ci/run does not run the README's test command"
     );
+    assert!(
+        ci.lines().any(|l| l.ends_with("scripts/fresh-clone-check")),
+        ".ci/run does not run the README's commands on a fresh clone"
+    );
     let script = std::fs::read_to_string(repo().join("scripts/test")).unwrap();
     assert!(script.contains("cargo test --workspace"));
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(repo().join("scripts/test"))
-            .unwrap()
-            .permissions()
-            .mode();
-        assert!(mode & 0o111 != 0, "scripts/test is not executable");
+        for script in ["scripts/test", "scripts/fresh-clone-check"] {
+            let mode = std::fs::metadata(repo().join(script))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert!(mode & 0o111 != 0, "{script} is not executable");
+        }
     }
+}
+
+/// A classic pcap: one SYN from 10.0.0.5:51234 to 10.0.0.9:443, then `flows`
+/// SYN-only flows from other clients, then `payload` on the first flow.
+fn syn_flood_capture(flows: u32, payload: &[u8]) -> Vec<u8> {
+    let frame = |src: [u8; 4], port: u16, seq: u32, flags: u8, payload: &[u8]| {
+        let mut frame = vec![2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00];
+        let total = (20 + 20 + payload.len()) as u16;
+        frame.extend([0x45, 0]);
+        frame.extend(total.to_be_bytes());
+        frame.extend([0, 1, 0x40, 0, 64, 6, 0, 0]);
+        frame.extend(src);
+        frame.extend([10, 0, 0, 9]);
+        frame.extend(port.to_be_bytes());
+        frame.extend(443u16.to_be_bytes());
+        frame.extend(seq.to_be_bytes());
+        frame.extend(0u32.to_be_bytes());
+        frame.extend([0x50, flags, 0xff, 0xff, 0, 0, 0, 0]);
+        frame.extend(payload);
+        frame
+    };
+    let mut pcap = Vec::new();
+    pcap.extend(0xa1b2c3d4u32.to_le_bytes());
+    pcap.extend([2, 0, 4, 0]);
+    pcap.extend([0u8; 8]);
+    pcap.extend(65535u32.to_le_bytes());
+    pcap.extend(1u32.to_le_bytes());
+    let mut record = |frame: Vec<u8>| {
+        pcap.extend(1_700_000_000u32.to_le_bytes());
+        pcap.extend(0u32.to_le_bytes());
+        pcap.extend((frame.len() as u32).to_le_bytes());
+        pcap.extend((frame.len() as u32).to_le_bytes());
+        pcap.extend(frame);
+    };
+    record(frame([10, 0, 0, 5], 51234, 999, 0x02, b""));
+    for i in 0..flows {
+        let [_, a, b, c] = i.to_be_bytes();
+        record(frame([11, a, b, c], 40000, 1000, 0x02, b""));
+    }
+    record(frame([10, 0, 0, 5], 51234, 1000, 0x18, payload));
+    pcap
+}
+
+#[test]
+fn open_flows_over_the_reassembly_limit_are_evicted_and_noted() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("flood.pcap"),
+        syn_flood_capture(3000, b"pan=4526018159083012\r\n"),
+    )
+    .unwrap();
+    let root = dir.path().to_string_lossy().into_owned();
+    let (report, _) = json_report(&[&root, "--max-reassembly-bytes", "100000"]);
+    let findings = report["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["masked"] == "452601******3012" && f["category"] == "transmitted"),
+        "the data after the flood is still scanned: {report:#}"
+    );
+    let notes = report["notes"].as_array().unwrap();
+    let evicted = notes
+        .iter()
+        .find(|n| n["kind"] == "tcp_flows_evicted")
+        .unwrap_or_else(|| panic!("{notes:#?}"));
+    let count: u64 = evicted["annotations"]["flows_evicted"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    // 3,001 flows; at about 1 KiB each, 100,000 bytes hold fewer than 100.
+    assert!((2900..=3001).contains(&count), "{evicted:#}");
+    assert!(evicted["detail"]
+        .as_str()
+        .unwrap()
+        .contains("--max-reassembly-bytes"));
+    // Under the default limit the same capture evicts nothing.
+    let (report, _) = json_report(&[&root]);
+    let notes = report["notes"].as_array().unwrap();
+    assert!(
+        notes.iter().all(|n| n["kind"] != "tcp_flows_evicted"),
+        "{notes:#?}"
+    );
 }
 
 /// A Luhn-valid 16-digit Visa number made from `n` (synthetic).

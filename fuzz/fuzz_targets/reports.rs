@@ -102,6 +102,6 @@ fuzz_target!(|input: Input| {
     summary::write_summary(&outcome, style, &mut sink).unwrap();
     let _ = summary::verdict(&outcome, lang, false);
     json::write_json(&outcome, &mut sink).unwrap();
-    sarif::write_sarif(&outcome, &mut sink).unwrap();
+    sarif::write_sarif(&outcome, lang, &mut sink).unwrap();
     let _ = html::write_html(&outcome, lang, &mut sink);
 });

@@ -3,12 +3,11 @@
 //! reading is exercised) and never decodes further; and scan one capture the
 //! way the scanner does, with small limits so the limit paths are reached.
 
-use std::collections::BTreeMap;
 use std::io::{self, Cursor, Read};
 use std::sync::OnceLock;
 
-use hihoji_scanner::decode::{decoders, Decoder, InnerSink, OffsetMap};
-use hihoji_scanner::findings::{GuidelineCategory, Layer, Provenance, SkipReason};
+use hihoji_scanner::decode::{decoders, Decoder, Event, InnerSink, Piece};
+use hihoji_scanner::findings::{GuidelineCategory, Provenance};
 use hihoji_scanner::mask::Fingerprinter;
 use hihoji_scanner::rules::load_rules;
 use hihoji_scanner::scan::{Engine, FileOutcome, Limits, Worker};
@@ -42,41 +41,9 @@ fn drain(reader: &mut dyn Read) -> io::Result<u64> {
 }
 
 impl InnerSink for DrainSink {
-    fn stream(&mut self, _layer: Layer, reader: &mut dyn Read) -> io::Result<u64> {
-        drain(reader)
-    }
-
-    fn stream_as(&mut self, _: Layer, _: GuidelineCategory, reader: &mut dyn Read) -> io::Result<u64> {
-        drain(reader)
-    }
-
-    fn stream_mapped(
-        &mut self,
-        _: Layer,
-        _: GuidelineCategory,
-        reader: &mut dyn Read,
-        origin: &dyn OffsetMap,
-    ) -> io::Result<u64> {
-        let n = drain(reader)?;
-        origin.locate(n / 2);
-        Ok(n)
-    }
-
-    fn stream_mapped_at(
-        &mut self,
-        _: Vec<Layer>,
-        _: GuidelineCategory,
-        reader: &mut dyn Read,
-        origin: &dyn OffsetMap,
-    ) -> io::Result<u64> {
-        let n = drain(reader)?;
-        origin.locate(n / 2);
-        Ok(n)
-    }
-
-    fn scan_here(&mut self, reader: &mut dyn Read, origin: Option<&dyn OffsetMap>) -> io::Result<u64> {
-        let n = drain(reader)?;
-        if let Some(origin) = origin {
+    fn push(&mut self, piece: Piece<'_>) -> io::Result<u64> {
+        let n = drain(piece.reader)?;
+        if let Some(origin) = piece.origin {
             for at in [0, n / 2, n.saturating_sub(1), n + 10] {
                 origin.locate(at);
             }
@@ -84,13 +51,7 @@ impl InnerSink for DrainSink {
         Ok(n)
     }
 
-    fn note(&mut self, _: &str, _: &str, _: String, _: BTreeMap<String, String>) {}
-
-    fn name(&mut self, _: Vec<Layer>, _: GuidelineCategory, _: &str) {}
-
-    fn skipped(&mut self, _: &str, _: SkipReason, _: String) {}
-
-    fn skipped_at(&mut self, _: Vec<Layer>, _: SkipReason, _: String) {}
+    fn event(&mut self, _: Event) {}
 
     fn limits(&self) -> &Limits {
         &self.limits

@@ -10,6 +10,7 @@
 pub mod html;
 pub mod json;
 pub mod merge;
+pub mod messages;
 pub mod sarif;
 #[cfg(test)]
 mod stream_tests;

@@ -17,6 +17,8 @@ use serde_sarif::sarif::{
     Result as SarifResult, ResultLevel, Run, Sarif, Suppression, Tool, ToolComponent,
 };
 
+use crate::messages;
+use crate::summary::Lang;
 use crate::uri::path_to_uri;
 
 /// GitHub code scanning accepts at most this many results per run.
@@ -25,8 +27,9 @@ pub const MAX_RESULTS: usize = 25_000;
 pub const FINGERPRINT_KEY: &str = "hihoji/v1";
 const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
-/// Builds the SARIF log for an outcome that holds its findings.
-pub fn to_sarif(outcome: &ScanOutcome) -> Sarif {
+/// Builds the SARIF log for an outcome that holds its findings; messages
+/// and rule texts in `lang`.
+pub fn to_sarif(outcome: &ScanOutcome, lang: Lang) -> Sarif {
     let rule_index = RuleIndex::of(&outcome.rules);
     let mut artifacts = ArtifactTable::default();
     // Most severe first, so that a cut at the limit drops notes before errors.
@@ -36,9 +39,16 @@ pub fn to_sarif(outcome: &ScanOutcome) -> Sarif {
     order.truncate(MAX_RESULTS);
     let results: Vec<SarifResult> = order
         .into_iter()
-        .map(|f| result(f, rule_index.get(&outcome.rules, &f.rule_id), &mut artifacts))
+        .map(|f| {
+            result(
+                f,
+                rule_index.get(&outcome.rules, &f.rule_id),
+                lang,
+                &mut artifacts,
+            )
+        })
         .collect();
-    frame(outcome, &mut artifacts, results, total)
+    frame(outcome, lang, &mut artifacts, results, total)
 }
 
 /// Rule positions by id, for `ruleIndex`.
@@ -66,14 +76,16 @@ pub struct SarifWriter<W: Write> {
     rules: Vec<RuleSpec>,
     rule_index: RuleIndex,
     artifacts: ArtifactTable,
+    lang: Lang,
     /// Serialized results per level, most severe first, one per line.
     kept: [(BufWriter<File>, usize); 3],
     total: u64,
 }
 
 impl<W: Write> SarifWriter<W> {
-    /// `head` is the outcome as known when the scan starts (its rules).
-    pub fn begin(out: W, head: &ScanOutcome) -> std::io::Result<Self> {
+    /// `head` is the outcome as known when the scan starts (its rules);
+    /// messages and rule texts in `lang`.
+    pub fn begin(out: W, head: &ScanOutcome, lang: Lang) -> std::io::Result<Self> {
         let spool = || -> std::io::Result<_> { Ok((BufWriter::new(tempfile::tempfile()?), 0)) };
         Ok(SarifWriter {
             out,
@@ -83,6 +95,7 @@ impl<W: Write> SarifWriter<W> {
                 spool: Some(BufWriter::new(tempfile::tempfile()?)),
                 ..ArtifactTable::default()
             },
+            lang,
             kept: [spool()?, spool()?, spool()?],
             total: 0,
         })
@@ -95,7 +108,7 @@ impl<W: Write> SarifWriter<W> {
             return Ok(());
         }
         let rule = self.rule_index.get(&self.rules, &f.rule_id);
-        serde_json::to_writer(&mut *spool, &result(f, rule, &mut self.artifacts))?;
+        serde_json::to_writer(&mut *spool, &result(f, rule, self.lang, &mut self.artifacts))?;
         spool.write_all(b"\n")?;
         *count += 1;
         Ok(())
@@ -109,9 +122,10 @@ impl<W: Write> SarifWriter<W> {
             mut artifacts,
             kept,
             total,
+            lang,
             ..
         } = self;
-        let log = serde_json::to_string_pretty(&frame(outcome, &mut artifacts, Vec::new(), total))?;
+        let log = serde_json::to_string_pretty(&frame(outcome, lang, &mut artifacts, Vec::new(), total))?;
         if let Some(e) = artifacts.failed.take() {
             return Err(e);
         }
@@ -177,6 +191,7 @@ fn copy_lines(spools: Vec<BufWriter<File>>, limit: usize, out: &mut impl Write) 
 /// at most [`MAX_RESULTS`] are written.
 fn frame(
     outcome: &ScanOutcome,
+    lang: Lang,
     artifacts: &mut ArtifactTable,
     results: Vec<SarifResult>,
     total: u64,
@@ -188,16 +203,10 @@ fn frame(
         .map(|s| {
             let top = artifacts.index_of(&s.provenance);
             // A gap (in scope, not read) is a warning; a scope decision is a note.
-            let (level, what) = if s.reason.is_gap() {
-                ("warning", "Not read (gap)")
-            } else {
-                ("note", "Out of scope")
-            };
+            let level = if s.reason.is_gap() { "warning" } else { "note" };
             Notification::builder()
                 .level(json!(level))
-                .message(Message::from(
-                    format!("{what}: {} ({}): {}", s.provenance, s.reason.as_str(), s.detail).as_str(),
-                ))
+                .message(Message::from(messages::skipped(s, lang).as_str()))
                 .locations(vec![artifact_only_location(&s.provenance, top)])
                 .properties(bag(BTreeMap::from([
                     ("reason".to_string(), json!(s.reason.as_str())),
@@ -212,9 +221,7 @@ fn frame(
         let top = artifacts.index_of(&n.provenance);
         Notification::builder()
             .level(json!("note"))
-            .message(Message::from(
-                format!("{} ({}): {}", n.provenance, n.kind, n.detail).as_str(),
-            ))
+            .message(Message::from(messages::note(n, lang).as_str()))
             .locations(vec![artifact_only_location(&n.provenance, top)])
             .properties(bag(BTreeMap::from([
                 ("kind".to_string(), json!(n.kind)),
@@ -227,8 +234,12 @@ fn frame(
             Notification::builder()
                 .level(json!("warning"))
                 .message(Message::from(
-                    format!("{truncated} results beyond the {MAX_RESULTS}-result limit were left out; see the JSON report")
-                        .as_str(),
+                    messages::truncated(
+                        usize::try_from(truncated).unwrap_or(usize::MAX),
+                        MAX_RESULTS,
+                        lang,
+                    )
+                    .as_str(),
                 ))
                 .build(),
         );
@@ -258,7 +269,13 @@ fn frame(
         ))
         .version(outcome.tool_version.clone())
         .semantic_version(outcome.tool_version.clone())
-        .rules(outcome.rules.iter().map(descriptor).collect::<Vec<_>>())
+        .rules(
+            outcome
+                .rules
+                .iter()
+                .map(|r| descriptor(r, lang))
+                .collect::<Vec<_>>(),
+        )
         .properties(bag(BTreeMap::from([
             ("rule_pack".to_string(), json!(outcome.rule_pack.id)),
             ("rule_pack_version".to_string(), json!(outcome.rule_pack.version)),
@@ -288,15 +305,20 @@ fn frame(
 }
 
 /// Writes the SARIF log of an outcome that holds its findings.
-pub fn write_sarif(outcome: &ScanOutcome, out: &mut dyn Write) -> std::io::Result<()> {
-    let mut writer = SarifWriter::begin(out, outcome)?;
+pub fn write_sarif(outcome: &ScanOutcome, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut writer = SarifWriter::begin(out, outcome, lang)?;
     for finding in &outcome.findings {
         writer.finding(finding)?;
     }
     writer.finish(outcome).map(drop)
 }
 
-fn result(f: &Finding, rule: Option<(usize, &RuleSpec)>, artifacts: &mut ArtifactTable) -> SarifResult {
+fn result(
+    f: &Finding,
+    rule: Option<(usize, &RuleSpec)>,
+    lang: Lang,
+    artifacts: &mut ArtifactTable,
+) -> SarifResult {
     let process = RunningProcess::of(f);
     // A process's memory has no file: its executable stands for it.
     let (top, top_path) = match process.as_ref().and_then(|p| p.executable) {
@@ -359,7 +381,9 @@ fn result(f: &Finding, rule: Option<(usize, &RuleSpec)>, artifacts: &mut Artifac
     let mut builder_result = SarifResult::builder()
         .rule_id(f.rule_id.clone())
         .level(sarif_level(f.level))
-        .message(Message::from(message(f).as_str()))
+        .message(Message::from(
+            messages::finding(f, rule.map(|(_, spec)| spec), lang).as_str(),
+        ))
         .locations(vec![location])
         .partial_fingerprints(BTreeMap::from([(
             FINGERPRINT_KEY.to_string(),
@@ -428,32 +452,6 @@ impl<'f> RunningProcess<'f> {
     }
 }
 
-/// The result message: what, which value (masked), where in the guideline.
-fn message(f: &Finding) -> String {
-    let brand = f.brand.as_deref().unwrap_or("card");
-    let category = format!("{} ({})", f.category.as_str(), f.category.japanese());
-    match f.rule_id.as_str() {
-        "PAN" => format!("{brand} card number {} in the clear, {category}", f.masked),
-        "PAN_MASKED" => format!(
-            "Masked {brand} card number {} (permitted display form), {category}",
-            f.masked
-        ),
-        "PAN_TEST" => format!("Public test {brand} card number {}, {category}", f.masked),
-        "TRACK1" | "TRACK2" => {
-            format!(
-            "Magnetic-stripe {} data with {brand} card number {} (sensitive authentication data), {category}",
-            if f.rule_id == "TRACK1" { "track 1" } else { "track 2" },
-            f.masked
-        )
-        }
-        "CVV" => format!(
-            "Card security code {} (sensitive authentication data), {category}",
-            f.masked
-        ),
-        other => format!("{other}: {} {}, {category}", brand, f.masked),
-    }
-}
-
 fn sarif_level(level: Level) -> ResultLevel {
     match level {
         Level::Note => ResultLevel::Note,
@@ -462,11 +460,12 @@ fn sarif_level(level: Level) -> ResultLevel {
     }
 }
 
-fn descriptor(rule: &RuleSpec) -> ReportingDescriptor {
+fn descriptor(rule: &RuleSpec, lang: Lang) -> ReportingDescriptor {
     let text = |s: &str| MultiformatMessageString::builder().text(s.to_string()).build();
+    let (name, description, help) = rule.text(lang == Lang::Ja);
     let help_text = format!(
         "{}\n\nPCI DSS v4.0.1: {}",
-        rule.help.trim(),
+        help.trim(),
         if rule.pci_dss.is_empty() {
             "-".to_string()
         } else {
@@ -492,8 +491,8 @@ fn descriptor(rule: &RuleSpec) -> ReportingDescriptor {
     ReportingDescriptor::builder()
         .id(rule.id.clone())
         .name(pascal_case(&rule.name))
-        .short_description(text(&rule.name))
-        .full_description(text(rule.description.trim()))
+        .short_description(text(name))
+        .full_description(text(description.trim()))
         .help(
             MultiformatMessageString::builder()
                 .text(help_text.clone())

@@ -69,7 +69,7 @@ fn a_summary_from_a_sample_counts_every_finding() {
 fn sarif_is_cut_at_the_limit_most_severe_first_and_says_so() {
     let findings = many(sarif::MAX_RESULTS + 30);
     let mut written = Vec::new();
-    sarif::write_sarif(&outcome("h", findings), &mut written).unwrap();
+    sarif::write_sarif(&outcome("h", findings), Lang::En, &mut written).unwrap();
     let log: Value = serde_json::from_slice(&written).unwrap();
     let run = &log["runs"][0];
     let results = run["results"].as_array().unwrap();

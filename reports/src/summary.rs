@@ -10,6 +10,7 @@ use hihoji_scanner::outcome::{ProcessStatus, ScanOutcome};
 use hihoji_scanner::redact::terminal_safe as shown;
 use hihoji_scanner::verdict::Verdict;
 
+use crate::messages;
 use crate::summary_text::{text, SummaryText};
 
 /// The summary's language.
@@ -101,13 +102,8 @@ pub fn write_summary(outcome: &ScanOutcome, style: SummaryStyle, out: &mut dyn W
         writeln!(out, "\n{}", paint(style, "1", &heading))?;
         for s in outcome.skipped.iter().take(style.max_listed) {
             let place = s.provenance.to_string();
-            writeln!(
-                out,
-                "  {} — {}: {}",
-                shown(&place),
-                s.reason.as_str(),
-                shown(&s.detail)
-            )?;
+            let why = messages::skip_reason_and_detail(s, style.lang);
+            writeln!(out, "  {} — {}", shown(&place), shown(&why))?;
         }
         write_more(outcome.skipped.len(), style, t, out)?;
     }
@@ -123,7 +119,7 @@ pub fn write_summary(outcome: &ScanOutcome, style: SummaryStyle, out: &mut dyn W
                 out,
                 "  {} — {}",
                 shown(&n.provenance.to_string()),
-                shown(&n.detail)
+                shown(&messages::technical(&n.detail, style.lang))
             )?;
         }
         write_more(stale.len(), style, t, out)?;
@@ -176,10 +172,11 @@ fn write_more(total: usize, style: SummaryStyle, t: &SummaryText, out: &mut dyn 
 }
 
 fn write_finding(f: &Finding, style: SummaryStyle, t: &SummaryText, out: &mut dyn Write) -> io::Result<()> {
+    let [error, warning, note] = t.level_labels;
     let (code, label) = match f.level {
-        Level::Error => ("31;1", "error  "),
-        Level::Warning => ("33;1", "warning"),
-        Level::Note => ("36", "note   "),
+        Level::Error => ("31;1", error),
+        Level::Warning => ("33;1", warning),
+        Level::Note => ("36", note),
     };
     let at = match (f.location.line, f.location.column) {
         (Some(l), Some(col)) => format!("{l}:{col}"),
@@ -196,7 +193,7 @@ fn write_finding(f: &Finding, style: SummaryStyle, t: &SummaryText, out: &mut dy
     }
     if let Some(commit) = f.annotations.get("commit") {
         let short: String = commit.chars().take(12).collect();
-        tags.push(format!("commit {}", shown(&short)));
+        tags.push(format!("{} {}", t.commit, shown(&short)));
     }
     let tags = if tags.is_empty() {
         String::new()

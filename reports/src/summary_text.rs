@@ -29,6 +29,10 @@ pub struct SummaryText {
     pub all_levels: &'static str,
     /// The PASS line's words when accepted findings exist: `{n}` is their count.
     pub pass_accepted: &'static str,
+    /// Level names padded to one width, for the findings' column.
+    pub level_labels: [&'static str; 3],
+    /// Tags a finding from git history with its commit.
+    pub commit: &'static str,
 }
 
 const EN: SummaryText = SummaryText {
@@ -53,15 +57,17 @@ const EN: SummaryText = SummaryText {
     levels: ["error", "warning", "note"],
     all_levels: "all levels",
     pass_accepted: "PASS — {n} finding(s) accepted by the baseline or an allow comment, nothing new",
+    level_labels: ["error  ", "warning", "note   "],
+    commit: "commit",
 };
 
 const JA: SummaryText = SummaryText {
-    scanned: "スキャン済み",
+    scanned: "調査済み",
     files: "ファイル",
     bytes: "バイト",
     under: "対象",
-    not_scanned: "スキャンできなかったもの",
-    more: "件 (全件は --json FILE または --sarif FILE のレポートにあります)",
+    not_scanned: "調査できなかったもの",
+    more: "件 (全件は --json または --sarif で書き出すレポートにあります)",
     findings: "検出",
     suppressed: "ソース内で許可",
     baseline_new: "新規",
@@ -78,6 +84,9 @@ const JA: SummaryText = SummaryText {
     all_levels: "全重大度",
     pass_accepted:
         "合格 — ベースラインまたは許可コメントで承認済みの検出 {n} 件のほか、新たな検出はありません",
+    // East Asian wide characters take two columns: each label is 7 wide.
+    level_labels: ["エラー ", "警告   ", "注記   "],
+    commit: "コミット",
 };
 
 pub fn text(lang: Lang) -> &'static SummaryText {

@@ -1,19 +1,28 @@
 //! hihoji's engine: finds card data in bytes and says where it was.
 //!
-//! Data flows one way: **sources** (files on disk) → **decoders** (plain
-//! bytes, compressed and archive formats) → **detectors** (candidate finder →
-//! Luhn → brand/IIN → context) → **findings** (masked value, keyed fingerprint,
-//! provenance, guideline category) → a [`findings::FindingSink`]. Reports are
-//! built from the sink by the `hihoji-reports` crate.
+//! Data flows one way: **sources** (files, git history, process memory) →
+//! **scan** (one worker per thread) → **decoders** (compressed and archive
+//! formats, captures, databases) → **detectors** (candidate finder → Luhn →
+//! brand/IIN → context) → **findings** (masked value, keyed fingerprint,
+//! provenance, guideline category). The imports run the same way: `decode`
+//! never imports `scan` (a test checks it); what both need — [`limits`],
+//! [`meter`], [`position`], [`field`] — sits on the ground floor and imports
+//! neither. See `docs/architecture.md`.
 
 pub mod baseline;
 pub mod decode;
 pub mod detect;
 pub mod examples;
+pub mod field;
 pub mod findings;
 pub mod key;
+#[cfg(test)]
+mod layering;
+pub mod limits;
 pub mod mask;
+pub mod meter;
 pub mod outcome;
+pub mod position;
 pub mod redact;
 pub mod rules;
 pub mod scan;

@@ -28,6 +28,7 @@ fn scan_files(files: &[(&str, Vec<u8>)], limits: Limits) -> ScanOutcome {
         walk: Default::default(),
         limits: limits.clone(),
         threads: 1,
+        git_history: None,
     };
     let engine = Engine {
         rules: load_rules(&[]).unwrap(),

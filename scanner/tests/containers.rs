@@ -29,6 +29,7 @@ fn scan_with(dir: &Path, limits: Limits) -> ScanOutcome {
         walk: WalkOptions::default(),
         limits,
         threads: 1,
+        git_history: None,
     };
     scan(&config, &engine, &Quiet).expect("scan runs")
 }

@@ -118,10 +118,20 @@ pub struct Catalogue {
     pub notes_intro: &'static str,
     pub notes_none: &'static str,
     pub note_kind: &'static str,
-    pub note_tls_flow: &'static str,
     pub footer_masking: &'static str,
     pub footer_generated: &'static str,
     pub reasons: SkipReasonWords,
+    /// What each skip reason means and what to do about it, in a language
+    /// other than the scanner's own: its details are English, so they are
+    /// shown beside this as technical information (code), never translated
+    /// by matching their words.
+    pub reasons_explained: Option<SkipReasonWords>,
+    /// Where the scanner's (English) details are shown as technical
+    /// information (code) rather than as prose: their label.
+    pub technical_detail: Option<&'static str>,
+    /// Note kinds in words (`tls_flow`, …); kinds not listed are shown as
+    /// they are.
+    pub note_kinds: &'static [(&'static str, &'static str)],
     /// A file's findings beyond the listed sample: `{n}`.
     pub more_in_json: &'static str,
     /// Findings of files with none listed: `{n}` findings, `{files}` files.
@@ -202,10 +212,32 @@ impl Catalogue {
 
     /// A note kind in words; kinds this catalogue does not know are shown as they are.
     pub fn note_kind<'k>(&self, kind: &'k str) -> &'k str {
-        match kind {
-            "tls_flow" => self.note_tls_flow,
-            other => other,
-        }
+        self.note_kinds
+            .iter()
+            .find(|(key, _)| *key == kind)
+            .map_or(kind, |(_, words)| words)
+    }
+
+    /// What `reason` means and what to do, when this language explains the
+    /// scanner's (English) details rather than showing them as they are.
+    pub fn reason_explained(&self, reason: SkipReason) -> Option<&'static str> {
+        let r = self.reasons_explained.as_ref()?;
+        Some(match reason {
+            SkipReason::PermissionDenied => r.permission_denied,
+            SkipReason::Vanished => r.vanished,
+            SkipReason::TooLarge => r.too_large,
+            SkipReason::SpecialFile => r.special_file,
+            SkipReason::Symlink => r.symlink,
+            SkipReason::PseudoFilesystem => r.pseudo_filesystem,
+            SkipReason::Excluded => r.excluded,
+            SkipReason::BombLimit => r.bomb_limit,
+            SkipReason::Corrupt => r.corrupt,
+            SkipReason::Encrypted => r.encrypted,
+            SkipReason::ReadError => r.read_error,
+            SkipReason::NotDecodable => r.not_decodable,
+            SkipReason::InternalError => r.internal_error,
+            SkipReason::Timeout => r.timeout,
+        })
     }
 }
 
@@ -218,7 +250,7 @@ pub static JA: Catalogue = Catalogue {
     verdict_clean: "調査範囲にカード情報の保持は見つかりませんでした。",
     verdict_clean_detail: "{files} ファイル（{bytes}）を調査し、カード情報の保存・処理・通過を示すものはありませんでした。",
     verdict_incomplete: "判定不能（調査未完了）：読み取れなかったものがあるため、非保持化を確認できていません。",
-    verdict_incomplete_detail: "{files} ファイル（{bytes}）を調査してカード情報は見つかりませんでしたが、調査範囲の {gaps} 件（アクセス権がない、破損、暗号化、読めない圧縮形式、上限超過など）を読み取れませんでした。これらを読み取れるようにして再調査するまで、合格とはいえません。",
+    verdict_incomplete_detail: "{files} ファイル（{bytes}）を調査してカード情報は見つかりませんでしたが、調査範囲の {gaps} 件（読み取り権限がない、破損、暗号化、読めない圧縮形式、上限超過など）を読み取れませんでした。これらを読み取れるようにして再調査するまで、合格とはいえません。",
     verdict_gaps_accepted: "読み取れなかったものは --accept-gaps により許容されています（終了コード 0）。",
     verdict_count: "{category} {n} 件",
     list_separator: "、",
@@ -282,7 +314,7 @@ pub static JA: Catalogue = Catalogue {
     remedy: "対処",
     rule_help_link: "対処の詳細",
     rules_heading: "ルールと対処",
-    rules_intro: "各ルールの説明と対処の方法（ルールパックの help より）。",
+    rules_intro: "各ルールが見つけるものと対処の方法（ルールパックの説明文より）。",
     rule_found: "検出 {n} 件",
     coverage_heading: "調査の網羅性",
     files_scanned: "調査したファイル",
@@ -301,11 +333,10 @@ pub static JA: Catalogue = Catalogue {
     notes_intro: "検出結果でも調査漏れでもないが、監査人が知っておくべき事項です。暗号化（TLS）された通信は内容を読めないため、カード情報の通過の有無は判断できません。",
     notes_none: "注記はありません。",
     note_kind: "種類",
-    note_tls_flow: "TLS で暗号化された通信（内容は読めません）",
     footer_masking: "この報告書にカード番号の全桁、磁気ストライプ情報、セキュリティコードは含まれません。カード番号は先頭6桁と末尾4桁のみを表示しています。",
     footer_generated: "hihoji {version} により作成",
     reasons: SkipReasonWords {
-        permission_denied: "アクセス権がない",
+        permission_denied: "読み取り権限がない",
         vanished: "調査中に消えた",
         too_large: "サイズ上限を超える",
         special_file: "特殊ファイル（FIFO・デバイスなど）",
@@ -320,6 +351,37 @@ pub static JA: Catalogue = Catalogue {
         internal_error: "hihoji 内部の障害（このファイルのみ）",
         timeout: "タイムアウト",
     },
+    reasons_explained: Some(SkipReasonWords {
+        permission_denied: "hihoji を実行した利用者（データベースでは接続したロール）に読み取り権限がありません。管理者権限で実行するか読み取り権限を与えて、再調査してください。",
+        vanished: "一覧を作ってから読み取るまでの間に削除または移動されました。移動先が調査範囲の外なら、そこも調査してください。",
+        too_large: "ファイルの大きさが調査の上限を超えたため、読み取っていません。上限（--max-file-size）を引き上げて再調査してください。",
+        special_file: "FIFO・ソケット・デバイスなどの特殊ファイルは、読み取りが終わらないことがあるため調査の対象外です。",
+        symlink: "シンボリックリンクはたどっていません。リンク先が調査範囲の中にあれば、そちらで調査されます。",
+        pseudo_filesystem: "カーネルが見せる疑似ファイルシステム（/proc、/sys など）は保存されたデータではないため、調査の対象外です。",
+        excluded: "除外の指定（--exclude や無視ファイル）に一致したか、hihoji 自身のファイルであるため、調査の対象外としました。",
+        bomb_limit: "展開後の大きさ・圧縮率・入れ子の深さ・メンバー数のいずれかが上限（圧縮爆弾対策）に達したため、その先を読み取っていません。上限を引き上げて再調査してください。",
+        corrupt: "破損しているか途中で切れています。破損箇所より前に読み取れた部分は調査済みです。",
+        encrypted: "暗号化されているため内容を読み取れません。復号した状態で調査してください。",
+        read_error: "読み取りの途中でエラーになりました。読み取れた部分は調査済みです。原因を取り除いて再調査してください。",
+        not_decodable: "hihoji が展開できない圧縮形式か、暗号化されたデータに見えます。そのままのバイト列は調査しましたが、内容は読めていません。",
+        internal_error: "hihoji 内部の障害により、この対象の調査を中断しました。ほかの対象の調査は続けています。",
+        timeout: "データベースサーバが、文の実行時間またはロック待ちの上限で読み取りを中止しました。",
+    }),
+    technical_detail: Some("技術情報"),
+    note_kinds: &[
+        ("tls_flow", "TLS で暗号化された通信（内容は読めません）"),
+        ("undecoded_frames", "解析できなかったフレーム（内容は調査していません）"),
+        ("tcp_gap", "キャプチャに含まれない TCP の欠落部分"),
+        ("tcp_conflict", "再送で内容が食い違う TCP セグメント"),
+        ("tcp_flow_split", "メモリ上限のため分割して調査した TCP の通信"),
+        ("baseline_stale", "見つからなくなったベースライン項目"),
+        ("database_table", "データベースのテーブル"),
+        ("no_matching_process", "該当するプロセスなし"),
+        ("scanner_itself", "hihoji 自身のプロセス（調査対象外）"),
+        ("git_submodule", "git のサブモジュール（別に調査が必要）"),
+        ("kernel_threads", "カーネルスレッド（ユーザー空間のメモリなし）"),
+        ("exited_processes", "調査前に終了したプロセス"),
+    ],
     more_in_json: "ほか {n} 件は JSON レポートに記載",
     unlisted_in_json: "ほか {files} ファイルの {n} 件は JSON レポートにのみ記載",
 };
@@ -416,7 +478,6 @@ pub static EN: Catalogue = Catalogue {
     notes_intro: "Neither findings nor blind spots, but an auditor should know them. Encrypted (TLS) flows cannot be read, so whether card data passes through them cannot be told.",
     notes_none: "No notes.",
     note_kind: "Kind",
-    note_tls_flow: "TLS-encrypted flow (payload unreadable)",
     footer_masking: "This report contains no full card number, track data or security code: card numbers show only their first 6 and last 4 digits.",
     footer_generated: "Generated by hihoji {version}",
     reasons: SkipReasonWords {
@@ -435,6 +496,9 @@ pub static EN: Catalogue = Catalogue {
         internal_error: "hihoji faulted on this item (this item only)",
         timeout: "timeout",
     },
+    reasons_explained: None,
+    technical_detail: None,
+    note_kinds: &[("tls_flow", "TLS-encrypted flow (payload unreadable)")],
     more_in_json: "+{n} more in the JSON report",
     unlisted_in_json: "{n} more findings in {files} more files are listed in the JSON report only",
 };

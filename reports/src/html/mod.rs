@@ -9,7 +9,7 @@
 
 mod breakable;
 mod charts;
-mod i18n;
+pub mod i18n;
 mod markdown;
 pub mod model;
 

@@ -215,6 +215,9 @@ pub struct SkipRow {
     pub reason: &'static str,
     pub reason_key: &'static str,
     pub detail: String,
+    /// What the reason means and what to do, in a language other than the
+    /// scanner's (see [`Catalogue::reasons_explained`]).
+    pub explanation: Option<&'static str>,
 }
 
 /// One note.
@@ -365,6 +368,7 @@ impl ReportView {
                     reason: t.reason(s.reason),
                     reason_key: s.reason.as_str(),
                     detail: s.detail.to_string(),
+                    explanation: t.reason_explained(s.reason),
                 })
                 .collect(),
             skipped_by_reason: skipped_by_reason

@@ -5,6 +5,7 @@
 use std::io::{self, Read};
 
 use super::{DecodeError, Decoder, InnerSink};
+use crate::decode::Piece;
 use crate::findings::{Layer, LayerKind};
 
 pub struct Ar;
@@ -62,7 +63,7 @@ impl Decoder for Ar {
                 kind: LayerKind::Member,
                 name: name.clone(),
             };
-            sink.stream(layer, &mut member)
+            sink.push(Piece::member(layer, &mut member))
                 .map_err(|e| DecodeError::reading(&format!("member {name}"), e))?;
             // What the member's scan left unread, and the padding to an even offset.
             io::copy(&mut member, &mut io::sink()).map_err(|e| DecodeError::reading(&name, e))?;

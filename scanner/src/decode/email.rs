@@ -11,7 +11,7 @@
 //!
 //! A mailbox is split into messages at its `From ` lines, named
 //! `message-N`. A message is parsed in memory, up to
-//! [`Limits::max_buffered_bytes`](crate::scan::Limits); a bigger one is
+//! [`Limits::max_buffered_bytes`](crate::limits::Limits); a bigger one is
 //! scanned as raw bytes and recorded as not decoded.
 
 use std::io::{BufRead, BufReader, Read};
@@ -19,6 +19,7 @@ use std::io::{BufRead, BufReader, Read};
 use mail_parser::{MessageParser, MimeHeaders, PartType};
 
 use super::{DecodeError, Decoder, InnerSink};
+use crate::decode::{Event, Piece};
 use crate::findings::{GuidelineCategory, Layer, LayerKind};
 
 pub struct Email;
@@ -81,7 +82,7 @@ impl Decoder for Email {
                 .map_err(|e| DecodeError::reading("email", e))?;
             if raw.len() as u64 > limit {
                 let mut rest = std::io::Cursor::new(raw).chain(lines);
-                sink.scan_here(&mut rest, None)
+                sink.push(Piece::here(&mut rest, None))
                     .map_err(|e| DecodeError::reading("email", e))?;
                 return Err(too_big(limit));
             }
@@ -142,11 +143,11 @@ fn finish_message(
     let name = format!("message-{number}");
     if oversized {
         push_raw(number, message, sink)?;
-        sink.skipped(
+        sink.event(Event::skip(
             &name,
             crate::findings::SkipReason::BombLimit,
             too_big(sink.limits().max_buffered_bytes).to_string(),
-        );
+        ));
         return Ok(());
     }
     super::stream_member(sink, name, message)
@@ -159,7 +160,7 @@ fn push_raw(number: u64, bytes: &[u8], sink: &mut dyn InnerSink) -> Result<(), D
 /// Scans one message: its header block raw, then each MIME part decoded.
 fn push_parts(raw: &[u8], sink: &mut dyn InnerSink) -> Result<(), DecodeError> {
     let Some(message) = MessageParser::default().parse(raw) else {
-        sink.scan_here(&mut &raw[..], None)
+        sink.push(Piece::here(&mut &raw[..], None))
             .map_err(|e| DecodeError::reading("email", e))?;
         return Err(DecodeError::Corrupt(
             "not a parsable message; its raw bytes were scanned".into(),
@@ -169,7 +170,7 @@ fn push_parts(raw: &[u8], sink: &mut dyn InnerSink) -> Result<(), DecodeError> {
         .parts
         .first()
         .map_or(raw.len(), |root| (root.offset_body as usize).min(raw.len()));
-    sink.scan_here(&mut &raw[..header_end], None)
+    sink.push(Piece::here(&mut &raw[..header_end], None))
         .map_err(|e| DecodeError::reading("email headers", e))?;
     // The subject as decoded (RFC 2047 encoded words are not readable raw).
     if let Some(subject) = message.subject() {
@@ -177,7 +178,11 @@ fn push_parts(raw: &[u8], sink: &mut dyn InnerSink) -> Result<(), DecodeError> {
             kind: LayerKind::Member,
             name: "subject".to_string(),
         };
-        sink.name(vec![subject_layer], GuidelineCategory::Stored, subject);
+        sink.event(Event::name(
+            vec![subject_layer],
+            GuidelineCategory::Stored,
+            subject,
+        ));
     }
     for (index, part) in message.parts.iter().enumerate() {
         let (default_name, bytes): (String, &[u8]) = match &part.body {
@@ -192,7 +197,7 @@ fn push_parts(raw: &[u8], sink: &mut dyn InnerSink) -> Result<(), DecodeError> {
             kind: LayerKind::Member,
             name: name.clone(),
         };
-        sink.stream(layer, &mut &bytes[..])
+        sink.push(Piece::member(layer, &mut &bytes[..]))
             .map_err(|e| DecodeError::reading(&format!("part {name}"), e))?;
     }
     Ok(())

@@ -6,6 +6,7 @@ use std::io::Read;
 use flate2::read::MultiGzDecoder;
 
 use super::{decompressed_name, DecodeError, Decoder, InnerSink};
+use crate::decode::Piece;
 use crate::findings::{Layer, LayerKind};
 
 pub struct Gzip;
@@ -34,7 +35,7 @@ impl Decoder for Gzip {
             kind: LayerKind::Member,
             name: inner,
         };
-        sink.stream(layer, &mut decoder)
+        sink.push(Piece::member(layer, &mut decoder))
             .map(|_| ())
             .map_err(|e| DecodeError::reading("gzip stream", e))
     }

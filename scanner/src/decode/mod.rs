@@ -12,6 +12,7 @@
 
 mod ar;
 mod bzip2;
+pub(crate) mod copy_text;
 mod email;
 mod gzip;
 mod lz4;
@@ -37,8 +38,10 @@ use std::io::{self, Read, Seek};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+pub use crate::field::{Field, FieldValue};
 use crate::findings::{GuidelineCategory, Layer, LayerKind, SkipReason};
-use crate::scan::{Field, LimitExceeded, Limits};
+use crate::limits::{LimitExceeded, Limits};
+pub use crate::position::{OffsetMap, SourcePosition};
 
 /// How many leading bytes decoders are shown to recognise a format.
 pub const SNIFF_LEN: usize = 512;
@@ -81,62 +84,22 @@ pub trait Decoder: Send + Sync {
 pub trait ReadSeek: Read + Seek {}
 impl<T: Read + Seek> ReadSeek for T {}
 
-/// Where a decoder pushes what it finds.
+/// Where a decoder pushes what it finds: every stream as a [`Piece`], and
+/// everything an auditor must see that is not a stream as an [`Event`].
+///
+/// The decoder drives and the sink decides (like ripgrep's `Sink`): the
+/// worker's sink scans each piece as it is pushed — decoding it further when
+/// the piece asks for it — so a decoder holds at most the piece it is
+/// reading, never a queue of them. The text scanner pushes the containers it
+/// finds inside text (base64 of a gzip stream) through the same path.
 pub trait InnerSink {
-    /// Scans an inner stream (recursively decoded); returns the bytes read from it.
-    fn stream(&mut self, layer: Layer, reader: &mut dyn Read) -> io::Result<u64>;
+    /// Scans one inner stream; returns the bytes read from it. An error is
+    /// this stream's own read failing or a bomb limit ([`LimitExceeded`])
+    /// that the decoder must pass up.
+    fn push(&mut self, piece: Piece<'_>) -> io::Result<u64>;
 
-    /// Scans an inner stream as belonging to another guideline category
-    /// (a core dump inside an archive is memory: 処理).
-    fn stream_as(
-        &mut self,
-        layer: Layer,
-        category: GuidelineCategory,
-        reader: &mut dyn Read,
-    ) -> io::Result<u64>;
-
-    /// Scans an inner stream whose offsets must be reported where its bytes
-    /// came from (a reassembled TCP stream's frames, a transcoded text's
-    /// original bytes). The stream is scanned as bytes, not decoded further.
-    fn stream_mapped(
-        &mut self,
-        layer: Layer,
-        category: GuidelineCategory,
-        reader: &mut dyn Read,
-        origin: &dyn OffsetMap,
-    ) -> io::Result<u64>;
-
-    /// Like [`InnerSink::stream_mapped`], for a stream more than one layer
-    /// below this one: an HTTP body decoded from a TCP stream
-    /// (`capture.pcap#tcp:…!/http-body`).
-    fn stream_mapped_at(
-        &mut self,
-        layers: Vec<Layer>,
-        category: GuidelineCategory,
-        reader: &mut dyn Read,
-        origin: &dyn OffsetMap,
-    ) -> io::Result<u64>;
-    /// Scans bytes as the current stream itself, under its own provenance,
-    /// for formats whose raw bytes and the text extracted from them can both
-    /// hold card data (XML: attribute values in the raw bytes, a PAN split
-    /// across text runs only in the text). `origin` maps offsets of extracted
-    /// text back to the raw bytes; a hit already reported at the same offset
-    /// of this stream is not reported twice.
-    fn scan_here(&mut self, reader: &mut dyn Read, origin: Option<&dyn OffsetMap>) -> io::Result<u64>;
-
-    /// Records something an auditor should see that is not a finding (a TLS flow).
-    fn note(&mut self, name: &str, kind: &str, detail: String, annotations: BTreeMap<String, String>);
-
-    /// Scans `text` that is not content — a server name, a subject — as a
-    /// name found `layers` below this stream (DESIGN.md §6: names are data).
-    fn name(&mut self, layers: Vec<Layer>, category: GuidelineCategory, text: &str);
-
-    /// Records an inner item that could not be scanned.
-    fn skipped(&mut self, name: &str, reason: SkipReason, detail: String);
-
-    /// Records a stream, any number of layers below this one, that could not
-    /// be scanned completely (a TCP stream over the reassembly limit).
-    fn skipped_at(&mut self, layers: Vec<Layer>, reason: SkipReason, detail: String);
+    /// Records a note, a skip or a name found below the current stream.
+    fn event(&mut self, event: Event);
 
     /// The limits that keep decoding safe.
     fn limits(&self) -> &Limits;
@@ -149,25 +112,143 @@ pub trait InnerSink {
 
     /// Scans one value of a table as its own field (see [`Field`]): named
     /// `table.column#row` under the current stream, with the column's name as
-    /// context. What it finds is not reported again by a later
-    /// [`InnerSink::scan_here`] of the same stream's raw bytes.
-    fn scan_field(&mut self, field: &Field<'_>) -> io::Result<()> {
-        self.scan_here(&mut field.value.bytes(), None).map(|_| ())
+    /// context. What it finds is not reported again by a later push of the
+    /// same stream's raw bytes ([`Piece::here`]).
+    fn field(&mut self, field: &Field<'_>) -> io::Result<()> {
+        self.push(Piece::here(&mut field.value.bytes(), None)).map(|_| ())
     }
 }
 
-/// Where a byte of a decoded stream came from.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SourcePosition {
-    /// Offset to report (in the bytes the provenance's innermost layer names).
-    pub offset: u64,
-    /// Extra where-details for the finding (`frame`, `timestamp`, …).
-    pub annotations: BTreeMap<String, String>,
+/// One stream pushed into an [`InnerSink`].
+pub struct Piece<'a> {
+    /// Where it is below the current stream: one layer for a member
+    /// (`orders.csv`), two for an HTTP body in a TCP stream
+    /// (`tcp:…` then `http-body`). Empty: the current stream itself, for
+    /// formats whose raw bytes and extracted text can both hold card data
+    /// (a hit already reported at the same offset is not reported twice).
+    pub layers: Vec<Layer>,
+    /// Its guideline category; `None` keeps the current stream's.
+    pub category: Option<GuidelineCategory>,
+    /// Where its offsets come from when not from its own bytes (a TCP
+    /// stream's frames, the raw bytes of extracted text). Such a stream gets
+    /// no line and column.
+    pub origin: Option<&'a dyn OffsetMap>,
+    /// Whether decoders are asked about it (a member may be a gzip stream);
+    /// false: it is scanned as bytes only.
+    pub decode: bool,
+    pub reader: &'a mut dyn Read,
 }
 
-/// Maps offsets in a decoded stream back to their source.
-pub trait OffsetMap {
-    fn locate(&self, offset: u64) -> SourcePosition;
+impl<'a> Piece<'a> {
+    /// A member or decompressed stream: decoded further when a decoder
+    /// recognises it, else scanned.
+    pub fn member(layer: Layer, reader: &'a mut dyn Read) -> Self {
+        Piece {
+            layers: vec![layer],
+            category: None,
+            origin: None,
+            decode: true,
+            reader,
+        }
+    }
+
+    /// Bytes scanned as the current stream itself (see [`Piece::layers`]).
+    pub fn here(reader: &'a mut dyn Read, origin: Option<&'a dyn OffsetMap>) -> Self {
+        Piece {
+            layers: Vec::new(),
+            category: None,
+            origin,
+            decode: false,
+            reader,
+        }
+    }
+
+    /// A stream scanned as bytes whose offsets are reported where `origin`
+    /// says they came from (a reassembled TCP stream, an HTTP body).
+    pub fn mapped(
+        layers: Vec<Layer>,
+        category: GuidelineCategory,
+        reader: &'a mut dyn Read,
+        origin: &'a dyn OffsetMap,
+    ) -> Self {
+        Piece {
+            layers,
+            category: Some(category),
+            origin: Some(origin),
+            decode: false,
+            reader,
+        }
+    }
+}
+
+/// Something below the current stream that is not a stream to scan.
+#[derive(Debug)]
+pub enum Event {
+    /// What an auditor should see that is not a finding (a TLS flow).
+    Note {
+        layers: Vec<Layer>,
+        kind: String,
+        detail: String,
+        annotations: BTreeMap<String, String>,
+    },
+    /// An item that could not be scanned (completely), with its reason.
+    Skip {
+        layers: Vec<Layer>,
+        reason: SkipReason,
+        detail: String,
+    },
+    /// Text that is not content — a server name, a subject — scanned as a
+    /// name (DESIGN.md §6: names are data).
+    Name {
+        layers: Vec<Layer>,
+        category: GuidelineCategory,
+        text: String,
+    },
+}
+
+impl Event {
+    /// The member `name` could not be scanned.
+    pub fn skip(name: &str, reason: SkipReason, detail: String) -> Self {
+        Event::Skip {
+            layers: vec![Layer {
+                kind: LayerKind::Member,
+                name: name.to_string(),
+            }],
+            reason,
+            detail,
+        }
+    }
+
+    /// A stream any number of layers below could not be scanned completely.
+    pub fn skip_at(layers: Vec<Layer>, reason: SkipReason, detail: String) -> Self {
+        Event::Skip {
+            layers,
+            reason,
+            detail,
+        }
+    }
+
+    /// A note about the stream `name` (a TCP flow) of the current one.
+    pub fn note(name: &str, kind: &str, detail: String, annotations: BTreeMap<String, String>) -> Self {
+        Event::Note {
+            layers: vec![Layer {
+                kind: LayerKind::Stream,
+                name: name.to_string(),
+            }],
+            kind: kind.to_string(),
+            detail,
+            annotations,
+        }
+    }
+
+    /// `text` found `layers` below, scanned as a name.
+    pub fn name(layers: Vec<Layer>, category: GuidelineCategory, text: &str) -> Self {
+        Event::Name {
+            layers,
+            category,
+            text: text.to_string(),
+        }
+    }
 }
 
 /// Why a stream could not be decoded (completely).
@@ -221,7 +302,7 @@ pub(crate) fn push_decompressed(
         kind: LayerKind::Member,
         name: decompressed_name(outer, kind, suffixes),
     };
-    sink.stream(layer, decompressed)
+    sink.push(Piece::member(layer, decompressed))
         .map(|_| ())
         .map_err(|e| DecodeError::reading(&format!("{kind} stream"), e))
 }
@@ -256,13 +337,13 @@ pub(crate) fn buffer_and_scan_raw(
         .read_to_end(&mut raw)
         .map_err(|e| DecodeError::reading(what, e))?;
     if raw.len() as u64 > limit {
-        sink.scan_here(&mut io::Cursor::new(raw).chain(input), None)
+        sink.push(Piece::here(&mut io::Cursor::new(raw).chain(input), None))
             .map_err(|e| DecodeError::reading(what, e))?;
         return Err(DecodeError::Limit(format!(
             "text not extracted: {what} larger than {limit} bytes (--max-buffered-bytes); its raw bytes were scanned"
         )));
     }
-    sink.scan_here(&mut raw.as_slice(), None)
+    sink.push(Piece::here(&mut raw.as_slice(), None))
         .map_err(|e| DecodeError::reading(what, e))?;
     Ok(raw)
 }
@@ -274,7 +355,7 @@ pub(crate) fn stream_member(sink: &mut dyn InnerSink, name: String, bytes: &[u8]
         kind: LayerKind::Member,
         name: name.clone(),
     };
-    sink.stream(layer, &mut &bytes[..])
+    sink.push(Piece::member(layer, &mut &bytes[..]))
         .map(|_| ())
         .map_err(|e| DecodeError::reading(&name, e))
 }

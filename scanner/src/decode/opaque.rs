@@ -14,6 +14,7 @@
 use std::io::Read;
 
 use super::{DecodeError, Decoder, InnerSink};
+use crate::decode::Piece;
 
 /// A format told by its first bytes.
 struct Signature {
@@ -110,7 +111,7 @@ impl Decoder for Opaque {
             .map_err(|e| DecodeError::reading("opaque stream", e))?;
         let format = opaque_format(&head).map_or("unknown format", |s| s.name);
         let encrypted = opaque_format(&head).is_some_and(|s| s.encrypted);
-        sink.scan_here(&mut head.as_slice().chain(input), None)
+        sink.push(Piece::here(&mut head.as_slice().chain(input), None))
             .map_err(|e| DecodeError::reading(format, e))?;
         let detail = format!("{format}: hihoji cannot read its content; its raw bytes were scanned");
         Err(if encrypted {

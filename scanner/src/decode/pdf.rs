@@ -5,7 +5,7 @@
 //! streams, metadata, form values).
 //!
 //! A PDF's cross-reference table is at its end, so the file is parsed in
-//! memory, up to [`Limits::max_buffered_bytes`](crate::scan::Limits); a larger
+//! memory, up to [`Limits::max_buffered_bytes`](crate::limits::Limits); a larger
 //! one has its raw bytes scanned and its text recorded as not extracted.
 //! Each page's inflated content is bounded by the same limit. A PDF encrypted
 //! with a user password is recorded as `encrypted` (one with only an owner

@@ -24,6 +24,7 @@ use std::io::{self, Read};
 use flate2::read::ZlibDecoder;
 
 use super::{DecodeError, Decoder, InnerSink};
+use crate::decode::{Event, Piece};
 use crate::findings::{Layer, LayerKind};
 
 pub struct PgDump;
@@ -69,7 +70,7 @@ impl Decoder for PgDump {
             kind: LayerKind::Member,
             name: "toc".to_string(),
         };
-        sink.stream(toc_layer, &mut toc.text.as_slice())
+        sink.push(Piece::member(toc_layer, &mut toc.text.as_slice()))
             .map_err(|e| DecodeError::reading("pg_dump table of contents", e))?;
         let mut unread: Option<DecodeError> = None;
         while let Some(kind) = dump
@@ -293,19 +294,19 @@ impl<'r> DumpReader<'r> {
             name: name.to_string(),
         };
         let pushed = match compression {
-            Compression::None => sink.stream(layer, &mut chunks),
-            Compression::Zlib => sink.stream(layer, &mut ZlibDecoder::new(&mut chunks)),
+            Compression::None => sink.push(Piece::member(layer, &mut chunks)),
+            Compression::Zlib => sink.push(Piece::member(layer, &mut ZlibDecoder::new(&mut chunks))),
             Compression::Zstd => match zstd::stream::read::Decoder::new(&mut chunks) {
-                Ok(mut decoder) => sink.stream(layer, &mut decoder),
+                Ok(mut decoder) => sink.push(Piece::member(layer, &mut decoder)),
                 Err(e) => Err(e),
             },
             Compression::Lz4 => {
                 io::copy(&mut chunks, &mut io::sink()).map_err(|e| DecodeError::reading(name, e))?;
-                sink.skipped(
+                sink.event(Event::skip(
                     name,
                     crate::findings::SkipReason::NotDecodable,
                     "pg_dump data compressed with LZ4, which hihoji cannot read".to_string(),
-                );
+                ));
                 return Ok(());
             }
         };
@@ -316,7 +317,7 @@ impl<'r> DumpReader<'r> {
             Ok(_) => Ok(()),
             Err(e @ DecodeError::Limit(_)) => Err(e),
             Err(e) => {
-                sink.skipped(name, e.skip_reason(), e.to_string());
+                sink.event(Event::skip(name, e.skip_reason(), e.to_string()));
                 Ok(())
             }
         }

@@ -13,6 +13,7 @@ use std::io::{Cursor, Read};
 use sevenz_rust2::{ArchiveReader, EntryDecision, Error as SevenzError, Password};
 
 use super::{DecodeError, Decoder, InnerSink, ReadSeek};
+use crate::decode::{Event, Piece};
 use crate::findings::{Layer, LayerKind};
 
 pub struct SevenZ;
@@ -71,7 +72,7 @@ impl Decoder for SevenZ {
                 kind: LayerKind::Member,
                 name: entry.name().to_string(),
             };
-            match sink.stream(layer, reader) {
+            match sink.push(Piece::member(layer, reader)) {
                 Ok(_) => Ok(EntryDecision::Continue),
                 Err(e) => match DecodeError::reading(&format!("member {}", entry.name()), e) {
                     limit @ DecodeError::Limit(_) => {
@@ -80,7 +81,11 @@ impl Decoder for SevenZ {
                     }
                     damage => {
                         // The rest of a damaged solid block cannot be trusted; later blocks can.
-                        sink.skipped(entry.name(), damage.skip_reason(), damage.to_string());
+                        sink.event(Event::skip(
+                            entry.name(),
+                            damage.skip_reason(),
+                            damage.to_string(),
+                        ));
                         Ok(EntryDecision::SkipBlock)
                     }
                 },

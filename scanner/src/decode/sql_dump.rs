@@ -16,9 +16,10 @@
 use std::collections::HashMap;
 use std::io::{self, BufRead, BufReader, Read};
 
+use super::copy_text::{bytea, read_row, CopyFields};
 use super::{DecodeError, Decoder, InnerSink, OffsetMap, SourcePosition};
-use crate::scan::{Field, FieldValue};
-use crate::sources::database::copy_text::{bytea, read_row, CopyFields};
+use crate::decode::Piece;
+use crate::field::{Field, FieldValue};
 
 pub struct SqlDump;
 
@@ -146,7 +147,7 @@ impl DumpReader<'_> {
                         Some(bytes) => FieldValue::Blob(bytes),
                         None => FieldValue::Text(value),
                     };
-                    self.sink.scan_field(&Field {
+                    self.sink.field(&Field {
                         table,
                         column: &column,
                         row: &row_label,
@@ -240,7 +241,7 @@ impl DumpReader<'_> {
         }
         let text = std::mem::take(&mut self.text);
         let shifted = Shifted(self.text_at);
-        self.sink.scan_here(&mut &text[..], Some(&shifted))?;
+        self.sink.push(Piece::here(&mut &text[..], Some(&shifted)))?;
         Ok(())
     }
 }
@@ -527,7 +528,7 @@ impl InsertParser {
             Some(bytes) => FieldValue::Blob(bytes),
             None => FieldValue::Text(trimmed),
         };
-        sink.scan_field(&Field {
+        sink.field(&Field {
             table: &self.table,
             column: &column,
             row: &row,

@@ -27,8 +27,9 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 
 use super::{DecodeError, Decoder, InnerSink, ReadSeek};
+use crate::decode::{Event, Piece};
+use crate::field::{integral_real, Field, FieldValue};
 use crate::findings::SkipReason;
-use crate::scan::{integral_real, Field, FieldValue};
 
 pub struct Sqlite;
 
@@ -61,7 +62,7 @@ impl Decoder for Sqlite {
         copy.flush()?;
         copy.seek(SeekFrom::Start(0))?;
         if copied > limit {
-            sink.scan_here(&mut (&mut copy).chain(input), None)
+            sink.push(Piece::here(&mut (&mut copy).chain(input), None))
                 .map_err(|e| DecodeError::reading("SQLite database", e))?;
             return Err(DecodeError::Limit(format!(
                 "records not read: database larger than {limit} bytes (--max-buffered-bytes); its raw bytes were scanned"
@@ -104,14 +105,14 @@ fn with_wal(path: &Path, wal: &Path, wal_len: u64, sink: &mut dyn InnerSink) -> 
     let limit = sink.limits().max_buffered_bytes;
     let db_len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(u64::MAX);
     if db_len.saturating_add(wal_len) > limit {
-        sink.skipped(
+        sink.event(Event::skip(
             "-wal",
             SkipReason::TooLarge,
             format!(
                 "rows in the -wal file not read as records: database and WAL larger than {limit} bytes \
                  (--max-buffered-bytes); the -wal file's raw bytes are scanned as a file of its own"
             ),
-        );
+        ));
         return read_records(path, Open::Immutable, sink);
     }
     let dir = tempfile::tempdir().map_err(|e| DecodeError::Io(with_context(e, "temporary directory")))?;
@@ -173,11 +174,11 @@ fn read_records(path: &Path, how: Open, sink: &mut dyn InnerSink) -> Result<(), 
     for table in &tables {
         if let Err(e) = read_table(&conn, table, sink) {
             match e {
-                TableError::Sqlite(e) => sink.skipped(
+                TableError::Sqlite(e) => sink.event(Event::skip(
                     &table.name,
                     SkipReason::Corrupt,
                     format!("table could not be read to its end: {e}; rows before the damage were scanned"),
-                ),
+                )),
                 TableError::Scan(e) => return Err(DecodeError::reading("SQLite table", e)),
             }
         }
@@ -292,7 +293,7 @@ fn read_table(conn: &Connection, table: &Table, sink: &mut dyn InnerSink) -> Res
                 value,
                 recovered: false,
             };
-            sink.scan_field(&field).map_err(TableError::Scan)?;
+            sink.field(&field).map_err(TableError::Scan)?;
         }
     }
     Ok(())
@@ -300,7 +301,7 @@ fn read_table(conn: &Connection, table: &Table, sink: &mut dyn InnerSink) -> Res
 
 /// Scans the file's own bytes: deleted rows and free pages.
 fn scan_raw(input: &mut dyn Read, sink: &mut dyn InnerSink) -> Result<(), DecodeError> {
-    sink.scan_here(input, None)
+    sink.push(Piece::here(input, None))
         .map(|_| ())
         .map_err(|e| DecodeError::reading("SQLite database bytes", e))
 }

@@ -24,7 +24,7 @@ use std::path::Path;
 use rusqlite::Connection;
 
 use super::InnerSink;
-use crate::scan::{integral_real, Field, FieldValue};
+use crate::field::{integral_real, Field, FieldValue};
 
 /// A table's columns and what each may hold on disk.
 struct TableShape {
@@ -164,7 +164,7 @@ pub(super) fn carve_deleted(conn: &Connection, path: &Path, sink: &mut dyn Inner
                     Value::Text(t) | Value::Blob(t) => FieldValue::Blob(&page[t.0..t.1]),
                     _ => continue,
                 };
-                sink.scan_field(&Field {
+                sink.field(&Field {
                     table: table.unwrap_or("unknown_table"),
                     column: &column,
                     row: &row,

@@ -8,6 +8,7 @@ use std::io::Read;
 use tar::{Archive, EntryType};
 
 use super::{DecodeError, Decoder, InnerSink};
+use crate::decode::Piece;
 use crate::findings::{Layer, LayerKind};
 
 pub struct Tar;
@@ -50,7 +51,7 @@ impl Decoder for Tar {
                 kind: LayerKind::Member,
                 name: name.clone(),
             };
-            sink.stream(layer, &mut entry)
+            sink.push(Piece::member(layer, &mut entry))
                 .map_err(|e| DecodeError::reading(&format!("member {name}"), e))?;
         }
         Ok(())

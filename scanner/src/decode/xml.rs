@@ -14,7 +14,7 @@
 //!
 //! Parts are recognised by content (an Office namespace near the start), not
 //! by their name in the package. A part is held in memory to be scanned twice,
-//! up to [`Limits::max_buffered_bytes`](crate::scan::Limits); a larger one has
+//! up to [`Limits::max_buffered_bytes`](crate::limits::Limits); a larger one has
 //! its raw bytes scanned and its text extraction recorded as skipped.
 
 use std::io::Read;
@@ -23,6 +23,7 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 
 use super::{DecodeError, Decoder, InnerSink, OffsetMap, SourcePosition};
+use crate::decode::Piece;
 
 pub struct OfficeXml;
 
@@ -71,7 +72,7 @@ impl Decoder for OfficeXml {
     fn decode(&self, input: &mut dyn Read, _name: &str, sink: &mut dyn InnerSink) -> Result<(), DecodeError> {
         let raw = super::buffer_and_scan_raw(input, sink, "XML part")?;
         let (text, damage) = extract_text(&raw);
-        sink.scan_here(&mut text.text.as_bytes(), Some(&text))
+        sink.push(Piece::here(&mut text.text.as_bytes(), Some(&text)))
             .map_err(|e| DecodeError::reading("XML text", e))?;
         match damage {
             Some(e) => Err(DecodeError::Corrupt(format!(

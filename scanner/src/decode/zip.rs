@@ -3,7 +3,7 @@
 //! A zip's directory is at its end, so reading it properly needs random
 //! access. A zip on disk is read in place ([`Decoder::decode_seekable`]). A
 //! zip inside another container arrives as a stream: it is held in memory up
-//! to [`Limits::max_buffered_bytes`](crate::scan::Limits) and read the same
+//! to [`Limits::max_buffered_bytes`](crate::limits::Limits) and read the same
 //! way; a bigger one, and a zip whose directory is damaged or missing (a
 //! truncated download), is read front to back by its members' local headers,
 //! which recovers every member before the damage.
@@ -26,6 +26,7 @@ use zip::result::ZipError;
 use zip::ZipArchive;
 
 use super::{DecodeError, Decoder, InnerSink, ReadSeek};
+use crate::decode::{Event, Piece};
 use crate::findings::{Layer, LayerKind, SkipReason};
 
 pub struct Zip;
@@ -75,7 +76,7 @@ impl Decoder for Zip {
                 let by_headers = read_local_headers(input, sink, &mut names);
                 // The raw bytes too: stored members past the damage, names, comments.
                 input.seek(SeekFrom::Start(0))?;
-                sink.scan_here(input, None)
+                sink.push(Piece::here(input, None))
                     .map_err(|e| DecodeError::reading("zip", e))?;
                 by_headers?;
                 return Err(DecodeError::Corrupt(format!(
@@ -160,7 +161,7 @@ fn read_directory<R: Read + Seek>(
             Ok(member) => member,
             Err(e) => {
                 let (reason, detail) = member_problem(&e);
-                sink.skipped(&name, reason, detail);
+                sink.event(Event::skip(&name, reason, detail));
                 continue;
             }
         };
@@ -171,10 +172,10 @@ fn read_directory<R: Read + Seek>(
             kind: LayerKind::Member,
             name: name.clone(),
         };
-        if let Err(e) = sink.stream(layer, &mut member) {
+        if let Err(e) = sink.push(Piece::member(layer, &mut member)) {
             match DecodeError::reading(&format!("member {name}"), e) {
                 limit @ DecodeError::Limit(_) => return Err(limit),
-                damage => sink.skipped(&name, damage.skip_reason(), damage.to_string()),
+                damage => sink.event(Event::skip(&name, damage.skip_reason(), damage.to_string())),
             }
         }
     }
@@ -225,10 +226,10 @@ fn read_unlisted(
             format!("@{offset}")
         });
         let name = layer.name.clone();
-        if let Err(e) = sink.stream(layer, &mut member) {
+        if let Err(e) = sink.push(Piece::member(layer, &mut member)) {
             match DecodeError::reading(&format!("member {name}"), e) {
                 limit @ DecodeError::Limit(_) => return Err(limit),
-                damage => sink.skipped(&name, damage.skip_reason(), damage.to_string()),
+                damage => sink.event(Event::skip(&name, damage.skip_reason(), damage.to_string())),
             }
         }
     }
@@ -313,7 +314,7 @@ fn read_local_headers(
         }
         let layer = names.member_layer(member.name().ok().map(|n| n.into_owned()), || format!("#{index}"));
         let name = layer.name.clone();
-        sink.stream(layer, &mut member)
+        sink.push(Piece::member(layer, &mut member))
             .map_err(|e| DecodeError::reading(&format!("member {name}"), e))?;
     }
     Ok(())

@@ -9,6 +9,7 @@
 //! once: a hit is decided by the window in which everything the detectors look
 //! at after it (context, expiry, boundary bytes) is visible, and only there.
 
+mod code_list;
 mod context;
 mod digits;
 mod expiry;
@@ -180,7 +181,7 @@ impl<'a> Window<'a> {
     /// decided by the previous window, and it does not touch the start of a
     /// carried-over window (where it may be the tail of a longer run that the
     /// previous window decided).
-    fn decides(&self, start: usize, end: usize, lookahead: usize) -> bool {
+    pub(crate) fn decides(&self, start: usize, end: usize, lookahead: usize) -> bool {
         let horizon = end + lookahead;
         let cut_at_start = start == 0 && !self.starts_stream;
         !cut_at_start && (self.ends_stream || horizon <= self.bytes.len()) && horizon > self.fresh_from
@@ -575,22 +576,27 @@ fn judge_pan(
         shape::Shape::Free => {}
         shape::Shape::AttachedToWord => evidence.push("attached_to_word".to_string()),
         shape::Shape::InToken(why) => {
-            // Inside an identifier: only a card word labelling it makes it one.
-            if !ctx.labelled_positive() {
+            // Inside an identifier: only a card word labelling it makes it
+            // one, and not letters of the identifier itself (`cc4526…fb` in a hash).
+            let glued = c.start > 0 && bytes[c.start - 1].is_ascii_alphabetic();
+            if !ctx.labelled_positive() || glued {
                 return None;
             }
             evidence.push(format!("in_token:{why}"));
         }
     }
-    if c.grouped {
+    // Groups that count up (`5414 5415 5416 5417`) are a row of codes.
+    let counting = c.grouped && groups_count_up(&bytes[c.start..c.end]);
+    let grouped = c.grouped && !counting;
+    if grouped {
         evidence.push("grouped".to_string());
     }
     if let Some(tail) = c.record {
         evidence.push(tail.as_str().to_string());
     }
-    let expiry_nearby = c.expiry_group
-        || c.record == Some(pan::RecordTail::Expiry)
-        || expiry::expiry_near(&rules.expiry, bytes, c.start, c.end, rules.expiry_window);
+    let expiry_outside_record =
+        c.expiry_group || expiry::expiry_near(&rules.expiry, bytes, c.start, c.end, rules.expiry_window);
+    let expiry_nearby = expiry_outside_record || c.record == Some(pan::RecordTail::Expiry);
     if expiry_nearby {
         evidence.push("expiry_nearby".to_string());
     }
@@ -600,7 +606,7 @@ fn judge_pan(
     }
     let needs_context = brand.is_some_and(|b| b.needs_context);
     // `342342342342345`, `5555500000…`: a pattern, not an issued account number.
-    let patterned = is_patterned(c.digits.as_bytes());
+    let patterned = counting || is_patterned(c.digits.as_bytes());
     if patterned && !is_test {
         evidence.push("patterned".to_string());
     }
@@ -609,9 +615,17 @@ fn judge_pan(
     }
     // Strong evidence: a card word labels it, an expiry goes with it (also
     // inside a fixed-width record), or it is written in its brand's grouping.
-    let strong = ctx.labelled_positive() || expiry_nearby || c.grouped;
+    let strong = ctx.labelled_positive() || expiry_nearby || grouped;
     // Card context: strong evidence, or a card word anywhere in the window.
     let card_context = strong || ctx.positive_nearby.is_some();
+    // A literal in a list of numbers in code; a record's tail read as an
+    // expiry (`<16 digits>4103` in a 20-digit constant) is no card context there.
+    let in_code = !(ctx.positive() || grouped || expiry_outside_record)
+        && c.shape == shape::Shape::Free
+        && code_list::in_code_list(bytes, c.start, c.run_end, rules);
+    if in_code {
+        evidence.push("code_list".to_string());
+    }
     // 17–19 digits written as one run: the length of random 64-bit ids
     // (half of them have 19 digits), rarely of a card.
     let id_length = !c.grouped && c.digits.len() >= 17;
@@ -626,12 +640,13 @@ fn judge_pan(
     let amount_guess = c.record == Some(pan::RecordTail::Amount)
         && !(card_context || c.shape == shape::Shape::AttachedToWord);
     let weak = ((in_table || patterned) && !strong)
+        || in_code
         || (!card_context && (needs_context || id_length))
         || amount_guess
         // Digits cut from a long number in a table of long numbers.
         || (c.record.is_some() && in_table && !ctx.labelled_positive());
     let mut confidence: f32 = 0.55;
-    if c.grouped {
+    if grouped {
         confidence += 0.1;
     }
     if ctx.positive() {
@@ -683,6 +698,20 @@ fn is_patterned(digits: &[u8]) -> bool {
             .any(|w| w.windows(2).all(|p| p[1] == b'0' + (p[0] - b'0' + step) % 10))
     });
     few_kinds || periodic || sequential
+}
+
+/// Three or more groups, each one more than the one before.
+fn groups_count_up(text: &[u8]) -> bool {
+    let groups: Vec<u64> = text
+        .split(|b| !b.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .map(|g| {
+            g.iter().fold(0u64, |n, &d| {
+                n.saturating_mul(10).saturating_add(u64::from(d - b'0'))
+            })
+        })
+        .collect();
+    groups.len() >= 3 && groups.windows(2).all(|w| w[1] == w[0].saturating_add(1))
 }
 
 /// `brand:<name>/<length>`: the brand range and length the number fits.

@@ -59,7 +59,7 @@ fn pan_strategy() -> impl Strategy<Value = String> {
 
 /// The forms of issue 14's recall list (and the plain ones), with the rule
 /// that must find the card: `{}` is the number.
-const FORMS: [(&str, &str); 16] = [
+const FORMS: [(&str, &str); 22] = [
     ("CARD{}", "PAN"),
     ("pan{} ", "PAN"),
     ("x {}JPY", "PAN"),
@@ -74,6 +74,12 @@ const FORMS: [(&str, &str); 16] = [
     ("A1000,YAMADA TARO,{},01/28,1200", "PAN"),
     ("{\"card_number\":\"{}\"}", "PAN"),
     ("/pay?number={}&amount=1200", "PAN"),
+    ("INSERT INTO t(id, x) VALUES (1, {}, 2500);", "PAN"),
+    ("VALUES(1,{},2500),(2,4111111111111111,100);", "PAN"),
+    ("charge(\"{}\", 1200)", "PAN"),
+    ("[1, {}, 1200]", "PAN"),
+    ("DEBUG pay({}, 5000)", "PAN"),
+    ("DEBUG charge({}, 12, 2026, 5000)", "PAN"),
     (";{}=2408226000000000?3", "TRACK2"),
     ("%B{}^YAMADA/TARO^2408226000000000000?3", "TRACK1"),
 ];
@@ -158,8 +164,8 @@ impl Rng {
 }
 
 /// Asserts that no line of `lines` yields a warning or an error, and
-/// returns how many card-valid numbers were judged (as notes or dropped).
-fn assert_none_reaches_warning(kind: &str, lines: &[String]) {
+/// returns how many hits (all notes, then) the lines gave.
+fn assert_none_reaches_warning(kind: &str, lines: &[String]) -> usize {
     let rules = load_rules(&[]).expect("default rules");
     let mut detector = Detector::new(&rules);
     let mut hits = Vec::new();
@@ -183,6 +189,7 @@ fn assert_none_reaches_warning(kind: &str, lines: &[String]) {
         loud.len(),
         lines.len()
     );
+    hits.len()
 }
 
 fn line_of(text: &str, at: usize) -> &str {
@@ -286,6 +293,64 @@ fn numeric_tables_never_reach_warning() {
         });
     }
     assert_none_reaches_warning("numeric tables", &lines);
+}
+
+#[test]
+fn constants_in_code_never_reach_warning() {
+    let mut rng = Rng(19);
+    let lines: Vec<String> = (0..3000)
+        .map(|i| {
+            let n = rng.digits(13 + (i % 4));
+            match i % 3 {
+                // Float mantissas and constants as arguments in test code.
+                0 => format!(
+                    "    check_normalize({n}, {}, 11, {}, {});",
+                    rng.below(999),
+                    rng.digits(20),
+                    rng.below(999)
+                ),
+                1 => format!(
+                    "    (MpmathPrinter, '(mpmath.mpf((0, {n}, -{}, 50))*x)'),",
+                    rng.below(99)
+                ),
+                _ => format!("    assert factorint(x) == {{{}: 1, {n}: 1}}", rng.digits(6)),
+            }
+        })
+        .collect();
+    let judged = assert_none_reaches_warning("constants in code", &lines);
+    assert!(judged > 50, "only {judged} candidates: the lines test nothing");
+}
+
+#[test]
+fn coded_tables_never_reach_warning() {
+    let mut rng = Rng(23);
+    // Stroke-order codes: digits 1–5 only, of varying length.
+    let strokes: Vec<String> = (0..3000)
+        .map(|i| {
+            let code: String = (0..11 + i % 6)
+                .map(|_| char::from(b'1' + rng.below(5) as u8))
+                .collect();
+            format!(
+                "<U{:04X}> <U{:04X}>;IGNORE;IGNORE;IGNORE # {code}",
+                0x4e00 + i,
+                0x4e00 + i
+            )
+        })
+        .collect();
+    let judged = assert_none_reaches_warning("stroke-order codes", &strokes);
+    assert!(judged > 50, "only {judged} candidates: the codes test nothing");
+    // Rows of code points that count up in groups.
+    let rows: Vec<String> = (0..3000)
+        .map(|i| {
+            let first = 2000 + (i * 7) % 7000;
+            (0..4)
+                .map(|k| format!("{}", first + k))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    let judged = assert_none_reaches_warning("counting code points", &rows);
+    assert!(judged > 10, "only {judged} candidates: the rows test nothing");
 }
 
 #[test]

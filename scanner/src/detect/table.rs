@@ -6,7 +6,10 @@
 //! them from a list of card numbers is the neighbours: in a table, numbers
 //! of about the same length stand around the candidate and are not card
 //! numbers themselves; in a card list they are. A window that is nothing but
-//! numbers, with no card number among them, is a table too.
+//! numbers, with no card number among them, is a table too. So is a column
+//! of codes written with a few kinds of digit (stroke orders use 1–5): the
+//! candidate and the long numbers around it share an alphabet no run of
+//! issued account numbers keeps to.
 
 use super::pan::is_card_number;
 use super::Digits;
@@ -22,6 +25,8 @@ pub fn in_table(bytes: &[u8], start: usize, end: usize, rules: &RuleSet) -> bool
     let to = (end + REACH).min(bytes.len());
     let own_len = bytes[start..end].iter().filter(|b| b.is_ascii_digit()).count();
     let (mut similar, mut cards, mut numbers, mut letters) = (0usize, 0usize, 0usize, 0usize);
+    let mut alphabet = digit_kinds(&bytes[start..end]);
+    let mut long_neighbours = 0usize;
     let mut at = from;
     while at < to {
         let b = bytes[at];
@@ -39,6 +44,12 @@ pub fn in_table(bytes: &[u8], start: usize, end: usize, rules: &RuleSet) -> bool
         }
         let len = at - run_start;
         numbers += usize::from(len >= 2);
+        let glued = (run_start > 0 && bytes[run_start - 1].is_ascii_alphabetic())
+            || bytes.get(at).is_some_and(u8::is_ascii_alphabetic);
+        if len >= CODE_LEN && !glued {
+            long_neighbours += 1;
+            alphabet |= digit_kinds(&bytes[run_start..at]);
+        }
         // The same number again (a test vector's input and result, a code
         // repeated down a column) is a neighbour of the same length, but no
         // second card.
@@ -54,7 +65,24 @@ pub fn in_table(bytes: &[u8], start: usize, end: usize, rules: &RuleSet) -> bool
     let window = to - from;
     let rows_of_numbers = similar >= 2 && 2 * cards < similar;
     let nothing_but_numbers = cards == 0 && numbers >= 8 && 20 * letters < window;
-    rows_of_numbers || nothing_but_numbers
+    let coded = long_neighbours >= 2 && alphabet.count_ones() <= MAX_CODE_KINDS;
+    rows_of_numbers || nothing_but_numbers || coded
+}
+
+/// Neighbours this long, standing alone (not `U00025249`), count towards a shared alphabet.
+const CODE_LEN: usize = 8;
+
+/// Kinds of digit that the candidate and two or more long neighbours may
+/// share and still read as codes: random account digits use all ten (three
+/// random 16-digit numbers keep to six kinds about once in 10^8).
+const MAX_CODE_KINDS: u32 = 6;
+
+/// The kinds of digit in `ascii`, one bit each.
+fn digit_kinds(ascii: &[u8]) -> u16 {
+    ascii
+        .iter()
+        .filter(|b| b.is_ascii_digit())
+        .fold(0u16, |kinds, &b| kinds | 1 << (b - b'0'))
 }
 
 #[cfg(test)]
@@ -79,6 +107,19 @@ mod tests {
         assert!(table("10 20 30 40 50 60 70 80 90 4526018159083012 11 12 13 14"));
         // The same number repeated does not make it a card list.
         assert!(table("add '4526018159083012' 0.4 -> '4526018159083012'\nadd '7311045667120943' 0.5 -> '7311045667120944'"));
+    }
+
+    #[test]
+    fn codes_sharing_a_few_kinds_of_digit_make_a_table() {
+        let rules = load_rules(&[]).expect("default rules");
+        // Stroke-order codes (digits 1–5) of varying length around a candidate.
+        let text = "<U6119> # 4453542514544\n<U00025249> # 4453543155441\n<U5B1E> # 2511132231341234\n<U7797> # 53112213125111\n";
+        let start = text.find("4453543155441").expect("number");
+        assert!(in_table(text.as_bytes(), start, start + 13, &rules));
+        // Numbers of other lengths that use all ten digits are no table.
+        let text = "<U6119> # 90718425360\n<U41A6> # 4453543155441\n<U5B1E> # 68901724395801234\n";
+        let start = text.find("4453543155441").expect("number");
+        assert!(!in_table(text.as_bytes(), start, start + 13, &rules));
     }
 
     #[test]

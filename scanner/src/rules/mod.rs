@@ -5,11 +5,13 @@
 //! merchant editing YAML by hand can fix it without reading code.
 
 mod compiled;
+mod missing;
 mod pack;
 
 use std::path::PathBuf;
 
 pub use compiled::{Brand, BrandTable, CompiledRule, Grouping, KeywordSet, PatternSet, RuleSet};
+pub use missing::MissingInRule;
 pub use pack::{
     BrandSpec, ContextSpec, ExpirySpec, Level, MaskingSpec, PackInfo, RuleExamples, RuleKind, RulePack,
     RuleSpec, Validator,
@@ -45,11 +47,22 @@ pub enum RuleError {
         rule: Option<String>,
         problem: String,
     },
+    /// Rules that lack required fields: every one, each with its line.
+    #[error("{path}: required fields missing:{}", rules.iter().map(|r| format!("\n  {path}:{}: {r}", r.line)).collect::<String>())]
+    MissingFields { path: String, rules: Vec<MissingInRule> },
 }
 
 /// Parses one pack from YAML text; `origin` names it in errors.
 pub fn parse_pack(yaml: &str, origin: &str) -> Result<RulePack, RuleError> {
     serde_saphyr::from_str::<RulePack>(yaml).map_err(|e| {
+        // The parser stops at the first missing field: list them all.
+        let missing = missing::missing_fields(yaml);
+        if !missing.is_empty() {
+            return RuleError::MissingFields {
+                path: origin.to_string(),
+                rules: missing,
+            };
+        }
         let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
         let mut options = serde_saphyr::RenderOptions::default();
         options.snippets = serde_saphyr::SnippetMode::Off;

@@ -13,27 +13,11 @@
 //! every container above unwinds too (each recording its own skip), so a
 //! 42.zip-style nest of a million members costs one skip per level.
 
-use std::fmt;
 use std::io::{self, Read};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 
-use super::Limits;
-
-/// A byte count shared between a reader and the code that checks it.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Meter(Arc<AtomicU64>);
-
-impl Meter {
-    pub(crate) fn get(&self) -> u64 {
-        self.0.load(Ordering::Relaxed)
-    }
-
-    /// Adds `n` and returns the new total.
-    pub(crate) fn add(&self, n: u64) -> u64 {
-        self.0.fetch_add(n, Ordering::Relaxed) + n
-    }
-}
+pub(crate) use crate::limits::LimitExceeded;
+use crate::limits::Limits;
+pub(crate) use crate::meter::Meter;
 
 /// Byte counts of one top-level file.
 #[derive(Debug, Clone, Default)]
@@ -66,41 +50,6 @@ impl FileBudget {
 /// True when `output` bytes from `input` bytes exceed the ratio limit.
 fn over_ratio(output: u64, input: u64, limits: &Limits) -> bool {
     output > limits.ratio_floor && output > input.max(1).saturating_mul(limits.max_ratio)
-}
-
-/// A decompression limit was hit. Carried inside an [`io::Error`] through the
-/// readers of the layers in between.
-#[derive(Debug)]
-pub struct LimitExceeded(pub String);
-
-impl fmt::Display for LimitExceeded {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for LimitExceeded {}
-
-impl LimitExceeded {
-    pub fn into_io(self) -> io::Error {
-        io::Error::other(self)
-    }
-
-    /// The limit an I/O error reports, if it is one, however many layers of
-    /// readers wrapped it on the way (tar wraps its reader's errors).
-    pub fn of(e: &io::Error) -> Option<&LimitExceeded> {
-        let mut cause: Option<&(dyn std::error::Error + 'static)> = e.get_ref().map(|inner| inner as _);
-        while let Some(error) = cause {
-            if let Some(limit) = error.downcast_ref::<LimitExceeded>() {
-                return Some(limit);
-            }
-            cause = match error.downcast_ref::<io::Error>() {
-                Some(io) => io.get_ref().map(|inner| inner as _),
-                None => error.source(),
-            };
-        }
-        None
-    }
 }
 
 /// A decompressed stream read under the limits.
@@ -151,6 +100,7 @@ impl Read for Metered<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fmt;
 
     fn limits() -> Limits {
         Limits {

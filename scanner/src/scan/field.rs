@@ -15,54 +15,8 @@ use super::budget::FileBudget;
 use super::text::{looks_like_text, StreamLabel};
 use super::worker::{FileOutcome, Worker};
 use crate::decode::{self, OffsetMap, SourcePosition};
+use crate::field::FieldValue;
 use crate::findings::{GuidelineCategory, Provenance};
-
-/// One value read from a table.
-#[derive(Debug, Clone, Copy)]
-pub struct Field<'a> {
-    /// The table (`payments`, `public.orders`).
-    pub table: &'a str,
-    /// The column.
-    pub column: &'a str,
-    /// Which row: `rowid=17`, `ctid=(0,17)`, `line=120`.
-    pub row: &'a str,
-    pub value: FieldValue<'a>,
-    /// Carved from a deleted record (free space of a database file): not
-    /// reported when a live record of the same stream holds the same value.
-    pub recovered: bool,
-}
-
-/// A value as the database gave it. Numbers are passed as their decimal text.
-#[derive(Clone, Copy)]
-pub enum FieldValue<'a> {
-    Text(&'a [u8]),
-    Blob(&'a [u8]),
-}
-
-impl FieldValue<'_> {
-    pub fn bytes(&self) -> &[u8] {
-        match self {
-            FieldValue::Text(b) | FieldValue::Blob(b) => b,
-        }
-    }
-}
-
-/// Never prints the value: it may be a card number.
-impl std::fmt::Debug for FieldValue<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            FieldValue::Text(b) => write!(f, "Text({} bytes)", b.len()),
-            FieldValue::Blob(b) => write!(f, "Blob({} bytes)", b.len()),
-        }
-    }
-}
-
-/// The decimal text of an SQL REAL that holds a whole number of 13–19 digits
-/// (a card number stored in a floating-point column), else `None`.
-pub fn integral_real(value: f64) -> Option<String> {
-    let magnitude = value.abs();
-    (value.fract() == 0.0 && (1e12..1e19).contains(&magnitude)).then(|| format!("{magnitude:.0}"))
-}
 
 /// Offsets of a labelled field's text map back to the value's own bytes.
 struct ValueOffsets {
@@ -122,8 +76,10 @@ impl Worker<'_> {
                     category,
                     origin: Some(&ValueOffsets { label_len: 0 }),
                 };
-                self.text.scan_bytes(blob, &stream, &mut out.findings);
-                return self.scan_pending(depth, budget, out);
+                return match self.scan_text_bytes(blob, &stream, depth, budget, out, None) {
+                    Some(limit) => Err(limit),
+                    None => Ok(()),
+                };
             }
         }
         let mut text = std::mem::take(&mut self.field_text);
@@ -137,23 +93,11 @@ impl Worker<'_> {
             category,
             origin: Some(&ValueOffsets { label_len }),
         };
-        self.text.scan_bytes(&text, &stream, &mut out.findings);
+        let limit = self.scan_text_bytes(&text, &stream, depth, budget, out, None);
         self.field_text = text;
-        self.scan_pending(depth, budget, out)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::integral_real;
-
-    #[test]
-    fn integral_real_of_card_length_is_its_decimal_text() {
-        assert_eq!(
-            integral_real(4_012_888_888_881_881.0).as_deref(),
-            Some("4012888888881881")
-        );
-        assert_eq!(integral_real(12.5), None);
-        assert_eq!(integral_real(123_456.0), None);
+        match limit {
+            Some(limit) => Err(limit),
+            None => Ok(()),
+        }
     }
 }

@@ -1,5 +1,5 @@
 //! One worker thread's scanning of a process's memory: region by region,
-//! through the same windowed [`TextScanner`] as files, so a hit across two
+//! through the same windowed [`TextScanner`](super::TextScanner) as files, so a hit across two
 //! chunks of a region is found exactly once.
 //!
 //! Region contents go from the target process into the worker's read buffer
@@ -10,11 +10,11 @@ use std::collections::BTreeMap;
 use std::io::{self, Read};
 
 use super::budget::FileBudget;
-use super::text::{StreamLabel, TextScanner};
+use super::text::StreamLabel;
 use super::worker::{FileOutcome, Worker};
-use crate::decode::{OffsetMap, SourcePosition};
-use crate::findings::{Finding, GuidelineCategory, LayerKind, Provenance, SkipReason, Skipped};
+use crate::findings::{GuidelineCategory, LayerKind, Provenance, SkipReason, Skipped};
 use crate::outcome::{ProcessCoverage, ProcessStatus};
+use crate::position::{OffsetMap, SourcePosition};
 use crate::sources::process::{AccessError, MemoryReader, ProcessInfo, ProcessMemory, Region};
 
 /// Name under which process memory appears in the coverage's decoder counts.
@@ -84,24 +84,30 @@ impl Worker<'_> {
                 skip(&mut out, SkipReason::TooLarge, detail);
                 continue;
             }
-            let read = scan_region(
-                &mut self.text,
-                reader.as_mut(),
-                region,
-                &region_provenance,
-                &annotations,
-                &mut out.findings,
-            );
-            // Containers that views decoded in the region (base64 of a gzip
-            // stream), and pieces they could not scan whole.
+            let origin = RegionOrigin {
+                start: region.start,
+                annotations: &annotations,
+            };
+            let mut region_reader = RegionReader::new(reader.as_mut(), region);
+            // Containers that views decode in the region (base64 of a gzip
+            // stream) are decoded as they are found, under a budget per region.
             let budget = FileBudget::default();
-            if let Err(e) = self.scan_pending(0, &budget, &mut out) {
+            let scanned = self.scan_text(
+                &mut region_reader,
+                &label(&region_provenance, &origin),
+                0,
+                &budget,
+                &mut out,
+                None,
+            );
+            if let Some(e) = scanned.limit {
                 out.skipped.push(Skipped {
                     provenance: region_provenance.clone(),
                     reason: SkipReason::BombLimit,
                     detail: format!("decoded content: {e}").into(),
                 });
             }
+            let read = region_read(scanned.bytes, region_reader);
             match read {
                 Ok(read) => {
                     let readable = region.len() - read.unreadable;
@@ -193,22 +199,8 @@ struct RegionRead {
     first_unreadable: Option<AccessError>,
 }
 
-/// Scans one region. Returns the error that stopped the read, if any;
-/// findings made before it are kept in `findings`.
-fn scan_region(
-    text: &mut TextScanner<'_>,
-    memory: &mut dyn MemoryReader,
-    region: &Region,
-    provenance: &Provenance,
-    annotations: &BTreeMap<String, String>,
-    findings: &mut Vec<Finding>,
-) -> Result<RegionRead, AccessError> {
-    let origin = RegionOrigin {
-        start: region.start,
-        annotations,
-    };
-    let mut reader = RegionReader::new(memory, region);
-    let result = text.scan_reader(&mut reader, &label(provenance, &origin), findings);
+/// How reading a region went, from the scan's result and the reader's own errors.
+fn region_read(result: io::Result<u64>, mut reader: RegionReader<'_>) -> Result<RegionRead, AccessError> {
     finish(result, reader.error.take())?;
     Ok(RegionRead {
         unreadable: reader.unreadable,

@@ -1,23 +1,26 @@
-//! Running a scan: walk the roots, scan files in parallel, collect the outcome.
+//! Running a scan: read every source, scan its haystacks in parallel,
+//! collect the outcome.
 //!
-//! The walker runs on the calling thread and feeds files to a rayon pool; each
-//! pool thread keeps one [`Worker`] (detector scratch and read buffer) for all
-//! the files it scans. Processes whose memory is asked for are a second kind
-//! of task, fed to the same pool after the files. Findings leave the workers
-//! as they are made and reach one [`FindingSink`] in walk order ([`collect`]),
-//! so the outcome does not depend on thread timing and memory does not grow
-//! with the findings.
+//! Each [`Source`] (the files under the roots, a git history, processes)
+//! yields haystacks on the calling thread, one source after another, into a
+//! rayon pool; each pool thread keeps one [`Worker`] (detector scratch and
+//! read buffer) for all the haystacks it scans. Findings leave the workers
+//! as they are made and reach one [`FindingSink`] in walk order
+//! ([`collect`]), so the outcome does not depend on thread timing and memory
+//! does not grow with the findings.
 
 mod allow;
 mod budget;
 mod category;
 mod collect;
 mod entropy;
+mod executable;
 mod fault;
 mod field;
 mod history;
 mod memory;
 mod names;
+mod source;
 mod sparse;
 mod text;
 mod worker;
@@ -29,82 +32,23 @@ use std::time::SystemTime;
 
 use rayon::prelude::*;
 
-pub use budget::LimitExceeded;
+pub use crate::field::{integral_real, Field, FieldValue};
+pub use crate::limits::{LimitExceeded, Limits, DEFAULT_MAX_REGION_SIZE};
 pub use collect::{CHANNEL_BATCHES, MAX_WAITING, SPILL_AT};
 pub use fault::{guard, Fault};
-pub use field::{integral_real, Field, FieldValue};
-pub use history::scan_git_history;
+pub use history::GitHistory;
 pub use memory::PROCESS_MEMORY;
-pub use text::{looks_like_text, PendingStream, StreamLabel, TextScanner, CHUNK};
+pub use source::{Haystack, Open, Paths, Processes, Source};
+pub use text::{looks_like_text, StreamLabel, TextScanner, TextSink, CHUNK};
 pub use worker::{FileOutcome, Worker};
 
-use crate::findings::{Finding, FindingSink, GuidelineCategory, Provenance, SkipReason, Skipped};
+use crate::findings::{Finding, FindingSink, GuidelineCategory, Redacted, SkipReason, Skipped};
 use crate::mask::Fingerprinter;
 use crate::outcome::{RulePackInfo, ScanOutcome};
 use crate::redact::redact;
 use crate::rules::{RuleSet, RuleSpec};
-use crate::sources::process::{self, ProcessMemory, ProcessTargets, Target};
-use crate::sources::walk::{walk, Entry, WalkOptions};
-
-/// Limits that keep a scan safe (DESIGN.md §9). Hitting one records the
-/// stream as skipped with [`SkipReason::BombLimit`](crate::findings::SkipReason)
-/// (or `TooLarge`) and the scan goes on; see `docs/formats.md`.
-#[derive(Debug, Clone)]
-pub struct Limits {
-    /// Files larger than this are skipped as too large; `None` for no limit.
-    pub max_file_size: Option<u64>,
-    /// How many containers deep (a `.gz` in a `.tar` in a `.zip` is 3) decoding goes.
-    pub max_depth: u32,
-    /// Process memory regions larger than this are skipped as too large
-    /// (readable mappings of many GiB are reservations such as sanitizer
-    /// shadow memory, not data); `None` for no limit.
-    pub max_region_size: Option<u64>,
-    /// Bytes of one direction of one TCP flow kept for scanning (also the
-    /// limit for one decoded HTTP body); the rest of a longer flow is recorded
-    /// as truncated (docs/captures.md).
-    pub max_stream_bytes: u64,
-    /// Bytes of all TCP flows of one capture held at once; over it, the
-    /// largest open flow is scanned early and its later packets start a new
-    /// stream (docs/captures.md).
-    pub max_reassembly_bytes: u64,
-    /// Most bytes one decompressed stream (a zip member, a `.gz`'s content) may expand to.
-    pub max_member_bytes: u64,
-    /// Most decompressed bytes, all layers together, that one top-level file may expand to.
-    pub max_total_bytes: u64,
-    /// Most bytes of output per byte of compressed input, for each decompressing
-    /// container and for the top-level file as a whole. Checked only once the
-    /// output passes [`Limits::ratio_floor`], so small, very repetitive files pass.
-    pub max_ratio: u64,
-    /// Decompressed bytes below which the ratio is not checked.
-    pub ratio_floor: u64,
-    /// Most members read from one archive (zip, tar); the rest are recorded as skipped.
-    pub max_members: u64,
-    /// Most bytes of a nested zip (or other format that needs random access)
-    /// held in memory to decode it; a larger one is skipped as too large.
-    /// A zip on disk is read in place and has no such limit.
-    pub max_buffered_bytes: u64,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_file_size: None,
-            max_depth: 8,
-            max_region_size: Some(DEFAULT_MAX_REGION_SIZE),
-            max_stream_bytes: 64 << 20,
-            max_reassembly_bytes: 256 << 20,
-            max_member_bytes: 16 << 30,
-            max_total_bytes: 64 << 30,
-            max_ratio: 200,
-            ratio_floor: 16 << 20,
-            max_members: 100_000,
-            max_buffered_bytes: 256 << 20,
-        }
-    }
-}
-
-/// Default for [`Limits::max_region_size`]: 16 GiB.
-pub const DEFAULT_MAX_REGION_SIZE: u64 = 16 << 30;
+use crate::sources::process::ProcessTargets;
+use crate::sources::walk::WalkOptions;
 
 /// What to scan and how.
 #[derive(Debug, Clone)]
@@ -116,6 +60,8 @@ pub struct ScanConfig {
     pub limits: Limits,
     /// Worker threads; 0 means one per core.
     pub threads: usize,
+    /// A git repository whose history to scan too (`--git-history`).
+    pub git_history: Option<PathBuf>,
 }
 
 /// Told about progress as files finish, from any worker thread.
@@ -160,29 +106,10 @@ pub enum ScanError {
     Findings(#[source] std::io::Error),
 }
 
-/// One unit of work for the pool.
-enum Task<'m> {
-    Entry(Entry),
-    Process(&'m dyn ProcessMemory, Target),
-}
-
-impl Task<'_> {
-    /// What the task scans, to record it if scanning faults.
-    fn provenance(&self) -> Provenance {
-        match self {
-            Task::Entry(Entry::File { provenance, .. }) => provenance.clone(),
-            Task::Entry(Entry::Skipped(skipped)) => skipped.provenance.clone(),
-            Task::Entry(Entry::Name { provenance, .. }) => provenance.clone(),
-            Task::Process(_, Target::Process(info)) => {
-                process::process_provenance(info.pid, Some(&info.name))
-            }
-            Task::Process(_, Target::Unreadable { pid, .. }) => process::process_provenance(*pid, None),
-        }
-    }
-}
-
-/// Scans every root and returns the outcome with every finding held in it.
-/// A scan that may find millions streams them instead: [`scan_into`].
+/// Scans every root, and the git history and processes asked for, as one
+/// scan: their haystacks share one pool of workers and one outcome, which
+/// holds every finding. A scan that may find millions streams them instead:
+/// [`scan_into`].
 pub fn scan(
     config: &ScanConfig,
     engine: &Engine,
@@ -194,8 +121,8 @@ pub fn scan(
     Ok(outcome)
 }
 
-/// Scans every root, handing each finding to `sink` in walk order as it is
-/// made; returns the rest of the outcome (its `findings` left empty).
+/// [`scan`], handing each finding to `sink` in walk order as it is made;
+/// returns the rest of the outcome (its `findings` left empty).
 pub fn scan_into(
     config: &ScanConfig,
     engine: &Engine,
@@ -209,39 +136,101 @@ pub fn scan_into(
         })?;
     }
     let started = SystemTime::now();
-    let (processes, process_notes) = match &config.processes {
-        Some(targets) => {
-            let memory = process::system().ok_or(ScanError::ProcessesUnsupported)?;
-            memory.protect_scanner();
-            let (picked, notes) = process::resolve(memory, targets).map_err(ScanError::Processes)?;
-            (
-                picked.into_iter().map(|t| Task::Process(memory, t)).collect(),
-                notes,
-            )
-        }
-        None => (Vec::new(), Vec::new()),
+    let paths = Paths {
+        roots: &config.roots,
+        walk: &config.walk,
     };
-    let all_regions = config.processes.as_ref().is_some_and(|t| t.all_regions);
+    let history = config.git_history.as_deref().map(GitHistory::open).transpose()?;
+    let processes = config.processes.as_ref().map(Processes::resolve).transpose()?;
+    let mut sources: Vec<&dyn Source> = Vec::new();
+    // No roots (`--git-history` or `--processes` alone): no walk, so the
+    // other sources' totals are the scan's.
+    if !config.roots.is_empty() {
+        sources.push(&paths);
+    }
+    if let Some(history) = &history {
+        sources.push(history);
+    }
+    if let Some(processes) = &processes {
+        sources.push(processes);
+    }
+    let mut outcome = scan_sources_into(&sources, config.threads, started, engine, observer, sink)?;
+    outcome.roots = roots(config);
+    outcome.shard = config.walk.shard.map(|s| s.to_string());
+    Ok(outcome)
+}
+
+/// The outcome as known before a scan starts (tool, host, roots, start
+/// time, rule pack, rules): what a streaming report writes first.
+pub fn outcome_head(config: &ScanConfig, engine: &Engine) -> ScanOutcome {
+    let mut outcome = assemble(roots(config), SystemTime::now(), engine, FileOutcome::default());
+    outcome.shard = config.walk.shard.map(|s| s.to_string());
+    outcome
+}
+
+/// The roots of a scan as reports name them, in the order of its sources:
+/// paths, a git history, processes.
+fn roots(config: &ScanConfig) -> Vec<Redacted> {
+    let paths = config.roots.iter().map(|r| r.to_string_lossy().into());
+    let history = config.git_history.iter().map(|r| r.to_string_lossy().into());
+    let processes = config
+        .processes
+        .iter()
+        .flat_map(ProcessTargets::roots)
+        .map(Into::into);
+    paths.chain(history).chain(processes).collect()
+}
+
+/// Scans the haystacks of every source in one pool; each pool thread keeps
+/// one [`Worker`] for all the haystacks it scans. The outcome holds every finding.
+pub fn scan_sources(
+    sources: &[&dyn Source],
+    threads: usize,
+    started: SystemTime,
+    engine: &Engine,
+    observer: &dyn ScanObserver,
+) -> Result<ScanOutcome, ScanError> {
+    let mut findings = Vec::new();
+    let mut outcome = scan_sources_into(sources, threads, started, engine, observer, &mut findings)?;
+    outcome.findings = findings;
+    Ok(outcome)
+}
+
+/// [`scan_sources`], each finding handed to `sink` in walk order as it is
+/// made (see [`collect`]); the outcome's `findings` are left empty.
+pub fn scan_sources_into(
+    sources: &[&dyn Source],
+    threads: usize,
+    started: SystemTime,
+    engine: &Engine,
+    observer: &dyn ScanObserver,
+    sink: &mut dyn FindingSink,
+) -> Result<ScanOutcome, ScanError> {
+    let totals: Option<Vec<(u64, u64)>> = sources.iter().map(|s| s.total()).collect();
+    if let Some(totals) = totals {
+        let (files, bytes) = totals.iter().fold((0, 0), |(f, b), (tf, tb)| (f + tf, b + tb));
+        observer.total(files, bytes);
+    }
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(config.threads)
+        .num_threads(threads)
         .build()
         .map_err(|e| ScanError::Threads {
-            threads: config.threads,
+            threads,
             message: e.to_string(),
         })?;
     let (sender, batches) = mpsc::sync_channel(collect::CHANNEL_BATCHES);
     let gate = Arc::new(collect::Gate::default());
     let mut all = FileOutcome::default();
     let written = std::thread::scope(|threads| {
-        let writer = threads.spawn(|| collect::write_in_order(batches, &gate, sink, &mut all));
+        let writer = threads.spawn(|| collect::write_in_order(batches, &gate, &mut *sink, &mut all));
         pool.install(|| {
-            let files = walk(&config.roots, &config.walk).map(Task::Entry);
-            files.chain(processes).enumerate().par_bridge().for_each_init(
+            let haystacks = sources.iter().flat_map(|source| source.haystacks());
+            haystacks.enumerate().par_bridge().for_each_init(
                 || Worker::new(engine),
-                |worker, (seq, task)| {
+                |worker, (seq, haystack)| {
                     let seq = seq as u64;
                     let spill = collect::Spill::new(seq, sender.clone(), Arc::clone(&gate));
-                    let (outcome, spill) = run_task(worker, engine, task, spill, all_regions);
+                    let (outcome, spill) = run_haystack(worker, engine, haystack, spill);
                     let spill =
                         spill.unwrap_or_else(|| collect::Spill::new(seq, sender.clone(), Arc::clone(&gate)));
                     let memory_bytes: u64 = outcome.coverage.processes.iter().map(|p| p.bytes_scanned).sum();
@@ -259,68 +248,43 @@ pub fn scan_into(
             .unwrap_or_else(|_| Err(std::io::Error::other("the findings writer faulted")))
     });
     written.map_err(ScanError::Findings)?;
-    all.notes.extend(process_notes);
-    let mut outcome = assemble(roots(config), started, engine, all);
-    outcome.shard = config.walk.shard.map(|s| s.to_string());
-    Ok(outcome)
+    let mut worker = Worker::new(engine);
+    let mut rest = FileOutcome::default();
+    for source in sources {
+        source.finish(&mut worker, &mut rest);
+    }
+    // What the sources found as a whole (a commit message) comes last.
+    sort_findings(&mut rest.findings);
+    for finding in std::mem::take(&mut rest.findings) {
+        sink.finding(finding).map_err(ScanError::Findings)?;
+    }
+    all.absorb(rest);
+    let roots = sources.iter().flat_map(|s| s.roots()).collect();
+    Ok(assemble(roots, started, engine, all))
 }
 
-/// The outcome as known before a scan starts (tool, host, roots, start
-/// time, rule pack, rules): what a streaming report writes first.
-pub fn outcome_head(config: &ScanConfig, engine: &Engine) -> ScanOutcome {
-    let mut outcome = assemble(roots(config), SystemTime::now(), engine, FileOutcome::default());
-    outcome.shard = config.walk.shard.map(|s| s.to_string());
-    outcome
-}
-
-/// The roots of a scan as reports name them: paths, then processes.
-fn roots(config: &ScanConfig) -> Vec<crate::findings::Redacted> {
-    config
-        .roots
-        .iter()
-        .map(|r| r.to_string_lossy().into())
-        .chain(
-            config
-                .processes
-                .iter()
-                .flat_map(ProcessTargets::roots)
-                .map(Into::into),
-        )
-        .collect()
-}
-
-/// Scans one task, a fault costing that task only. Returns the rest of its
-/// outcome (its last findings sorted, so that a file's order does not depend
-/// on its decoders' order) and the spill, which went to the text scanner
-/// while a file was read.
-fn run_task<'e>(
+/// Scans one haystack, a fault costing that haystack only. Returns the rest
+/// of its outcome (its last findings sorted, so that a file's order does not
+/// depend on its decoders' order) and the spill, which the worker held
+/// while a file's own streams were read.
+fn run_haystack<'e>(
     worker: &mut Worker<'e>,
     engine: &'e Engine,
-    task: Task<'_>,
+    haystack: Haystack<'_>,
     spill: collect::Spill,
-    all_regions: bool,
 ) -> (FileOutcome, Option<collect::Spill>) {
-    let item = task.provenance();
-    // Only a file's own streams send findings mid-way: process memory and
-    // names are gone over after they are scanned.
+    let item = haystack.provenance.clone();
+    // Findings leave mid-way only where nothing goes back over them: not
+    // those a haystack's annotations are added to afterwards (git blobs),
+    // nor process memory's.
     let mut kept = None;
-    if matches!(task, Task::Entry(Entry::File { .. })) {
-        worker.text.spill = Some(spill);
+    if haystack.annotations.is_empty() && haystack.category == GuidelineCategory::Stored {
+        worker.spill = Some(spill);
     } else {
         kept = Some(spill);
     }
-    let scanned = guard(|| match task {
-        Task::Entry(Entry::File { path, provenance }) => worker.scan_file(&path, provenance),
-        Task::Entry(Entry::Skipped(skipped)) => FileOutcome::skipped(skipped),
-        Task::Entry(Entry::Name { name, provenance }) => {
-            let mut out = FileOutcome::default();
-            worker.scan_name(&name, &provenance, GuidelineCategory::Stored, &mut out);
-            out
-        }
-        Task::Process(memory, Target::Process(info)) => worker.scan_process(memory, &info, all_regions),
-        Task::Process(_, Target::Unreadable { pid, error }) => memory::unreadable_process(pid, &error),
-    });
-    let spill = kept.or_else(|| worker.text.spill.take());
+    let scanned = guard(|| haystack.scan(worker));
+    let spill = kept.or_else(|| worker.spill.take());
     let mut outcome = scanned.unwrap_or_else(|fault| {
         // The worker's scratch may be half-updated: start afresh.
         *worker = Worker::new(engine);
@@ -520,6 +484,83 @@ pub(crate) mod tests {
     /// A file whose scan panics (see `Worker::scan_file`).
     pub(crate) const FAULTY_FILE: &str = "hihoji-test-fault";
 
+    fn engine() -> Engine {
+        Engine {
+            rules: load_rules(&[]).unwrap(),
+            fingerprinter: Fingerprinter::new(b"test key"),
+            limits: Limits::default(),
+        }
+    }
+
+    fn scan_dir(dir: &std::path::Path, engine: &Engine) -> ScanOutcome {
+        let config = ScanConfig {
+            roots: vec![dir.to_path_buf()],
+            processes: None,
+            walk: WalkOptions::default(),
+            limits: engine.limits.clone(),
+            threads: 1,
+            git_history: None,
+        };
+        scan(&config, engine, &Quiet).unwrap()
+    }
+
+    /// `text` gzipped, then base64-encoded.
+    fn base64_of_gzip(text: &str) -> String {
+        use base64::Engine as _;
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(text.as_bytes()).unwrap();
+        base64::engine::general_purpose::STANDARD.encode(gz.finish().unwrap())
+    }
+
+    #[test]
+    fn a_container_decoded_from_text_is_scanned_wherever_the_text_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let payload = base64_of_gzip("order 17 card_number 4539875260181596 exp 12/29\n");
+        std::fs::write(dir.path().join("app.log"), format!("blob={payload}\n")).unwrap();
+        // The same text one container down: the zip member's text goes
+        // through the decoder's sink, the gzip stream through the text's.
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        zip.start_file("inner.log", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut zip, format!("blob={payload}\n").as_bytes()).unwrap();
+        std::fs::write(dir.path().join("logs.zip"), zip.finish().unwrap().into_inner()).unwrap();
+        let outcome = scan_dir(dir.path(), &engine());
+        let mut found: Vec<String> = outcome
+            .findings
+            .iter()
+            .filter(|f| f.rule_id == "PAN")
+            .map(|f| f.provenance.to_string())
+            .collect();
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                "app.log!/base64@5!/base64@5.ungz",
+                "logs.zip!/inner.log!/base64@5!/base64@5.ungz"
+            ],
+            "{:?}",
+            outcome.skipped
+        );
+        assert!(outcome.skipped.is_empty(), "{:?}", outcome.skipped);
+    }
+
+    #[test]
+    fn a_container_in_text_over_the_bomb_limit_is_recorded_not_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let payload = base64_of_gzip(&"0".repeat(200_000));
+        std::fs::write(dir.path().join("app.log"), format!("blob={payload}\n")).unwrap();
+        let mut engine = engine();
+        engine.limits.max_member_bytes = 1000;
+        let outcome = scan_dir(dir.path(), &engine);
+        assert!(
+            outcome.skipped.iter().any(|s| s.reason == SkipReason::BombLimit
+                && s.provenance.to_string().starts_with("app.log!/base64@5")),
+            "{:?}",
+            outcome.skipped
+        );
+    }
+
     /// A Luhn-valid Visa number made from `n` (synthetic).
     fn synthetic_visa(n: u64) -> String {
         let body = format!("4{:014}", n);
@@ -555,6 +596,7 @@ pub(crate) mod tests {
             walk: WalkOptions::default(),
             limits: Limits::default(),
             threads,
+            git_history: None,
         };
         let mut findings = Vec::new();
         let outcome = scan_into(&config, &engine, &Quiet, &mut findings).unwrap();
@@ -619,6 +661,7 @@ pub(crate) mod tests {
             walk: WalkOptions::default(),
             limits: Limits::default(),
             threads: 2,
+            git_history: None,
         };
         let outcome = scan(&config, &engine, &Quiet).unwrap();
         assert_eq!(outcome.findings.len(), 4, "the other files are all scanned");

@@ -3,6 +3,7 @@
 //! card data kept on the machine. Such text is scanned with the same
 //! detectors as content, and a hit is a finding at `<provenance>#name`.
 
+use super::budget::FileBudget;
 use super::text::StreamLabel;
 use super::worker::{FileOutcome, Worker};
 use crate::findings::{GuidelineCategory, Provenance};
@@ -31,13 +32,19 @@ impl Worker<'_> {
             category,
             origin: None,
         };
-        // A name is scanned between streams: keep what the last stream left for the worker.
-        let pending = std::mem::take(&mut self.text.pending);
-        let skipped = std::mem::take(&mut self.text.skipped);
         let mut found = Vec::new();
-        self.text.scan_bytes(&letters_as_breaks(text), &label, &mut found);
-        self.text.pending = pending;
-        self.text.skipped = skipped;
+        // A name is no file: a container decoded from it (base64 of a gzip
+        // stream) has a bomb budget of its own.
+        let budget = FileBudget::default();
+        // A spent budget is recorded as skipped where it was hit.
+        let _ = self.scan_text_bytes(
+            &letters_as_breaks(text),
+            &label,
+            0,
+            &budget,
+            out,
+            Some(&mut found),
+        );
         for mut finding in found {
             // Line and column of a name are not a file's.
             finding.location.line = None;

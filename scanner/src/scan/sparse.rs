@@ -11,7 +11,7 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::rc::Rc;
 
-use crate::decode::{OffsetMap, SourcePosition};
+use crate::position::{OffsetMap, SourcePosition};
 
 /// Whether `file` (of `size` bytes, read from its start) has a hole before
 /// its end. The file's offset is back at its start afterwards.

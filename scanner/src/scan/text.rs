@@ -12,6 +12,7 @@ use std::io::{self, Read};
 
 use super::allow::allowance;
 use super::category;
+use super::executable::is_executable;
 use crate::decode::{self, OffsetMap, SourcePosition, SNIFF_LEN};
 use crate::detect::{Detector, Hit, Window};
 use crate::findings::{
@@ -28,11 +29,6 @@ pub const CHUNK: usize = 256 * 1024;
 /// How deep views look inside what other views decoded (percent-encoding
 /// inside base64 is depth 2).
 const MAX_VIEW_DEPTH: u32 = 3;
-
-/// Decoded pieces that are containers (base64 of a gzip stream) wait for the
-/// worker, which decodes them like files; past this many bytes per stream
-/// they are recorded as skipped instead of kept in memory.
-const MAX_PENDING_BYTES: usize = 64 * 1024 * 1024;
 
 /// Where a stream's findings go and how they are labelled.
 pub struct StreamLabel<'a> {
@@ -56,12 +52,19 @@ impl StreamLabel<'_> {
     }
 }
 
-/// A decoded piece that holds a container format: the worker decodes it.
-#[derive(Debug)]
-pub struct PendingStream {
-    pub provenance: Provenance,
-    pub category: GuidelineCategory,
-    pub bytes: Vec<u8>,
+/// Where the text scanner puts what it finds in a stream. The worker's
+/// sink decodes a container as soon as it is pushed, through the same path as
+/// a decoder's [`Piece`](crate::decode::Piece), so nothing waits in a queue
+/// that a caller must remember to drain.
+pub trait TextSink {
+    fn finding(&mut self, finding: Finding);
+
+    /// A decoded piece that holds a container format (base64 of a gzip
+    /// stream), found at `provenance`: decode it like any inner stream.
+    fn container(&mut self, provenance: &Provenance, category: GuidelineCategory, bytes: &[u8]);
+
+    /// A decoded piece that could not be scanned whole.
+    fn skipped(&mut self, skipped: Skipped);
 }
 
 /// How a stream's bytes become the text the detectors read, decided from its first window.
@@ -74,6 +77,8 @@ struct StreamMode {
     /// Views for binary streams apply (no text encoding and NUL bytes).
     binary: bool,
     category: GuidelineCategory,
+    /// Machine code or bytecode: packed BCD read there is a note.
+    executable: bool,
 }
 
 impl StreamMode {
@@ -93,6 +98,7 @@ impl StreamMode {
                 lines: false,
                 binary: true,
                 category,
+                executable: false,
             };
         }
         StreamMode {
@@ -100,6 +106,7 @@ impl StreamMode {
             lines: text && label.origin.is_none(),
             binary: !text,
             category,
+            executable: is_executable(head),
         }
     }
 }
@@ -118,6 +125,8 @@ struct TextWindow<'a> {
     /// Line and column at the window's first byte, when counted.
     lines: Option<LineCursor>,
     binary: bool,
+    /// Machine code or bytecode (see [`is_executable`]).
+    executable: bool,
     /// The stream's text encoding, when it was transcoded.
     encoding: Option<TextEncoding>,
 }
@@ -151,17 +160,9 @@ pub struct TextScanner<'r> {
     hits: Vec<Hit>,
     transcoded: Vec<u8>,
     map: CharMap,
-    /// Containers found by views, for the worker to decode after the stream.
-    pub pending: Vec<PendingStream>,
-    /// Decoded pieces that could not be scanned whole, for the worker to record.
-    pub skipped: Vec<Skipped>,
-    pending_bytes: usize,
     /// Stream offset of the earliest encoded run that the window ended
     /// inside of: the next window must start before it.
     straddle: Option<u64>,
-    /// Where findings go mid-stream, when the caller lets them go before the
-    /// stream ends (a file's own findings, see `scan::collect`).
-    pub spill: Option<super::collect::Spill>,
 }
 
 impl<'r> TextScanner<'r> {
@@ -174,11 +175,7 @@ impl<'r> TextScanner<'r> {
             hits: Vec::new(),
             transcoded: Vec::new(),
             map: CharMap::default(),
-            pending: Vec::new(),
-            skipped: Vec::new(),
-            pending_bytes: 0,
             straddle: None,
-            spill: None,
         }
     }
 
@@ -188,18 +185,18 @@ impl<'r> TextScanner<'r> {
         &mut self,
         reader: &mut dyn Read,
         label: &StreamLabel<'_>,
-        out: &mut Vec<Finding>,
+        out: &mut dyn TextSink,
     ) -> io::Result<u64> {
         let overlap = self.detector.overlap();
         let mut buf = std::mem::take(&mut self.buf);
         buf.resize(CHUNK + overlap, 0);
-        self.pending_bytes = 0;
         let mut carried = 0;
         let mut base = 0u64;
         let mut lines = LineCursor::start();
         let mut mode = None;
         let result = loop {
             let (filled, status) = fill(reader, &mut buf[carried..]);
+            let status = status.map(|()| carried + filled < buf.len());
             let len = carried + filled;
             // A read error ends the stream here: what was read before it is still scanned.
             let eof = !matches!(status, Ok(false));
@@ -228,6 +225,7 @@ impl<'r> TextScanner<'r> {
                         raw_end: base + len as u64,
                         lines: mode.lines.then_some(lines),
                         binary: mode.binary,
+                        executable: mode.executable,
                         encoding: None,
                     };
                     self.scan_text(&text, label, out);
@@ -256,9 +254,6 @@ impl<'r> TextScanner<'r> {
                 }
                 _ => (keep, next_base),
             };
-            if let Some(spill) = &mut self.spill {
-                spill.offer(out);
-            }
             if eof {
                 break status.map(|_| base + len as u64);
             }
@@ -288,7 +283,7 @@ impl<'r> TextScanner<'r> {
         mode: StreamMode,
         lines: LineCursor,
         label: &StreamLabel<'_>,
-        out: &mut Vec<Finding>,
+        out: &mut dyn TextSink,
     ) -> usize {
         let skip = encoding.align(base).min(raw.bytes.len());
         let mut text = std::mem::take(&mut self.transcoded);
@@ -310,6 +305,7 @@ impl<'r> TextScanner<'r> {
             raw_end: base + raw.bytes.len() as u64,
             lines: mode.lines.then_some(lines),
             binary: false,
+            executable: false,
             encoding: Some(encoding),
         };
         self.scan_text(&window, label, out);
@@ -323,6 +319,7 @@ impl<'r> TextScanner<'r> {
                 raw_end: base + raw.bytes.len() as u64,
                 lines: None,
                 binary: true,
+                executable: false,
                 encoding: None,
             };
             self.scan_window(&raw_text, label, out);
@@ -333,7 +330,7 @@ impl<'r> TextScanner<'r> {
     }
 
     /// Scans bytes that are all in memory already.
-    pub fn scan_bytes(&mut self, bytes: &[u8], label: &StreamLabel<'_>, out: &mut Vec<Finding>) {
+    pub fn scan_bytes(&mut self, bytes: &[u8], label: &StreamLabel<'_>, out: &mut dyn TextSink) {
         let is_text = looks_like_text(bytes);
         let text = TextWindow {
             window: Window::whole(bytes),
@@ -343,18 +340,19 @@ impl<'r> TextScanner<'r> {
             raw_end: bytes.len() as u64,
             lines: (label.origin.is_none() && is_text).then_some(LineCursor::start()),
             binary: !is_text,
+            executable: is_executable(bytes),
             encoding: None,
         };
         self.scan_text(&text, label, out);
     }
 
     /// The detectors, then the views, over one window of text.
-    fn scan_text(&mut self, text: &TextWindow<'_>, label: &StreamLabel<'_>, out: &mut Vec<Finding>) {
+    fn scan_text(&mut self, text: &TextWindow<'_>, label: &StreamLabel<'_>, out: &mut dyn TextSink) {
         self.scan_window(text, label, out);
         self.scan_views(text, label, out);
     }
 
-    fn scan_window(&mut self, text: &TextWindow<'_>, label: &StreamLabel<'_>, out: &mut Vec<Finding>) {
+    fn scan_window(&mut self, text: &TextWindow<'_>, label: &StreamLabel<'_>, out: &mut dyn TextSink) {
         let window = &text.window;
         self.hits.clear();
         self.detector.scan(window, &mut self.hits);
@@ -379,7 +377,7 @@ impl<'r> TextScanner<'r> {
                 let line = line_around(window.bytes, hit.start, hit.end);
                 finding.suppression = allowance(line, &finding.rule_id);
             }
-            out.push(text.annotate(finding));
+            out.finding(text.annotate(finding));
         }
     }
 
@@ -424,7 +422,7 @@ impl<'r> TextScanner<'r> {
     }
 
     /// Runs every view over one window of text and scans what they decode.
-    fn scan_views(&mut self, text: &TextWindow<'_>, label: &StreamLabel<'_>, out: &mut Vec<Finding>) {
+    fn scan_views(&mut self, text: &TextWindow<'_>, label: &StreamLabel<'_>, out: &mut dyn TextSink) {
         let window = &text.window;
         let mut decoded = Vec::new();
         for view in views_for(window.bytes, text.binary, label) {
@@ -453,7 +451,7 @@ impl<'r> TextScanner<'r> {
                     // The next window would not see its start: carry it whole
                     // into the next window, up to half a window.
                     if !self.carry_whole(text.stream_offset(piece.start), text.raw_end) {
-                        self.skipped.push(Skipped {
+                        out.skipped(Skipped {
                             provenance: provenance.clone(),
                             reason: SkipReason::TooLarge,
                             detail: format!(
@@ -481,7 +479,7 @@ impl<'r> TextScanner<'r> {
         fits
     }
 
-    /// Scans one decoded piece: a container goes to the worker; otherwise its
+    /// Scans one decoded piece: a container goes to the sink; otherwise its
     /// hits that the window's own scan did not already report become findings,
     /// and views look inside it in turn. `to_window` maps a piece index to
     /// the window index of the encoded byte it came from.
@@ -494,24 +492,11 @@ impl<'r> TextScanner<'r> {
         text: &TextWindow<'_>,
         label: &StreamLabel<'_>,
         depth: u32,
-        out: &mut Vec<Finding>,
+        out: &mut dyn TextSink,
     ) {
         let bytes = &piece.bytes;
         if decode::sniff(&bytes[..bytes.len().min(SNIFF_LEN)]).is_some() {
-            if self.pending_bytes + bytes.len() > MAX_PENDING_BYTES {
-                self.skipped.push(Skipped {
-                    provenance: provenance.clone(),
-                    reason: SkipReason::BombLimit,
-                    detail: format!("decoded containers in one stream over {MAX_PENDING_BYTES} bytes").into(),
-                });
-            } else {
-                self.pending_bytes += bytes.len();
-                self.pending.push(PendingStream {
-                    provenance: provenance.clone(),
-                    category: label.category,
-                    bytes: bytes.clone(),
-                });
-            }
+            out.container(provenance, label.category, bytes);
             return;
         }
         let mut hits = Vec::new();
@@ -520,9 +505,7 @@ impl<'r> TextScanner<'r> {
             let at = to_window(hit.start);
             let at_end = to_window(hit.end.saturating_sub(1)) + 1;
             // Decided once across overlapping windows, like the window's own hits.
-            let horizon = at_end + self.detector.lookahead();
-            let window = &text.window;
-            if !((window.ends_stream || horizon <= window.bytes.len()) && horizon > window.fresh_from) {
+            if !text.window.decides(at, at_end, self.detector.lookahead()) {
                 continue;
             }
             // The window's own scan found this number there already.
@@ -554,12 +537,18 @@ impl<'r> TextScanner<'r> {
                 .iter()
                 .any(|e| e.starts_with("keyword") || e == "expiry_nearby" || e == "track_format");
             let needs_framing = text.binary && matches!(encoding, Some("ebcdic" | "hex" | "base64"));
-            if piece.unframed || (needs_framing && !card_evidence) {
+            let bcd_in_code = text.executable && encoding == Some("bcd");
+            if piece.unframed || bcd_in_code || (needs_framing && !card_evidence) {
                 finding.level = finding.level.min(Level::Note);
                 finding.confidence = finding.confidence.min(0.3);
-                finding.evidence.push("unframed".into());
+                let why = if bcd_in_code && !piece.unframed {
+                    "in_executable"
+                } else {
+                    "unframed"
+                };
+                finding.evidence.push(why.into());
             }
-            out.push(text.annotate(finding));
+            out.finding(text.annotate(finding));
         }
         if depth >= MAX_VIEW_DEPTH {
             return;
@@ -602,19 +591,20 @@ fn line_around(bytes: &[u8], start: usize, end: usize) -> &[u8] {
     &bytes[from..to]
 }
 
-/// Reads until `buf` is full or the stream ends. Returns the bytes read and
-/// whether the stream ended, or the error that stopped it after those bytes.
-fn fill(reader: &mut dyn Read, buf: &mut [u8]) -> (usize, io::Result<bool>) {
+/// Reads until `buf` is full, the stream ends or a read fails; returns what
+/// was read in every case, and the error that stopped it after those bytes.
+/// Fewer bytes than `buf` holds without an error means the stream ended.
+pub(crate) fn fill(reader: &mut dyn Read, buf: &mut [u8]) -> (usize, io::Result<()>) {
     let mut filled = 0;
     while filled < buf.len() {
         match reader.read(&mut buf[filled..]) {
-            Ok(0) => return (filled, Ok(true)),
+            Ok(0) => break,
             Ok(n) => filled += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return (filled, Err(e)),
         }
     }
-    (filled, Ok(false))
+    (filled, Ok(()))
 }
 
 /// Text has no NUL bytes near its start (the heuristic of grep and git).

@@ -1,18 +1,18 @@
 //! One worker thread's scanning of a file: open it safely, pick a decoder,
 //! and push its bytes through the detectors.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::{self, Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use super::budget::{FileBudget, LimitExceeded, Meter, Metered};
 use super::entropy::EntropyMeter;
-use super::field::Field;
 use super::sparse;
-use super::text::{StreamLabel, TextScanner};
+use super::text::{fill, StreamLabel, TextScanner, TextSink};
 use super::{Engine, Limits};
-use crate::decode::{self, InnerSink, OffsetMap, ReadSeek, SNIFF_LEN};
+use crate::decode::{self, Event, InnerSink, Piece, ReadSeek, SNIFF_LEN};
+use crate::field::Field;
 use crate::findings::{Finding, GuidelineCategory, Layer, LayerKind, Note, Provenance, SkipReason, Skipped};
 use crate::outcome::Coverage;
 use crate::sources::open_regular_file;
@@ -29,17 +29,24 @@ pub struct FileOutcome {
 /// Per-thread scanning state.
 pub struct Worker<'e> {
     pub(super) engine: &'e Engine,
-    pub(super) text: TextScanner<'e>,
+    /// Text scanners (detector scratch and read buffer), one per level of
+    /// nesting in use: a container decoded from text (base64 of a gzip
+    /// stream) is scanned while the text around it is still being read.
+    scanners: Vec<TextScanner<'e>>,
     /// Scratch for [`Worker::scan_field`]: a value with its column's name.
     pub(super) field_text: Vec<u8>,
+    /// Where a file's findings go mid-stream (`scan::collect`), while the
+    /// file's own streams are read and nothing goes back over them.
+    pub(super) spill: Option<super::collect::Spill>,
 }
 
 impl<'e> Worker<'e> {
     pub fn new(engine: &'e Engine) -> Self {
         Worker {
             engine,
-            text: TextScanner::new(&engine.rules, &engine.fingerprinter),
+            scanners: Vec::new(),
             field_text: Vec::new(),
+            spill: None,
         }
     }
 
@@ -130,9 +137,9 @@ impl<'e> Worker<'e> {
     ) -> bool {
         let mut runs = sparse::DataRuns::new(file, size);
         let mut head = [0u8; SNIFF_LEN];
-        let head_len = match read_up_to(&mut runs, &mut head) {
-            Ok(n) => n,
-            Err(_) => return false,
+        let head_len = match fill(&mut runs, &mut head) {
+            (n, Ok(())) => n,
+            (_, Err(_)) => return false,
         };
         if decode::sniff(&head[..head_len]).is_some() {
             return false;
@@ -144,10 +151,9 @@ impl<'e> Worker<'e> {
             origin: Some(&map),
         };
         let mut rest = Cursor::new(&head[..head_len]).chain(&mut runs);
-        let scanned = self.text.scan_reader(&mut rest, &label, &mut out.findings);
         let budget = FileBudget::default();
         // A spent budget is recorded as skipped where it was hit.
-        let _ = self.scan_pending(0, &budget, out);
+        let scanned = self.scan_text(&mut rest, &label, 0, &budget, out, None).bytes;
         out.coverage.bytes_scanned += runs.read;
         out.coverage.sparse_bytes_skipped += runs.skipped;
         match scanned {
@@ -221,8 +227,8 @@ impl<'e> Worker<'e> {
     ) -> io::Result<()> {
         let mut head = [0u8; SNIFF_LEN];
         let (head_len, failed) = match &mut input {
-            Input::File(file, _) => fill_head(*file, &mut head),
-            Input::Stream(reader) => fill_head(*reader, &mut head),
+            Input::File(file, _) => fill(*file, &mut head),
+            Input::Stream(reader) => fill(*reader, &mut head),
         };
         let head = &head[..head_len];
         if let Err(e) = failed {
@@ -233,9 +239,10 @@ impl<'e> Worker<'e> {
                 category,
                 origin: None,
             };
-            let bytes = self.text.scan_reader(&mut &head[..], &label, &mut out.findings);
-            self.scan_pending(depth, budget, out)?;
-            out.coverage.add_stream("text", bytes?);
+            let bytes = self
+                .scan_text(&mut &head[..], &label, depth, budget, out, None)
+                .into_result()?;
+            out.coverage.add_stream("text", bytes);
             return Err(e);
         }
         let Some(decoder) = decode::sniff(head) else {
@@ -252,7 +259,7 @@ impl<'e> Worker<'e> {
                 category,
                 origin: None,
             };
-            let bytes = self.text.scan_reader(&mut rest, &label, &mut out.findings);
+            let scanned = self.scan_text(&mut rest, &label, depth, budget, out, None);
             if let Some(span) = rest.opaque_span() {
                 out.skipped.push(Skipped {
                     provenance: provenance.clone(),
@@ -264,8 +271,7 @@ impl<'e> Worker<'e> {
                     .into(),
                 });
             }
-            self.scan_pending(depth, budget, out)?;
-            out.coverage.add_stream("text", bytes?);
+            out.coverage.add_stream("text", scanned.into_result()?);
             return Ok(());
         };
         let limits = &self.engine.limits;
@@ -342,35 +348,129 @@ impl<'e> Worker<'e> {
         }
     }
 
-    /// Decodes the containers that views found inside the last text stream
-    /// (base64 of a gzip stream), like any inner stream, under the same
-    /// file's bomb budget. Reading from memory cannot fail; only a spent
-    /// budget is returned.
-    pub(super) fn scan_pending(
+    /// Scans `reader` as text under `label`. Findings go to `found` when
+    /// given (a caller that filters them first), else to `out`; containers
+    /// that views decode inside the text (base64 of a gzip stream) are decoded
+    /// at once, one level deeper under the same file's bomb budget.
+    pub(super) fn scan_text(
         &mut self,
+        reader: &mut dyn Read,
+        label: &StreamLabel<'_>,
         depth: u32,
         budget: &FileBudget,
         out: &mut FileOutcome,
-    ) -> io::Result<()> {
-        out.skipped.append(&mut self.text.skipped);
-        for pending in std::mem::take(&mut self.text.pending) {
-            let mut reader = Cursor::new(pending.bytes);
-            let input = Input::Stream(&mut reader);
-            let result = self.scan_input(
-                input,
-                &pending.provenance,
-                pending.category,
-                depth + 1,
-                budget,
-                out,
-            );
-            if let Err(e) = result {
-                if LimitExceeded::of(&e).is_some() {
-                    return Err(e);
+        found: Option<&mut Vec<Finding>>,
+    ) -> TextScan {
+        let mut scanner = self.scanner();
+        let mut sink = TextOut {
+            worker: self,
+            depth,
+            budget,
+            out,
+            found,
+            limit: None,
+        };
+        let bytes = scanner.scan_reader(reader, label, &mut sink);
+        let limit = sink.limit;
+        self.scanners.push(scanner);
+        TextScan { bytes, limit }
+    }
+
+    /// [`Worker::scan_text`] for bytes held in memory (a name, a table's value).
+    pub(super) fn scan_text_bytes(
+        &mut self,
+        bytes: &[u8],
+        label: &StreamLabel<'_>,
+        depth: u32,
+        budget: &FileBudget,
+        out: &mut FileOutcome,
+        found: Option<&mut Vec<Finding>>,
+    ) -> Option<io::Error> {
+        let mut scanner = self.scanner();
+        let mut sink = TextOut {
+            worker: self,
+            depth,
+            budget,
+            out,
+            found,
+            limit: None,
+        };
+        scanner.scan_bytes(bytes, label, &mut sink);
+        let limit = sink.limit;
+        self.scanners.push(scanner);
+        limit
+    }
+
+    /// A text scanner not in use by an enclosing stream.
+    fn scanner(&mut self) -> TextScanner<'e> {
+        self.scanners
+            .pop()
+            .unwrap_or_else(|| TextScanner::new(&self.engine.rules, &self.engine.fingerprinter))
+    }
+}
+
+/// What [`Worker::scan_text`] read.
+pub(super) struct TextScan {
+    /// Bytes of the stream read, or the error that stopped it.
+    pub(super) bytes: io::Result<u64>,
+    /// A bomb limit hit while decoding a container found in the text: the
+    /// file's budget is spent, so the containers above stop too.
+    pub(super) limit: Option<io::Error>,
+}
+
+impl TextScan {
+    /// The bytes read, or the limit (first) or read error that stopped it.
+    pub(super) fn into_result(self) -> io::Result<u64> {
+        match self.limit {
+            Some(limit) => Err(limit),
+            None => self.bytes,
+        }
+    }
+}
+
+/// The text scanner's view of the worker: a container found in text goes
+/// back through [`Worker::scan_input`], as a decoder's pushed [`Piece`] does.
+struct TextOut<'w, 'e, 'o> {
+    worker: &'w mut Worker<'e>,
+    depth: u32,
+    budget: &'w FileBudget,
+    out: &'o mut FileOutcome,
+    found: Option<&'o mut Vec<Finding>>,
+    limit: Option<io::Error>,
+}
+
+impl TextSink for TextOut<'_, '_, '_> {
+    fn finding(&mut self, finding: Finding) {
+        match &mut self.found {
+            Some(found) => found.push(finding),
+            None => {
+                self.out.findings.push(finding);
+                if let Some(spill) = &mut self.worker.spill {
+                    spill.offer(&mut self.out.findings);
                 }
             }
         }
-        Ok(())
+    }
+
+    fn container(&mut self, provenance: &Provenance, category: GuidelineCategory, bytes: &[u8]) {
+        if self.limit.is_some() {
+            // The file's budget is spent: the skip is recorded where it was hit.
+            return;
+        }
+        let input = Input::Stream(&mut &bytes[..]);
+        let result =
+            self.worker
+                .scan_input(input, provenance, category, self.depth + 1, self.budget, self.out);
+        // Reading from memory cannot fail; only a spent budget comes back.
+        if let Err(e) = result {
+            if LimitExceeded::of(&e).is_some() {
+                self.limit = Some(e);
+            }
+        }
+    }
+
+    fn skipped(&mut self, skipped: Skipped) {
+        self.out.skipped.push(skipped);
     }
 }
 
@@ -398,32 +498,40 @@ struct StreamSink<'w, 'e, 'o> {
     out: &'o mut FileOutcome,
     /// The file on disk, when the stream is one.
     path: Option<&'w Path>,
-    /// Rule ids and fingerprints of what [`InnerSink::scan_field`] found, so
+    /// Rule ids and fingerprints of what [`InnerSink::field`] found, so
     /// that a scan of the same stream's raw bytes does not report it again.
     fields_found: HashSet<(String, String)>,
 }
 
 impl InnerSink for StreamSink<'_, '_, '_> {
-    fn stream(&mut self, layer: Layer, reader: &mut dyn Read) -> io::Result<u64> {
-        self.stream_as(layer, self.category, reader)
-    }
-
-    fn stream_as(
-        &mut self,
-        layer: Layer,
-        category: GuidelineCategory,
-        reader: &mut dyn Read,
-    ) -> io::Result<u64> {
+    fn push(&mut self, piece: Piece<'_>) -> io::Result<u64> {
+        let category = piece.category.unwrap_or(self.category);
+        if piece.layers.is_empty() {
+            return self.scan_here(piece.reader, piece.origin);
+        }
+        if !piece.decode {
+            let child = self.named(piece.layers, category);
+            let label = StreamLabel {
+                provenance: &child,
+                category,
+                origin: piece.origin,
+            };
+            let bytes = self
+                .worker
+                .scan_text(piece.reader, &label, self.depth, self.budget, self.out, None)
+                .into_result()?;
+            self.out.coverage.add_stream("text", bytes);
+            return Ok(bytes);
+        }
         let limits = &self.worker.engine.limits;
         if let Some(spent) = self.budget.spent(limits) {
             return Err(spent.into_io());
         }
-        let child = self.provenance.child(layer.kind, layer.name.as_str());
-        self.worker.scan_name(&layer.name, &child, category, self.out);
+        let child = self.named(piece.layers, category);
         let mut metered;
         let reader: &mut dyn Read = if self.expands {
             metered = Metered {
-                inner: reader,
+                inner: piece.reader,
                 limits,
                 own: 0,
                 container_read: self.container_read,
@@ -432,7 +540,7 @@ impl InnerSink for StreamSink<'_, '_, '_> {
             };
             &mut metered
         } else {
-            reader
+            piece.reader
         };
         let mut counted = Counted {
             inner: reader,
@@ -444,118 +552,49 @@ impl InnerSink for StreamSink<'_, '_, '_> {
         Ok(counted.meter.get())
     }
 
-    fn scan_here(&mut self, reader: &mut dyn Read, origin: Option<&dyn OffsetMap>) -> io::Result<u64> {
-        let label = StreamLabel {
-            provenance: self.provenance,
-            category: self.category,
-            origin,
-        };
-        let mut found = Vec::new();
-        // `found` is compared with what the fields found before it is kept.
-        let spill = self.worker.text.spill.take();
-        let bytes = self.worker.text.scan_reader(reader, &label, &mut found);
-        self.worker.text.spill = spill;
-        self.worker.scan_pending(self.depth, self.budget, self.out)?;
-        let seen: HashSet<(&str, u64, &str)> = self
-            .out
-            .findings
-            .iter()
-            .filter(|f| &f.provenance == self.provenance)
-            .map(|f| (f.rule_id.as_str(), f.location.offset, f.fingerprint.as_str()))
-            .collect();
-        found.retain(|f| !seen.contains(&(f.rule_id.as_str(), f.location.offset, f.fingerprint.as_str())));
-        if !self.fields_found.is_empty() {
-            found.retain(|f| {
-                !self
-                    .fields_found
-                    .contains(&(f.rule_id.clone(), f.fingerprint.clone()))
-            });
-        }
-        self.out.findings.append(&mut found);
-        let bytes = bytes?;
-        self.out.coverage.add_stream("text", bytes);
-        Ok(bytes)
-    }
-
-    fn stream_mapped(
-        &mut self,
-        layer: Layer,
-        category: GuidelineCategory,
-        reader: &mut dyn Read,
-        origin: &dyn OffsetMap,
-    ) -> io::Result<u64> {
-        self.stream_mapped_at(vec![layer], category, reader, origin)
-    }
-
-    fn stream_mapped_at(
-        &mut self,
-        layers: Vec<Layer>,
-        category: GuidelineCategory,
-        reader: &mut dyn Read,
-        origin: &dyn OffsetMap,
-    ) -> io::Result<u64> {
-        let child = self.named(layers, category);
-        let label = StreamLabel {
-            provenance: &child,
-            category,
-            origin: Some(origin),
-        };
-        let bytes = self
-            .worker
-            .text
-            .scan_reader(reader, &label, &mut self.out.findings);
-        self.worker.scan_pending(self.depth, self.budget, self.out)?;
-        let bytes = bytes?;
-        self.out.coverage.add_stream("text", bytes);
-        Ok(bytes)
-    }
-
-    fn note(&mut self, name: &str, kind: &str, detail: String, annotations: BTreeMap<String, String>) {
+    fn event(&mut self, event: Event) {
         let category = self.category;
-        let provenance = self.named(
-            vec![Layer {
-                kind: LayerKind::Stream,
-                name: name.to_string(),
-            }],
-            category,
-        );
-        self.worker.scan_name(&detail, &provenance, category, self.out);
-        for value in annotations.values() {
-            self.worker.scan_name(value, &provenance, category, self.out);
+        match event {
+            Event::Note {
+                layers,
+                kind,
+                detail,
+                annotations,
+            } => {
+                let provenance = self.named(layers, category);
+                self.worker.scan_name(&detail, &provenance, category, self.out);
+                for value in annotations.values() {
+                    self.worker.scan_name(value, &provenance, category, self.out);
+                }
+                self.out.notes.push(Note {
+                    provenance,
+                    kind,
+                    detail: detail.into(),
+                    annotations: annotations.into_iter().map(|(k, v)| (k, v.into())).collect(),
+                });
+            }
+            Event::Skip {
+                layers,
+                reason,
+                detail,
+            } => {
+                let provenance = self.named(layers, category);
+                self.worker.scan_name(&detail, &provenance, category, self.out);
+                self.out.skipped.push(Skipped {
+                    provenance,
+                    reason,
+                    detail: detail.into(),
+                });
+            }
+            Event::Name {
+                layers,
+                category,
+                text,
+            } => {
+                let provenance = self.named(layers, category);
+                self.worker.scan_name(&text, &provenance, category, self.out);
+            }
         }
-        self.out.notes.push(Note {
-            provenance,
-            kind: kind.to_string(),
-            detail: detail.into(),
-            annotations: annotations.into_iter().map(|(k, v)| (k, v.into())).collect(),
-        });
-    }
-
-    fn name(&mut self, layers: Vec<Layer>, category: GuidelineCategory, text: &str) {
-        let provenance = self.named(layers, category);
-        self.worker.scan_name(text, &provenance, category, self.out);
-    }
-
-    fn skipped(&mut self, name: &str, reason: SkipReason, detail: String) {
-        self.skipped_at(
-            vec![Layer {
-                kind: LayerKind::Member,
-                name: name.to_string(),
-            }],
-            reason,
-            detail,
-        );
-    }
-
-    fn skipped_at(&mut self, layers: Vec<Layer>, reason: SkipReason, detail: String) {
-        let category = self.category;
-        let provenance = self.named(layers, category);
-        self.worker.scan_name(&detail, &provenance, category, self.out);
-        self.out.skipped.push(Skipped {
-            provenance,
-            reason,
-            detail: detail.into(),
-        });
     }
 
     fn limits(&self) -> &Limits {
@@ -566,7 +605,7 @@ impl InnerSink for StreamSink<'_, '_, '_> {
         self.path
     }
 
-    fn scan_field(&mut self, field: &Field<'_>) -> io::Result<()> {
+    fn field(&mut self, field: &Field<'_>) -> io::Result<()> {
         let label = format!("{}.{}", field.table, field.column);
         let provenance = self
             .provenance
@@ -574,7 +613,7 @@ impl InnerSink for StreamSink<'_, '_, '_> {
             .child(LayerKind::Stream, field.row);
         let before = self.out.findings.len();
         // The field's findings are gone over below: none may leave before.
-        let spill = self.worker.text.spill.take();
+        let spill = self.worker.spill.take();
         let scanned = self.worker.scan_field_within(
             &provenance,
             &label,
@@ -584,7 +623,7 @@ impl InnerSink for StreamSink<'_, '_, '_> {
             self.budget,
             self.out,
         );
-        self.worker.text.spill = spill;
+        self.worker.spill = spill;
         scanned?;
         if field.recovered {
             let live = &self.fields_found;
@@ -603,6 +642,53 @@ impl InnerSink for StreamSink<'_, '_, '_> {
 }
 
 impl StreamSink<'_, '_, '_> {
+    /// Scans bytes as this stream itself ([`Piece::here`]): a hit already
+    /// reported at the same offset of this stream, or found in one of its
+    /// table's fields, is not reported twice.
+    fn scan_here(
+        &mut self,
+        reader: &mut dyn Read,
+        origin: Option<&dyn crate::position::OffsetMap>,
+    ) -> io::Result<u64> {
+        let label = StreamLabel {
+            provenance: self.provenance,
+            category: self.category,
+            origin,
+        };
+        let mut found = Vec::new();
+        // Earlier findings of this stream are compared with `found` below:
+        // none may leave before.
+        let spill = self.worker.spill.take();
+        let scanned = self.worker.scan_text(
+            reader,
+            &label,
+            self.depth,
+            self.budget,
+            self.out,
+            Some(&mut found),
+        );
+        self.worker.spill = spill;
+        let seen: HashSet<(&str, u64, &str)> = self
+            .out
+            .findings
+            .iter()
+            .filter(|f| &f.provenance == self.provenance)
+            .map(|f| (f.rule_id.as_str(), f.location.offset, f.fingerprint.as_str()))
+            .collect();
+        found.retain(|f| !seen.contains(&(f.rule_id.as_str(), f.location.offset, f.fingerprint.as_str())));
+        if !self.fields_found.is_empty() {
+            found.retain(|f| {
+                !self
+                    .fields_found
+                    .contains(&(f.rule_id.clone(), f.fingerprint.clone()))
+            });
+        }
+        self.out.findings.append(&mut found);
+        let bytes = scanned.into_result()?;
+        self.out.coverage.add_stream("text", bytes);
+        Ok(bytes)
+    }
+
     /// This stream's provenance with `layers` inside it, each layer's raw
     /// name scanned as data on the way.
     fn named(&mut self, layers: Vec<Layer>, category: GuidelineCategory) -> Provenance {
@@ -634,35 +720,6 @@ impl<R: Seek> Seek for Counted<R> {
     fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
         self.inner.seek(pos)
     }
-}
-
-/// Reads until `buf` is full, the stream ends or a read fails; returns what
-/// was read in every case.
-fn fill_head(reader: &mut dyn Read, buf: &mut [u8]) -> (usize, io::Result<()>) {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match reader.read(&mut buf[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return (filled, Err(e)),
-        }
-    }
-    (filled, Ok(()))
-}
-
-/// Reads until `buf` is full or the stream ends.
-fn read_up_to(reader: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match reader.read(&mut buf[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(filled)
 }
 
 /// The skip reason and detail for an I/O error. The detail is the OS's

@@ -9,20 +9,21 @@ use git2::{DiffOptions, ObjectType, Oid, Repository, Sort, Tree};
 
 use super::walk::resolved_dir;
 
-/// Why git could not be read.
+/// Why git could not be read: libgit2's message once (not also as a source,
+/// which an error chain would print a second time), without its class and
+/// code numbers.
 #[derive(Debug, thiserror::Error)]
-#[error("git {what} in {repo}: {source}")]
+#[error("git {what} in {repo}: {}", error.message())]
 pub struct GitError {
     repo: PathBuf,
     what: String,
-    #[source]
-    source: git2::Error,
+    error: git2::Error,
 }
 
 fn context(repo: &Path, what: impl Into<String>) -> impl FnOnce(git2::Error) -> GitError {
     let repo = repo.to_path_buf();
     let what = what.into();
-    move |source| GitError { repo, what, source }
+    move |error| GitError { repo, what, error }
 }
 
 /// The files in the working tree of the repository around `dir` that differ

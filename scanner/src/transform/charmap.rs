@@ -5,7 +5,7 @@
 //! segment per run of characters of the same widths (an ASCII line is one
 //! segment), not one entry per byte, so it stays small for any input.
 
-use crate::decode::{OffsetMap, SourcePosition};
+use crate::position::{OffsetMap, SourcePosition};
 
 /// A run of characters that all take `out_width` UTF-8 bytes and `in_width` original bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

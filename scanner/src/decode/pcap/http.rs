@@ -14,7 +14,7 @@ use std::ops::Range;
 use flate2::read::{DeflateDecoder, MultiGzDecoder, ZlibDecoder};
 use httparse::Status;
 
-use crate::decode::{OffsetMap, SourcePosition};
+use crate::position::{OffsetMap, SourcePosition};
 
 /// Headers read per message; more is not HTTP any client sends.
 const MAX_HEADERS: usize = 96;

@@ -9,9 +9,10 @@
 //! HTTP parts that need decoding ([`http`]) and a note for each TLS flow
 //! ([`tls`]). Every finding is `transmitted`, whatever the capture is in.
 //!
-//! Memory is bounded by [`Limits::max_stream_bytes`](crate::scan::Limits)
-//! per direction and [`Limits::max_reassembly_bytes`](crate::scan::Limits)
-//! for all open flows (docs/captures.md).
+//! Memory is bounded by [`Limits::max_stream_bytes`](crate::limits::Limits)
+//! per direction and [`Limits::max_reassembly_bytes`](crate::limits::Limits)
+//! for all open flows, their payload and a fixed cost per flow
+//! ([`flows::FLOW_OVERHEAD`]) together (docs/captures.md).
 
 mod capture;
 mod dissect;
@@ -79,6 +80,7 @@ impl Decoder for Capture {
         // Whatever was read before damage is scanned.
         table.finish_all(&mut |flow, how| streams::scan_flow(flow, how, max_stream, sink));
         streams::note_frames(&dissector.counts, sink);
+        streams::note_evictions(&table, sink);
         match result {
             Ok(_) => Ok(()),
             Err(CaptureError::Io { frames, source }) => Err(DecodeError::Io(io::Error::new(

@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 
 use super::capture::Timestamp;
-use crate::decode::{OffsetMap, SourcePosition};
+use crate::position::{OffsetMap, SourcePosition};
 
 /// Out-of-order bytes held beyond a hole before the hole is given up as lost.
 /// A receive window is rarely over 4 MiB; a hole still open after more than

@@ -17,11 +17,11 @@ use std::net::SocketAddr;
 
 use super::capture::Timestamp;
 use super::dissect::FrameCounts;
-use super::flows::{Finish, Flow};
+use super::flows::{Finish, Flow, FlowTable, FLOW_OVERHEAD};
 use super::http::{self, PartOrigin};
 use super::reassembly::{FrameMap, Reassembled};
 use super::tls;
-use crate::decode::InnerSink;
+use crate::decode::{Event, InnerSink, Piece};
 use crate::findings::{GuidelineCategory, Layer, LayerKind, SkipReason};
 
 const CATEGORY: GuidelineCategory = GuidelineCategory::Transmitted;
@@ -67,18 +67,18 @@ pub fn scan_datagram(
     }
     let layer = stream_layer("udp", src, dst);
     let name = layer.name.clone();
-    let result = sink.stream_mapped(
-        layer,
+    let result = sink.push(Piece::mapped(
+        vec![layer],
         CATEGORY,
         &mut Cursor::new(payload),
         &FrameMap::single(frame, time),
-    );
+    ));
     if let Err(e) = result {
-        sink.skipped_at(
+        sink.event(Event::skip_at(
             vec![stream_layer("udp", src, dst)],
             SkipReason::ReadError,
             format!("{name}: {e}"),
-        );
+        ));
     }
 }
 
@@ -87,19 +87,52 @@ pub fn note_frames(counts: &FrameCounts, sink: &mut dyn InnerSink) {
     if counts.undecodable == 0 && counts.fragments_lost == 0 {
         return;
     }
-    sink.note(
+    let detail = format!(
+        "{} frames with an unsupported link type or damaged headers, {} IP fragments that could not be reassembled; their payloads were not scanned",
+        counts.undecodable, counts.fragments_lost
+    );
+    let annotations = [
+        ("undecodable".to_string(), counts.undecodable.to_string()),
+        ("fragments_lost".to_string(), counts.fragments_lost.to_string()),
+    ];
+    sink.event(Event::note(
         "frames",
         "undecoded_frames",
-        format!(
-            "{} frames with an unsupported link type or damaged headers, {} IP fragments that could not be reassembled; their payloads were not scanned",
-            counts.undecodable, counts.fragments_lost
-        ),
-        [
-            ("undecodable".to_string(), counts.undecodable.to_string()),
-            ("fragments_lost".to_string(), counts.fragments_lost.to_string()),
-        ]
-        .into(),
+        detail,
+        annotations.into(),
+    ));
+}
+
+/// Records, once per capture, the flows evicted from the table of open
+/// flows before they ended (one note, however many: a note per flow would
+/// grow with the capture, which the limit exists to prevent).
+pub fn note_evictions(table: &FlowTable, sink: &mut dyn InnerSink) {
+    if table.evicted == 0 {
+        return;
+    }
+    let detail = format!(
+        "{} open TCP flows ({} of them carrying data) were scanned and dropped before they ended, least recently active first, \
+         to keep the table of open flows within the {}-byte reassembly limit (--max-reassembly-bytes; each flow counts {} bytes plus its data); \
+         a connection that went on afterwards was scanned again as a new stream, so a value cut across that point may be missed",
+        table.evicted,
+        table.evicted_with_data,
+        table.limit(),
+        FLOW_OVERHEAD
     );
+    let annotations = [
+        ("flows_evicted".to_string(), table.evicted.to_string()),
+        (
+            "flows_evicted_with_data".to_string(),
+            table.evicted_with_data.to_string(),
+        ),
+    ];
+    // Noted on the capture itself: the evicted flows are many, not one stream.
+    sink.event(Event::Note {
+        layers: Vec::new(),
+        kind: "tcp_flows_evicted".to_string(),
+        detail,
+        annotations: annotations.into(),
+    });
 }
 
 fn stream_layer(protocol: &str, src: SocketAddr, dst: SocketAddr) -> Layer {
@@ -135,14 +168,18 @@ fn scan_direction(
             stream.view[span].fill(b'\n');
         }
     }
-    let scanned = sink.stream_mapped(
-        layer.clone(),
+    let scanned = sink.push(Piece::mapped(
+        vec![layer.clone()],
         CATEGORY,
         &mut Cursor::new(&stream.view),
         &stream.map,
-    );
+    ));
     if let Err(e) = scanned {
-        sink.skipped_at(vec![layer.clone()], SkipReason::ReadError, e.to_string());
+        sink.event(Event::skip_at(
+            vec![layer.clone()],
+            SkipReason::ReadError,
+            e.to_string(),
+        ));
     }
     for part in &parts {
         let layers = vec![
@@ -157,10 +194,18 @@ fn scan_direction(
                 part: &part.map,
                 stream: &stream.map,
             };
-            let scanned =
-                sink.stream_mapped_at(layers.clone(), CATEGORY, &mut Cursor::new(&part.bytes), &origin);
+            let scanned = sink.push(Piece::mapped(
+                layers.clone(),
+                CATEGORY,
+                &mut Cursor::new(&part.bytes),
+                &origin,
+            ));
             if let Err(e) = scanned {
-                sink.skipped_at(layers.clone(), SkipReason::ReadError, e.to_string());
+                sink.event(Event::skip_at(
+                    layers.clone(),
+                    SkipReason::ReadError,
+                    e.to_string(),
+                ));
             }
         }
         if let Some(why) = &part.incomplete {
@@ -169,7 +214,7 @@ fn scan_direction(
             } else {
                 SkipReason::Corrupt
             };
-            sink.skipped_at(layers, reason, why.clone());
+            sink.event(Event::skip_at(layers, reason, why.clone()));
         }
     }
     note_damage(&layer, &stream, how, sink);
@@ -179,64 +224,55 @@ fn scan_direction(
 /// early flushes are notes (the capture, not the scan, is incomplete).
 fn note_damage(layer: &Layer, stream: &Reassembled, how: Finish, sink: &mut dyn InnerSink) {
     if stream.truncated > 0 {
-        sink.skipped_at(
-            vec![layer.clone()],
-            SkipReason::BombLimit,
-            format!(
+        sink.event(Event::skip_at(vec![layer.clone()], SkipReason::BombLimit, format!(
                 "stream over the {}-byte reassembly limit per direction: the first {} bytes were scanned, {} bytes after them were not",
                 stream.limit, stream.view.len(), stream.truncated
-            ),
-        );
+            )));
     }
     if stream.unplaced > 0 {
-        sink.skipped_at(
-            vec![layer.clone()],
-            SkipReason::Corrupt,
-            format!(
+        sink.event(Event::skip_at(vec![layer.clone()], SkipReason::Corrupt, format!(
                 "{} captured bytes lie outside the stream (sequence numbers before its start, or more than 2 GiB ahead of it) and were not scanned",
                 stream.unplaced
-            ),
-        );
+            )));
     }
     if !stream.gaps.is_empty() {
         let missing: u64 = stream.gaps.iter().map(|g| g.len).sum();
         let first = stream.gaps[0].at;
-        sink.note(
-            &layer.name,
-            "tcp_gap",
-            format!(
-                "{} holes, {missing} bytes the capture does not hold (first at stream offset {first}); the bytes around them were scanned separately",
-                stream.gaps.len()
-            ),
-            [
-                ("gaps".to_string(), stream.gaps.len().to_string()),
-                ("missing_bytes".to_string(), missing.to_string()),
-                ("first_gap_offset".to_string(), first.to_string()),
-            ]
-            .into(),
+        let detail = format!(
+            "{} holes, {missing} bytes the capture does not hold (first at stream offset {first}); the bytes around them were scanned separately",
+            stream.gaps.len()
         );
+        let annotations = [
+            ("gaps".to_string(), stream.gaps.len().to_string()),
+            ("missing_bytes".to_string(), missing.to_string()),
+            ("first_gap_offset".to_string(), first.to_string()),
+        ];
+        sink.event(Event::note(&layer.name, "tcp_gap", detail, annotations.into()));
     }
     if stream.conflicts > 0 {
-        sink.note(
+        let detail = format!(
+            "{} retransmitted or overlapping segments carried bytes different from the first copy; the first copy was scanned",
+            stream.conflicts
+        );
+        let annotations = [("conflicts".to_string(), stream.conflicts.to_string())];
+        sink.event(Event::note(
             &layer.name,
             "tcp_conflict",
-            format!(
-                "{} retransmitted or overlapping segments carried bytes different from the first copy; the first copy was scanned",
-                stream.conflicts
-            ),
-            [("conflicts".to_string(), stream.conflicts.to_string())].into(),
-        );
+            detail,
+            annotations.into(),
+        ));
     }
     if how == Finish::Flushed {
-        sink.note(
+        let detail = format!(
+            "scanned in parts to stay within the reassembly memory limit; this part ends at stream offset {}",
+            stream.stream_len
+        );
+        sink.event(Event::note(
             &layer.name,
             "tcp_flow_split",
-            format!(
-                "scanned in parts to stay within the reassembly memory limit; this part ends at stream offset {}",
-                stream.stream_len
-            ),
+            detail,
             BTreeMap::new(),
-        );
+        ));
     }
 }
 
@@ -266,14 +302,14 @@ fn note_tls(flow: &FlowSummary, to_server: &Reassembled, to_client: &Reassembled
     };
     if let Some(name) = sni {
         // The server name travelled in clear: card data in it was transmitted (通過).
-        sink.name(
+        sink.event(Event::name(
             vec![stream_layer("tcp", flow.client, flow.server)],
             CATEGORY,
             &name,
-        );
+        ));
         annotations.insert("sni".to_string(), name);
     }
-    sink.note(
+    sink.event(Event::note(
         &stream_layer("tcp", flow.client, flow.server).name,
         "tls_flow",
         format!(
@@ -281,5 +317,5 @@ fn note_tls(flow: &FlowSummary, to_server: &Reassembled, to_client: &Reassembled
             flow.client
         ),
         annotations,
-    );
+    ));
 }

@@ -14,7 +14,6 @@
 //! scan. Passwords never reach an output: targets are shown as
 //! `postgres://user@host:port/db` and drivers' messages are scrubbed.
 
-pub(crate) mod copy_text;
 mod mysql;
 mod password;
 mod postgres;

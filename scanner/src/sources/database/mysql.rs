@@ -16,8 +16,8 @@ use mysql::prelude::Queryable;
 use mysql::{Conn, OptsBuilder, SslOpts, Value};
 
 use super::{DatabaseError, Password, ServerScan};
+use crate::field::FieldValue;
 use crate::findings::SkipReason;
-use crate::scan::FieldValue;
 
 /// The binary character set: the column holds bytes, not text.
 const BINARY_CHARSET: u16 = 63;

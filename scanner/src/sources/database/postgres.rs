@@ -13,10 +13,10 @@ use postgres::error::SqlState;
 use postgres::types::Type;
 use postgres::{Client, Config, IsolationLevel, NoTls};
 
-use super::copy_text::{bytea, read_row, CopyFields};
 use super::{DatabaseError, Password, ServerScan};
+use crate::decode::copy_text::{bytea, read_row, CopyFields};
+use crate::field::FieldValue;
 use crate::findings::SkipReason;
-use crate::scan::FieldValue;
 
 /// A table as the catalogue lists it.
 struct Relation {
