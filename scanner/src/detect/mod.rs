@@ -285,7 +285,7 @@ impl<'r> Detector<'r> {
             // One group of digits.
             match len {
                 6..=8 => masked_may_follow(),
-                13..=pan::LONGEST_RECORD => self.rules.brands().may_issue(bytes[run.start], len),
+                13..=pan::LONGEST_RECORD => self.one_group_may_hold_card(bytes, run.start, len),
                 _ => false,
             }
         } else {
@@ -293,11 +293,21 @@ impl<'r> Detector<'r> {
         }
     }
 
-    /// The plain loop that visits every digit run: the reference the skipping
-    /// loop above is tested against.
+    /// The plain loop that parses every digit run and looks for hits in each,
+    /// without the cheap first looks (`worth_parsing`, `could_hold_card_data`):
+    /// the reference the skipping loop above is tested against.
     #[cfg(test)]
     fn scan_digit_runs_reference(&mut self, window: &Window<'_>, hits: &mut Vec<Hit>) {
-        self.every_run_in(window, 0..window.bytes.len(), &mut Vec::new(), hits);
+        let bytes = window.bytes;
+        let mut groups = Vec::new();
+        let mut at = 0;
+        while let Some(offset) = bytes[at..].iter().position(u8::is_ascii_digit) {
+            let start = at + offset;
+            at = parse_run(bytes, start, &mut groups);
+            if window.decides(start, at, self.lookahead()) {
+                self.run_hits(window, &groups, hits);
+            }
+        }
     }
 
     /// Decides every run of digit groups that starts in `range`.
@@ -342,8 +352,22 @@ impl<'r> Detector<'r> {
             6..=8 => bytes
                 .get(end)
                 .is_some_and(|&b| !b.is_ascii_alphanumeric() || b == b'X' || b == b'x'),
-            13..=pan::LONGEST_RECORD => self.rules.brands().may_issue(bytes[only.start], only.len()),
+            13..=pan::LONGEST_RECORD => self.one_group_may_hold_card(bytes, only.start, only.len()),
             _ => false,
+        }
+    }
+
+    /// Whether one group of `len` (13 to [`pan::LONGEST_RECORD`]) digits at
+    /// `start` may be a card number, or lead a fixed-width record with one,
+    /// judged by its first two digits and its length: of the long numbers in
+    /// logs (ids, order numbers), most end here, before any parsing.
+    fn one_group_may_hold_card(&self, bytes: &[u8], start: usize, len: usize) -> bool {
+        let brands = self.rules.brands();
+        let (first, second) = (bytes[start], bytes[start + 1]);
+        if len <= 19 {
+            brands.may_issue_prefix(first, second, len)
+        } else {
+            brands.may_lead_record(first, second)
         }
     }
 
@@ -384,17 +408,12 @@ impl<'r> Detector<'r> {
             track_end = track_end.max(self.track_hits(window, g, hits));
         }
         let rules = self.rules;
-        let mut found = Vec::new();
+        let card_rules = (self.pan_rule, self.test_rule);
         pan::candidates_in_run(bytes, groups, rules, |c| {
             if c.start >= track_end {
-                found.push(c);
+                hits.extend(judge_pan(rules, card_rules, bytes, c));
             }
         });
-        for c in found {
-            if let Some(hit) = self.pan_hit(window, c) {
-                hits.push(hit);
-            }
-        }
     }
 
     /// Track data around the digit group `g`; returns the end of the last one found.
@@ -436,11 +455,6 @@ impl<'r> Detector<'r> {
             }
         });
         last_end
-    }
-
-    /// Judges a card-number candidate (see [`judge_pan`]).
-    fn pan_hit(&self, window: &Window<'_>, c: pan::PanCandidate) -> Option<Hit> {
-        judge_pan(self.rules, (self.pan_rule, self.test_rule), window.bytes, c)
     }
 
     fn brand_name(&self, digits: &[u8], prefix_only: bool) -> Option<Arc<str>> {
