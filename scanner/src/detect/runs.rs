@@ -40,15 +40,29 @@ pub struct Run<'m> {
     pub start: usize,
     pub end: usize,
     bytes: &'m [u8],
+    /// The window's digit masks, a word per 64 bytes.
+    digit: &'m [u64],
 }
 
 impl Run<'_> {
-    /// Digits in the run (counting the `2` and `0` of a `%20`: an upper bound).
+    /// Digits in the run (counting the `2` and `0` of a `%20`: an upper
+    /// bound), counted on the digit masks: one popcount per 64 bytes instead
+    /// of a test per byte, for every candidate run of a number-dense text.
     pub fn digits(&self) -> usize {
-        self.bytes[self.start..self.end]
-            .iter()
-            .filter(|b| b.is_ascii_digit())
-            .count()
+        let (first, last) = (self.start / 64, (self.end - 1) / 64);
+        (first..=last)
+            .map(|k| {
+                let mut word = self.digit[k];
+                if k == first {
+                    word &= u64::MAX << (self.start % 64);
+                }
+                let end_bit = self.end - 64 * k;
+                if k == last && end_bit < 64 {
+                    word &= (1u64 << end_bit) - 1;
+                }
+                word.count_ones() as usize
+            })
+            .sum()
     }
 
     /// The run may hold a `%` joiner, whose exact extent only parsing tells.
@@ -88,7 +102,7 @@ impl RunMasks {
         const PIECE: usize = 4096;
         let words = bytes.len().div_ceil(64);
         let found = &mut self.found;
-        for masks in [&mut found.run, &mut found.after_candidate] {
+        for masks in [&mut found.run, &mut found.digit, &mut found.after_candidate] {
             // Every word is written below: no need to clear.
             masks.resize(words + 1, 0);
         }
@@ -115,7 +129,7 @@ impl RunMasks {
     }
 
     /// Calls `visit` for every candidate run, in order.
-    pub fn for_each_candidate<'m>(&self, bytes: &'m [u8], mut visit: impl FnMut(Run<'m>)) {
+    pub fn for_each_candidate<'m>(&'m self, bytes: &'m [u8], mut visit: impl FnMut(Run<'m>)) {
         for (k, &after) in self.found.after_candidate.iter().enumerate() {
             let mut after = after;
             while after != 0 {
@@ -124,6 +138,7 @@ impl RunMasks {
                     start: self.run_start(end - 1),
                     end,
                     bytes,
+                    digit: &self.found.digit,
                 });
                 after &= after - 1;
             }
@@ -189,6 +204,8 @@ struct History {
 struct Found {
     /// Digits and the separators joining two of them into one run.
     run: Vec<u64>,
+    /// Digits.
+    digit: Vec<u64>,
     /// The byte just after each candidate run.
     after_candidate: Vec<u64>,
 }
@@ -247,6 +264,7 @@ impl WordState {
             after_run & long & (mask_follows | (card_long & after_marked) | (uatp_long & after_one));
         if let Some(slot) = found.run.get_mut(k) {
             *slot = run;
+            found.digit[k] = digit;
             found.after_candidate[k] = candidate;
         }
         self.previous = History {
@@ -601,6 +619,10 @@ mod tests {
                 .collect();
             let found: Vec<(usize, usize)> = candidates(&bytes).into_iter().map(|(s, e, _, _)| (s, e)).collect();
             prop_assert_eq!(found, expected);
+            // Digits counted on the masks, as byte by byte.
+            for (start, end, digits, _) in candidates(&bytes) {
+                prop_assert_eq!(digits, bytes[start..end].iter().filter(|b| b.is_ascii_digit()).count());
+            }
         }
     }
 }
