@@ -260,7 +260,16 @@ impl<'r> Detector<'r> {
             if !self.worth_parsing(bytes, &run) {
                 return;
             }
-            if run.percent_joined() {
+            if run.is_one_group() {
+                // The masks found it exactly: nothing to parse.
+                groups.clear();
+                groups.push(Group {
+                    start: run.start,
+                    end: run.end,
+                    joined_by: None,
+                });
+                self.decide_run(window, &groups, hits);
+            } else if run.percent_joined() {
                 // The masks may join more than `%20` does: parse every run inside.
                 self.every_run_in(window, run.start..run.end, &mut groups, hits);
             } else {
@@ -280,15 +289,15 @@ impl<'r> Detector<'r> {
         let mask_at = |at: usize| bytes.get(at).is_some_and(|&b| self.mask_lead[usize::from(b)]);
         let masked_may_follow =
             || mask_at(run.end) || (matches!(bytes.get(run.end), Some(b' ' | b'-')) && mask_at(run.end + 1));
-        let (len, digits) = (run.end - run.start, run.digits());
-        if digits == len {
-            // One group of digits.
+        let len = run.end - run.start;
+        if run.is_one_group() {
             match len {
                 6..=8 => masked_may_follow(),
                 13..=pan::LONGEST_RECORD => self.one_group_may_hold_card(bytes, run.start, len),
                 _ => false,
             }
         } else {
+            let digits = run.digits();
             digits >= 13 || (digits >= 6 && masked_may_follow())
         }
     }
@@ -333,12 +342,20 @@ impl<'r> Detector<'r> {
         hits: &mut Vec<Hit>,
     ) -> usize {
         let end = parse_run(window.bytes, start, groups);
-        if self.could_hold_card_data(window.bytes, groups, end)
-            && window.decides(start, end, self.lookahead())
+        self.decide_run(window, groups, hits);
+        end
+    }
+
+    /// Decides the parsed run of digit groups `groups` (not empty).
+    fn decide_run(&mut self, window: &Window<'_>, groups: &[Group], hits: &mut Vec<Hit>) {
+        let (Some(first), Some(last)) = (groups.first(), groups.last()) else {
+            return;
+        };
+        if self.could_hold_card_data(window.bytes, groups, last.end)
+            && window.decides(first.start, last.end, self.lookahead())
         {
             self.run_hits(window, groups, hits);
         }
-        end
     }
 
     /// A cheap first look at a run: most runs in logs are timestamps, ids and

@@ -49,20 +49,31 @@ impl Run<'_> {
     /// bound), counted on the digit masks: one popcount per 64 bytes instead
     /// of a test per byte, for every candidate run of a number-dense text.
     pub fn digits(&self) -> usize {
-        let (first, last) = (self.start / 64, (self.end - 1) / 64);
-        (first..=last)
-            .map(|k| {
-                let mut word = self.digit[k];
-                if k == first {
-                    word &= u64::MAX << (self.start % 64);
-                }
-                let end_bit = self.end - 64 * k;
-                if k == last && end_bit < 64 {
-                    word &= (1u64 << end_bit) - 1;
-                }
-                word.count_ones() as usize
-            })
+        self.words()
+            .map(|(k, in_run)| (self.digit[k] & in_run).count_ones() as usize)
             .sum()
+    }
+
+    /// The run is one group of digits (no separator): the same as
+    /// `digits() == end - start`, without counting.
+    pub fn is_one_group(&self) -> bool {
+        self.words().all(|(k, in_run)| self.digit[k] & in_run == in_run)
+    }
+
+    /// The mask words the run covers, each with the run's bits in it.
+    fn words(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
+        let (first, last) = (self.start / 64, (self.end - 1) / 64);
+        (first..=last).map(move |k| {
+            let mut in_run = u64::MAX;
+            if k == first {
+                in_run &= u64::MAX << (self.start % 64);
+            }
+            let end_bit = self.end - 64 * k;
+            if k == last && end_bit < 64 {
+                in_run &= (1u64 << end_bit) - 1;
+            }
+            (k, in_run)
+        })
     }
 
     /// The run may hold a `%` joiner, whose exact extent only parsing tells.
@@ -312,6 +323,7 @@ impl PieceClasses {
         }
     }
 
+    #[inline(always)]
     fn set(&mut self, k: usize, c: WordClasses) {
         self.digit[k] = c.digit;
         self.separator[k] = c.separator;
@@ -501,9 +513,7 @@ mod tests {
         let mut masks = RunMasks::new(&MASK_CHARS);
         masks.classify(bytes);
         let mut out = Vec::new();
-        masks.for_each_candidate(bytes, |r| {
-            out.push((r.start, r.end, r.digits(), r.digits() == r.end - r.start))
-        });
+        masks.for_each_candidate(bytes, |r| out.push((r.start, r.end, r.digits(), r.is_one_group())));
         out
     }
 
@@ -620,8 +630,10 @@ mod tests {
             let found: Vec<(usize, usize)> = candidates(&bytes).into_iter().map(|(s, e, _, _)| (s, e)).collect();
             prop_assert_eq!(found, expected);
             // Digits counted on the masks, as byte by byte.
-            for (start, end, digits, _) in candidates(&bytes) {
-                prop_assert_eq!(digits, bytes[start..end].iter().filter(|b| b.is_ascii_digit()).count());
+            for (start, end, digits, one_group) in candidates(&bytes) {
+                let counted = bytes[start..end].iter().filter(|b| b.is_ascii_digit()).count();
+                prop_assert_eq!(digits, counted);
+                prop_assert_eq!(one_group, counted == end - start);
             }
         }
     }
