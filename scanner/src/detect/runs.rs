@@ -323,7 +323,6 @@ impl PieceClasses {
         }
     }
 
-    #[inline(always)]
     fn set(&mut self, k: usize, c: WordClasses) {
         self.digit[k] = c.digit;
         self.separator[k] = c.separator;
