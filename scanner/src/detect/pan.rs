@@ -286,7 +286,9 @@ pub(super) fn is_card_digits(d: &[u8], rules: &RuleSet) -> bool {
     // The first two digits and the length rule out most ids, order numbers
     // and timestamps at once, before the Luhn check and the range search.
     let [first, second, ..] = *d else { return false };
-    brands.may_issue_prefix(first, second, d.len()) && super::luhn::luhn_valid(d) && brands.lookup(d).is_some()
+    brands.may_issue_prefix(first, second, d.len())
+        && super::luhn::luhn_valid(d)
+        && brands.lookup(d).is_some()
 }
 
 #[cfg(test)]

@@ -512,7 +512,9 @@ mod tests {
         let mut masks = RunMasks::new(&MASK_CHARS);
         masks.classify(bytes);
         let mut out = Vec::new();
-        masks.for_each_candidate(bytes, |r| out.push((r.start, r.end, r.digits(), r.is_one_group())));
+        masks.for_each_candidate(bytes, |r| {
+            out.push((r.start, r.end, r.digits(), r.is_one_group()))
+        });
         out
     }
 
