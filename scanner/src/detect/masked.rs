@@ -36,7 +36,13 @@ fn mask_char_at(bytes: &[u8], at: usize, rules: &RuleSet) -> Option<(char, usize
 
 /// A masked number whose visible first digits end the run `groups`.
 pub fn masked_after_run(bytes: &[u8], groups: &[Group], rules: &RuleSet) -> Option<MaskedCandidate> {
-    let run_end = groups.last()?.end;
+    let last_group = groups.last()?;
+    // The visible first digits are 6 or 8: a longer last group (most long
+    // numbers) cannot end them, and the mask search is skipped.
+    if last_group.len() > 8 {
+        return None;
+    }
+    let run_end = last_group.end;
     let mut at = run_end;
     let mut hidden = 0usize;
     let mut ellipsis = false;

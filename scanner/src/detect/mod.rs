@@ -260,7 +260,16 @@ impl<'r> Detector<'r> {
             if !self.worth_parsing(bytes, &run) {
                 return;
             }
-            if run.percent_joined() {
+            if run.is_one_group() {
+                // The masks found it exactly: nothing to parse.
+                groups.clear();
+                groups.push(Group {
+                    start: run.start,
+                    end: run.end,
+                    joined_by: None,
+                });
+                self.decide_run(window, &groups, hits);
+            } else if run.percent_joined() {
                 // The masks may join more than `%20` does: parse every run inside.
                 self.every_run_in(window, run.start..run.end, &mut groups, hits);
             } else {
@@ -280,24 +289,34 @@ impl<'r> Detector<'r> {
         let mask_at = |at: usize| bytes.get(at).is_some_and(|&b| self.mask_lead[usize::from(b)]);
         let masked_may_follow =
             || mask_at(run.end) || (matches!(bytes.get(run.end), Some(b' ' | b'-')) && mask_at(run.end + 1));
-        let (len, digits) = (run.end - run.start, run.digits());
-        if digits == len {
-            // One group of digits.
+        let len = run.end - run.start;
+        if run.is_one_group() {
             match len {
                 6..=8 => masked_may_follow(),
-                13..=pan::LONGEST_RECORD => self.rules.brands().may_issue(bytes[run.start], len),
+                13..=pan::LONGEST_RECORD => self.one_group_may_hold_card(bytes, run.start, len),
                 _ => false,
             }
         } else {
+            let digits = run.digits();
             digits >= 13 || (digits >= 6 && masked_may_follow())
         }
     }
 
-    /// The plain loop that visits every digit run: the reference the skipping
-    /// loop above is tested against.
+    /// The plain loop that parses every digit run and looks for hits in each,
+    /// without the cheap first looks (`worth_parsing`, `could_hold_card_data`):
+    /// the reference the skipping loop above is tested against.
     #[cfg(test)]
     fn scan_digit_runs_reference(&mut self, window: &Window<'_>, hits: &mut Vec<Hit>) {
-        self.every_run_in(window, 0..window.bytes.len(), &mut Vec::new(), hits);
+        let bytes = window.bytes;
+        let mut groups = Vec::new();
+        let mut at = 0;
+        while let Some(offset) = bytes[at..].iter().position(u8::is_ascii_digit) {
+            let start = at + offset;
+            at = parse_run(bytes, start, &mut groups);
+            if window.decides(start, at, self.lookahead()) {
+                self.run_hits(window, &groups, hits);
+            }
+        }
     }
 
     /// Decides every run of digit groups that starts in `range`.
@@ -323,12 +342,20 @@ impl<'r> Detector<'r> {
         hits: &mut Vec<Hit>,
     ) -> usize {
         let end = parse_run(window.bytes, start, groups);
-        if self.could_hold_card_data(window.bytes, groups, end)
-            && window.decides(start, end, self.lookahead())
+        self.decide_run(window, groups, hits);
+        end
+    }
+
+    /// Decides the parsed run of digit groups `groups` (not empty).
+    fn decide_run(&mut self, window: &Window<'_>, groups: &[Group], hits: &mut Vec<Hit>) {
+        let (Some(first), Some(last)) = (groups.first(), groups.last()) else {
+            return;
+        };
+        if self.could_hold_card_data(window.bytes, groups, last.end)
+            && window.decides(first.start, last.end, self.lookahead())
         {
             self.run_hits(window, groups, hits);
         }
-        end
     }
 
     /// A cheap first look at a run: most runs in logs are timestamps, ids and
@@ -342,8 +369,22 @@ impl<'r> Detector<'r> {
             6..=8 => bytes
                 .get(end)
                 .is_some_and(|&b| !b.is_ascii_alphanumeric() || b == b'X' || b == b'x'),
-            13..=pan::LONGEST_RECORD => self.rules.brands().may_issue(bytes[only.start], only.len()),
+            13..=pan::LONGEST_RECORD => self.one_group_may_hold_card(bytes, only.start, only.len()),
             _ => false,
+        }
+    }
+
+    /// Whether one group of `len` (13 to [`pan::LONGEST_RECORD`]) digits at
+    /// `start` may be a card number, or lead a fixed-width record with one,
+    /// judged by its first two digits and its length: of the long numbers in
+    /// logs (ids, order numbers), most end here, before any parsing.
+    fn one_group_may_hold_card(&self, bytes: &[u8], start: usize, len: usize) -> bool {
+        let brands = self.rules.brands();
+        let (first, second) = (bytes[start], bytes[start + 1]);
+        if len <= 19 {
+            brands.may_issue_prefix(first, second, len)
+        } else {
+            brands.may_lead_record(first, second)
         }
     }
 
@@ -384,17 +425,12 @@ impl<'r> Detector<'r> {
             track_end = track_end.max(self.track_hits(window, g, hits));
         }
         let rules = self.rules;
-        let mut found = Vec::new();
+        let card_rules = (self.pan_rule, self.test_rule);
         pan::candidates_in_run(bytes, groups, rules, |c| {
             if c.start >= track_end {
-                found.push(c);
+                hits.extend(judge_pan(rules, card_rules, bytes, c));
             }
         });
-        for c in found {
-            if let Some(hit) = self.pan_hit(window, c) {
-                hits.push(hit);
-            }
-        }
     }
 
     /// Track data around the digit group `g`; returns the end of the last one found.
@@ -436,11 +472,6 @@ impl<'r> Detector<'r> {
             }
         });
         last_end
-    }
-
-    /// Judges a card-number candidate (see [`judge_pan`]).
-    fn pan_hit(&self, window: &Window<'_>, c: pan::PanCandidate) -> Option<Hit> {
-        judge_pan(self.rules, (self.pan_rule, self.test_rule), window.bytes, c)
     }
 
     fn brand_name(&self, digits: &[u8], prefix_only: bool) -> Option<Arc<str>> {

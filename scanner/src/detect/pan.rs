@@ -90,10 +90,11 @@ fn candidate_at(
     };
     if (13..=19).contains(&g.len()) {
         // A whole group; anything else starting here would cut it.
-        let digits = Digits::from_ascii(&bytes[g.start..g.end])?;
-        if !is_card_number(&digits, rules) {
+        let ascii = &bytes[g.start..g.end];
+        if !is_card_digits(ascii, rules) {
             return None;
         }
+        let digits = Digits::from_ascii(ascii)?;
         let c = PanCandidate {
             start: g.start,
             end: g.end,
@@ -107,7 +108,8 @@ fn candidate_at(
         return Some((c, first));
     }
     if g.len() > 19 {
-        return (g.len() <= LONGEST_RECORD)
+        let may_lead = rules.brands().may_lead_record(bytes[g.start], bytes[g.start + 1]);
+        return (g.len() <= LONGEST_RECORD && may_lead)
             .then(|| record_at(bytes, g, rules))
             .flatten()
             .map(|(digits, tail)| {
@@ -124,6 +126,9 @@ fn candidate_at(
                 };
                 (c, first)
             });
+    }
+    if !rules.may_start_grouping(g.len()) {
+        return None;
     }
     // Longest grouping first: a 19-digit number is not read as its first 16.
     let mut best: Option<(PanCandidate, usize)> = None;
@@ -233,6 +238,7 @@ fn hex_token_after(bytes: &[u8], end: usize, width: usize) -> bool {
 /// not read out of records: 20-digit 64-bit ids start with 1, as UATP does.
 fn record_at(bytes: &[u8], g: Group, rules: &RuleSet) -> Option<(Digits, RecordTail)> {
     const LENGTHS: [usize; 7] = [16, 15, 14, 19, 13, 17, 18];
+    let brands = rules.brands();
     let reading = |len: usize, kind: RecordTail| {
         let tail = &bytes[g.start + len..g.end];
         let fits = match kind {
@@ -241,9 +247,14 @@ fn record_at(bytes: &[u8], g: Group, rules: &RuleSet) -> Option<(Digits, RecordT
             }
             RecordTail::Amount => tail.starts_with(b"000"),
         };
-        let digits = Digits::from_ascii(&bytes[g.start..g.start + len]).filter(|_| fits)?;
-        let brand = rules.brands().lookup(digits.as_bytes())?;
-        (is_card_number(&digits, rules) && !brand.needs_context).then_some((digits, kind))
+        let ascii = &bytes[g.start..g.start + len];
+        // The tail first, then the brand's start and length, then Luhn:
+        // cheapest first, and nothing is copied for the readings that fail.
+        if !fits || !brands.may_lead_record_with(ascii[0], ascii[1], len) || !super::luhn::luhn_valid(ascii) {
+            return None;
+        }
+        let brand = brands.lookup(ascii)?;
+        (!brand.needs_context).then_some((Digits::from_ascii(ascii)?, kind))
     };
     [RecordTail::Expiry, RecordTail::Amount]
         .into_iter()
@@ -266,11 +277,18 @@ pub fn is_expiry(four: &[u8]) -> bool {
 
 /// Luhn-valid and in a brand's range with that brand's length.
 pub fn is_card_number(digits: &Digits, rules: &RuleSet) -> bool {
-    let d = digits.as_bytes();
-    // Zero-padded ids are out at once; timestamps (1…) unless a brand starts with 1.
-    d.first().is_some_and(|&b| rules.brands().may_start_with(b))
+    is_card_digits(digits.as_bytes(), rules)
+}
+
+/// The same on ASCII digits, before they are copied into a [`Digits`].
+pub(super) fn is_card_digits(d: &[u8], rules: &RuleSet) -> bool {
+    let brands = rules.brands();
+    // The first two digits and the length rule out most ids, order numbers
+    // and timestamps at once, before the Luhn check and the range search.
+    let [first, second, ..] = *d else { return false };
+    brands.may_issue_prefix(first, second, d.len())
         && super::luhn::luhn_valid(d)
-        && rules.brands().lookup(d).is_some()
+        && brands.lookup(d).is_some()
 }
 
 #[cfg(test)]

@@ -40,15 +40,40 @@ pub struct Run<'m> {
     pub start: usize,
     pub end: usize,
     bytes: &'m [u8],
+    /// The window's digit masks, a word per 64 bytes.
+    digit: &'m [u64],
 }
 
 impl Run<'_> {
-    /// Digits in the run (counting the `2` and `0` of a `%20`: an upper bound).
+    /// Digits in the run (counting the `2` and `0` of a `%20`: an upper
+    /// bound), counted on the digit masks: one popcount per 64 bytes instead
+    /// of a test per byte, for every candidate run of a number-dense text.
     pub fn digits(&self) -> usize {
-        self.bytes[self.start..self.end]
-            .iter()
-            .filter(|b| b.is_ascii_digit())
-            .count()
+        self.words()
+            .map(|(k, in_run)| (self.digit[k] & in_run).count_ones() as usize)
+            .sum()
+    }
+
+    /// The run is one group of digits (no separator): the same as
+    /// `digits() == end - start`, without counting.
+    pub fn is_one_group(&self) -> bool {
+        self.words().all(|(k, in_run)| self.digit[k] & in_run == in_run)
+    }
+
+    /// The mask words the run covers, each with the run's bits in it.
+    fn words(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
+        let (first, last) = (self.start / 64, (self.end - 1) / 64);
+        (first..=last).map(move |k| {
+            let mut in_run = u64::MAX;
+            if k == first {
+                in_run &= u64::MAX << (self.start % 64);
+            }
+            let end_bit = self.end - 64 * k;
+            if k == last && end_bit < 64 {
+                in_run &= (1u64 << end_bit) - 1;
+            }
+            (k, in_run)
+        })
     }
 
     /// The run may hold a `%` joiner, whose exact extent only parsing tells.
@@ -88,7 +113,7 @@ impl RunMasks {
         const PIECE: usize = 4096;
         let words = bytes.len().div_ceil(64);
         let found = &mut self.found;
-        for masks in [&mut found.run, &mut found.after_candidate] {
+        for masks in [&mut found.run, &mut found.digit, &mut found.after_candidate] {
             // Every word is written below: no need to clear.
             masks.resize(words + 1, 0);
         }
@@ -115,7 +140,7 @@ impl RunMasks {
     }
 
     /// Calls `visit` for every candidate run, in order.
-    pub fn for_each_candidate<'m>(&self, bytes: &'m [u8], mut visit: impl FnMut(Run<'m>)) {
+    pub fn for_each_candidate<'m>(&'m self, bytes: &'m [u8], mut visit: impl FnMut(Run<'m>)) {
         for (k, &after) in self.found.after_candidate.iter().enumerate() {
             let mut after = after;
             while after != 0 {
@@ -124,6 +149,7 @@ impl RunMasks {
                     start: self.run_start(end - 1),
                     end,
                     bytes,
+                    digit: &self.found.digit,
                 });
                 after &= after - 1;
             }
@@ -189,6 +215,8 @@ struct History {
 struct Found {
     /// Digits and the separators joining two of them into one run.
     run: Vec<u64>,
+    /// Digits.
+    digit: Vec<u64>,
     /// The byte just after each candidate run.
     after_candidate: Vec<u64>,
 }
@@ -247,6 +275,7 @@ impl WordState {
             after_run & long & (mask_follows | (card_long & after_marked) | (uatp_long & after_one));
         if let Some(slot) = found.run.get_mut(k) {
             *slot = run;
+            found.digit[k] = digit;
             found.after_candidate[k] = candidate;
         }
         self.previous = History {
@@ -484,7 +513,7 @@ mod tests {
         masks.classify(bytes);
         let mut out = Vec::new();
         masks.for_each_candidate(bytes, |r| {
-            out.push((r.start, r.end, r.digits(), r.digits() == r.end - r.start))
+            out.push((r.start, r.end, r.digits(), r.is_one_group()))
         });
         out
     }
@@ -601,6 +630,12 @@ mod tests {
                 .collect();
             let found: Vec<(usize, usize)> = candidates(&bytes).into_iter().map(|(s, e, _, _)| (s, e)).collect();
             prop_assert_eq!(found, expected);
+            // Digits counted on the masks, as byte by byte.
+            for (start, end, digits, one_group) in candidates(&bytes) {
+                let counted = bytes[start..end].iter().filter(|b| b.is_ascii_digit()).count();
+                prop_assert_eq!(digits, counted);
+                prop_assert_eq!(one_group, counted == end - start);
+            }
         }
     }
 }

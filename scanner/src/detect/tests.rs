@@ -296,6 +296,13 @@ mod fast_path_matches_reference {
             Just("cvv=123".to_string()),
             Just("card ".to_string()),
             Just("1700000000000".to_string()),
+            // Fixed-width records: a card number and an expiry, or an amount.
+            Just("45260181590830122612000012500".to_string()),
+            Just("4526018159083012000012500".to_string()),
+            Just("3782 822463 10005".to_string()),
+            Just("200 30402 16510".to_string()),
+            // Long ids, order numbers and timestamps, and longer records.
+            "[1-9][0-9]{12,30}",
             "[0-9]{1,20}",
             "[ -+%20a-z.,=*xX#]{1,6}",
         ]
@@ -313,8 +320,12 @@ mod fast_path_matches_reference {
             detector.scan_digit_runs(&window, &mut fast);
             let mut reference = Vec::new();
             detector.scan_digit_runs_reference(&window, &mut reference);
-            let spans = |hits: &[Hit]| hits.iter().map(|h| (h.rule, h.start, h.end)).collect::<Vec<_>>();
-            prop_assert_eq!(spans(&fast), spans(&reference));
+            let judged = |hits: &[Hit]| {
+                hits.iter()
+                    .map(|h| (h.rule, h.start, h.end, h.value, h.evidence.clone(), h.weak, h.confidence.to_bits()))
+                    .collect::<Vec<_>>()
+            };
+            prop_assert_eq!(judged(&fast), judged(&reference));
         }
     }
 }

@@ -35,13 +35,32 @@ struct IinRange {
 }
 
 /// IIN ranges of every brand, searched longest prefix first.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct BrandTable {
     brands: Vec<Brand>,
     ranges: Vec<IinRange>,
     /// Per first digit: the lengths (bit `n` for `n` digits) of the brands
     /// whose numbers start with it.
     lengths_by_first_digit: [u32; 10],
+    /// Per first two digits (`00`–`99`): the lengths of the brands with a
+    /// range starting so. A cheap test that rejects most numbers in logs
+    /// (order numbers, ids) before the Luhn check and the range search.
+    lengths_by_prefix: [u32; 100],
+    /// The same for the brands read out of fixed-width records (those that
+    /// do not need card context).
+    record_lengths_by_prefix: [u32; 100],
+}
+
+impl Default for BrandTable {
+    fn default() -> Self {
+        BrandTable {
+            brands: Vec::new(),
+            ranges: Vec::new(),
+            lengths_by_first_digit: [0; 10],
+            lengths_by_prefix: [0; 100],
+            record_lengths_by_prefix: [0; 100],
+        }
+    }
 }
 
 impl BrandTable {
@@ -85,6 +104,27 @@ impl BrandTable {
         }
     }
 
+    /// Whether a brand with a range starting with the ASCII digits `first`
+    /// and `second` issues `len`-digit numbers: a necessary condition for
+    /// [`BrandTable::lookup`] to find a brand, at the cost of one load.
+    #[inline]
+    pub fn may_issue_prefix(&self, first: u8, second: u8, len: usize) -> bool {
+        len < 32 && self.lengths_by_prefix[prefix_index(first, second)] & (1 << len) != 0
+    }
+
+    /// Whether a fixed-width record starting with the ASCII digits `first`
+    /// and `second` may lead with a card number of a brand read out of records.
+    #[inline]
+    pub fn may_lead_record(&self, first: u8, second: u8) -> bool {
+        self.record_lengths_by_prefix[prefix_index(first, second)] != 0
+    }
+
+    /// [`BrandTable::may_issue_prefix`] for a record's leading `len` digits.
+    #[inline]
+    pub fn may_lead_record_with(&self, first: u8, second: u8, len: usize) -> bool {
+        len < 32 && self.record_lengths_by_prefix[prefix_index(first, second)] & (1 << len) != 0
+    }
+
     fn lengths_of(&self, first: u8) -> u32 {
         self.lengths_by_first_digit
             .get(usize::from(first.wrapping_sub(b'0')))
@@ -99,6 +139,17 @@ impl BrandTable {
     pub fn is_empty(&self) -> bool {
         self.brands.is_empty()
     }
+}
+
+/// `10 * first + second` for two ASCII digits; a non-digit reads as `0`
+/// (whose entries hold no length unless a brand starts with `0`), never out of bounds.
+#[inline]
+fn prefix_index(first: u8, second: u8) -> usize {
+    let digit = |b: u8| {
+        let v = b.wrapping_sub(b'0');
+        usize::from(if v > 9 { 0 } else { v })
+    };
+    10 * digit(first) + digit(second)
 }
 
 fn leading_value(digits: &[u8]) -> u32 {
@@ -165,6 +216,8 @@ pub struct RuleSet {
     pub rules: Vec<CompiledRule>,
     brands: BrandTable,
     pub groupings: Vec<Grouping>,
+    /// Bit `n` set when some grouping starts with an `n`-digit group.
+    grouping_first_lengths: u32,
     test_pans: HashSet<Vec<u8>>,
     pub context: KeywordSet,
     pub context_window: usize,
@@ -328,6 +381,7 @@ impl RuleSet {
             pack_sha256: hex::encode(hasher.finalize()),
             rules,
             brands,
+            grouping_first_lengths: groupings.iter().fold(0, |m, g| m | 1 << g[0]),
             groupings,
             test_pans,
             context,
@@ -343,6 +397,13 @@ impl RuleSet {
 
     pub fn brands(&self) -> &BrandTable {
         &self.brands
+    }
+
+    /// Whether some grouping starts with a group of `len` digits: a run's
+    /// other groups cannot start a grouped card number.
+    #[inline]
+    pub fn may_start_grouping(&self, len: usize) -> bool {
+        len < 32 && self.grouping_first_lengths & (1 << len) != 0
     }
 
     pub fn is_test_pan(&self, digits: &[u8]) -> bool {
@@ -452,6 +513,18 @@ fn compile_brands(pack: &RulePack) -> Result<BrandTable, String> {
             for d in low.as_bytes()[0]..=high.as_bytes()[0] {
                 table.lengths_by_first_digit[usize::from(d - b'0')] |= lengths;
             }
+            // Every two-digit start of a number in the range (`1`: 10–19).
+            let two_digits = |p: &str, pad: u8| {
+                let mut two = p.as_bytes().to_vec();
+                two.resize(2, pad);
+                leading_value(&two[..2]) as usize
+            };
+            for p in two_digits(low, b'0')..=two_digits(high, b'9') {
+                table.lengths_by_prefix[p] |= lengths;
+                if !spec.needs_context {
+                    table.record_lengths_by_prefix[p] |= lengths;
+                }
+            }
             table.ranges.push(IinRange {
                 digits: low.len(),
                 low: leading_value(low.as_bytes()),
@@ -534,5 +607,66 @@ mod tests {
         assert!(rules.brands().lookup(b"2721378657975436").is_none());
         assert!(rules.brands().lookup(b"3527186252760186").is_none());
         assert!(rules.brands().lookup(b"1700000000000").is_none());
+    }
+
+    mod prefix_tables_hold_every_brand {
+        use crate::rules::load_rules;
+        use proptest::prelude::*;
+
+        /// Numbers starting at every range's edges (and just outside them),
+        /// or anywhere.
+        fn number() -> impl Strategy<Value = Vec<u8>> {
+            let starts = [
+                "1", "2200", "2204", "2205", "2220", "2221", "2720", "2721", "300", "305", "306", "3095",
+                "34", "36", "37", "38", "39", "3527", "3528", "3589", "3590", "4", "50", "5019", "508", "51",
+                "55", "56", "58", "60", "6011", "622125", "622126", "622925", "622926", "6304", "644", "649",
+                "65", "67", "81", "82", "9792", "",
+            ];
+            (
+                proptest::sample::select(starts.to_vec()),
+                19usize..=48,
+                any::<u64>(),
+                any::<u64>(),
+            )
+                .prop_map(|(start, len, a, b)| {
+                    let mut digits = start.as_bytes().to_vec();
+                    let tail = format!("{a:020}{b:020}{a:020}");
+                    digits.extend_from_slice(&tail.as_bytes()[..len - digits.len()]);
+                    digits
+                })
+        }
+
+        proptest! {
+            #[test]
+            fn a_brand_found_passes_the_prefix_tests(digits in number()) {
+                let rules = load_rules(&[]).unwrap();
+                let brands = rules.brands();
+                let (first, second) = (digits[0], digits[1]);
+                for len in 13..=19 {
+                    if let Some(brand) = brands.lookup(&digits[..len]) {
+                        prop_assert!(brands.may_issue_prefix(first, second, len));
+                        if !brand.needs_context {
+                            prop_assert!(brands.may_lead_record_with(first, second, len));
+                            prop_assert!(brands.may_lead_record(first, second));
+                        }
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn prefix_tests_reject_ids_and_timestamps() {
+            let rules = load_rules(&[]).unwrap();
+            let brands = rules.brands();
+            // A 15-digit order number starting 61: no brand issues that.
+            assert!(!brands.may_issue_prefix(b'6', b'1', 15));
+            assert!(brands.may_issue_prefix(b'3', b'7', 15));
+            // UATP (1…) needs card context: never read out of a record.
+            assert!(brands.may_issue_prefix(b'1', b'2', 15));
+            assert!(!brands.may_lead_record(b'1', b'2'));
+            assert!(brands.may_lead_record(b'4', b'5'));
+            assert!(rules.may_start_grouping(4));
+            assert!(!rules.may_start_grouping(3));
+        }
     }
 }
