@@ -256,9 +256,20 @@ fn record_at(bytes: &[u8], g: Group, rules: &RuleSet) -> Option<(Digits, RecordT
         let brand = brands.lookup(ascii)?;
         (!brand.needs_context).then_some((Digits::from_ascii(ascii)?, kind))
     };
-    [RecordTail::Expiry, RecordTail::Amount]
-        .into_iter()
-        .find_map(|kind| LENGTHS.iter().find_map(|&len| reading(len, kind)))
+    if let Some(found) = LENGTHS.iter().find_map(|&len| reading(len, RecordTail::Expiry)) {
+        return Some(found);
+    }
+    // An expiry where some card length would end says where the number
+    // ends: if that number fails, a shorter one read before zeros is a guess
+    // against the record's own layout (`<16 digits>2612000012500`).
+    let expiry_layout = LENGTHS.iter().any(|&len| {
+        let tail = &bytes[(g.start + len).min(g.end)..g.end];
+        tail.get(..4).is_some_and(is_expiry) && tail.get(4).is_none_or(|&b| b == b'0')
+    });
+    if expiry_layout {
+        return None;
+    }
+    LENGTHS.iter().find_map(|&len| reading(len, RecordTail::Amount))
 }
 
 /// Four digits that read as a card's expiry, `YYMM` or `MMYY`, with a year

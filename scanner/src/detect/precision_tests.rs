@@ -296,6 +296,26 @@ fn numeric_tables_never_reach_warning() {
 }
 
 #[test]
+fn a_record_whose_number_fails_is_not_read_shorter() {
+    let rules = load_rules(&[]).expect("default rules");
+    // 4214866992830000 fails Luhn; its first 13 digits pass and zeros follow.
+    let hits = scan(
+        &rules,
+        "00001YAMADA TARO          42148669928300002612000012500JPY",
+    );
+    assert!(
+        !hits.iter().any(|h| is_card_rule(&rules, h) && !h.weak),
+        "{hits:?}"
+    );
+    // The valid number in the same record is found.
+    let pan = luhn_complete("421486699283000");
+    let text = format!("00001YAMADA TARO          {pan}2612000012500JPY");
+    assert!(scan(&rules, &text)
+        .iter()
+        .any(|h| is_card_rule(&rules, h) && !h.weak));
+}
+
+#[test]
 fn constants_in_code_never_reach_warning() {
     let mut rng = Rng(19);
     let lines: Vec<String> = (0..3000)

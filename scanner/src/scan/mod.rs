@@ -17,6 +17,7 @@ mod entropy;
 mod executable;
 mod fault;
 mod field;
+mod heap;
 mod history;
 mod memory;
 mod names;

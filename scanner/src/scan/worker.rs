@@ -8,6 +8,7 @@ use std::path::Path;
 
 use super::budget::{FileBudget, LimitExceeded, Meter, Metered};
 use super::entropy::EntropyMeter;
+use super::heap;
 use super::sparse;
 use super::text::{fill, StreamLabel, TextScanner, TextSink};
 use super::{Engine, Limits};
@@ -113,6 +114,9 @@ impl<'e> Worker<'e> {
         );
         // A decoder that seeks (zip) may read some bytes twice; count the file once.
         out.coverage.bytes_scanned += budget.read.get().min(size);
+        if budget.read.get() >= heap::TRIM_AFTER_BYTES {
+            heap::trim();
+        }
         match result {
             Ok(()) => out.coverage.files_scanned += 1,
             // Recorded as skipped where it was hit; what came before was scanned.
@@ -549,6 +553,10 @@ impl InnerSink for StreamSink<'_, '_, '_> {
         let input = Input::Stream(&mut counted);
         self.worker
             .scan_input(input, &child, category, self.depth + 1, self.budget, self.out)?;
+        // A large member or decoded stream was buffered and freed: give its pages back.
+        if counted.meter.get() >= heap::TRIM_AFTER_BYTES {
+            heap::trim();
+        }
         Ok(counted.meter.get())
     }
 
