@@ -242,9 +242,7 @@ fn record_at(bytes: &[u8], g: Group, rules: &RuleSet) -> Option<(Digits, RecordT
     let reading = |len: usize, kind: RecordTail| {
         let tail = &bytes[g.start + len..g.end];
         let fits = match kind {
-            RecordTail::Expiry => {
-                tail.get(..4).is_some_and(is_expiry) && tail.get(4).is_none_or(|&b| b == b'0')
-            }
+            RecordTail::Expiry => expiry_tail(tail),
             RecordTail::Amount => tail.starts_with(b"000"),
         };
         let ascii = &bytes[g.start..g.start + len];
@@ -262,14 +260,18 @@ fn record_at(bytes: &[u8], g: Group, rules: &RuleSet) -> Option<(Digits, RecordT
     // An expiry where some card length would end says where the number
     // ends: if that number fails, a shorter one read before zeros is a guess
     // against the record's own layout (`<16 digits>2612000012500`).
-    let expiry_layout = LENGTHS.iter().any(|&len| {
-        let tail = &bytes[(g.start + len).min(g.end)..g.end];
-        tail.get(..4).is_some_and(is_expiry) && tail.get(4).is_none_or(|&b| b == b'0')
-    });
+    let expiry_layout = LENGTHS
+        .iter()
+        .any(|&len| expiry_tail(&bytes[(g.start + len).min(g.end)..g.end]));
     if expiry_layout {
         return None;
     }
     LENGTHS.iter().find_map(|&len| reading(len, RecordTail::Amount))
+}
+
+/// A record's tail that starts with an expiry, then ends or pads an amount.
+fn expiry_tail(tail: &[u8]) -> bool {
+    tail.get(..4).is_some_and(is_expiry) && tail.get(4).is_none_or(|&b| b == b'0')
 }
 
 /// Four digits that read as a card's expiry, `YYMM` or `MMYY`, with a year
