@@ -179,6 +179,25 @@ fn packed_bcd_is_a_warning_in_data_and_a_note_in_machine_code() {
 }
 
 #[test]
+fn hihoji_itself_holds_no_card_number_as_text() {
+    // The rule pack's examples are embedded compressed: an installed hihoji
+    // is not a finding of `hihoji scan /`.
+    let binary = std::fs::read(assert_cmd::cargo::cargo_bin("hihoji")).expect("read the binary");
+    let rules = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/default.yaml")).unwrap();
+    assert!(
+        rules.contains("4526018159083012"),
+        "the example this test looks for"
+    );
+    for example in ["4526018159083012", "3530186252760186", "4526-0181-5908-3012"] {
+        assert!(
+            memchr::memmem::find(&binary, example.as_bytes()).is_none(),
+            "the binary holds {} as text",
+            masked(&example.replace('-', ""))
+        );
+    }
+}
+
+#[test]
 fn sarif_results_carry_the_evidence() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
