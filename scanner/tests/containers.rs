@@ -101,6 +101,17 @@ fn nested_archives_give_the_whole_provenance_chain() {
 }
 
 #[test]
+fn java_modules_are_read_as_the_zip_after_their_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut jmod = b"JM\x01\x00".to_vec();
+    jmod.extend(zip(&[("classes/Pay.class", format!("card={VISA}\n").as_bytes())]));
+    write(dir.path(), "pay.jmod", &jmod);
+    let outcome = scan_dir(dir.path());
+    assert_eq!(pan_places(&outcome), ["pay.jmod!/classes/Pay.class"]);
+    assert!(outcome.skipped.is_empty(), "{:?}", skips(&outcome));
+}
+
+#[test]
 fn tar_gz_members_are_scanned_under_their_names() {
     let dir = tempfile::tempdir().unwrap();
     let csv = format!("name,card\nalice,{JCB}\n");

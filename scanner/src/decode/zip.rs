@@ -39,6 +39,9 @@ impl Decoder for Zip {
     /// A local file header first (every zip a tool writes), or the end record
     /// of an empty archive.
     fn sniff(&self, head: &[u8]) -> bool {
+        // A Java module (`.jmod`) is a zip after a 4-byte `JM` header; the
+        // archive reader finds its entries past such a prefix.
+        let head = head.strip_prefix(b"JM\x01\x00").unwrap_or(head);
         head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06")
     }
 
