@@ -111,6 +111,50 @@ fn java_modules_are_read_as_the_zip_after_their_header() {
     assert!(outcome.skipped.is_empty(), "{:?}", skips(&outcome));
 }
 
+/// A JKS keystore (version 2): one private key with a one-certificate
+/// chain, then one trusted certificate; "certificates" are the given bytes.
+fn keystore(key_chain_cert: &[u8], trusted_cert: &[u8]) -> Vec<u8> {
+    let utf = |s: &str| [&(s.len() as u16).to_be_bytes()[..], s.as_bytes()].concat();
+    let mut ks = vec![0xFE, 0xED, 0xFE, 0xED, 0, 0, 0, 2, 0, 0, 0, 2];
+    ks.extend(1u32.to_be_bytes());
+    ks.extend(utf("server"));
+    ks.extend(0u64.to_be_bytes());
+    ks.extend(48u32.to_be_bytes());
+    ks.extend([0xA5; 48]);
+    ks.extend(1u32.to_be_bytes());
+    ks.extend(utf("X.509"));
+    ks.extend((key_chain_cert.len() as u32).to_be_bytes());
+    ks.extend(key_chain_cert);
+    ks.extend(2u32.to_be_bytes());
+    ks.extend(utf("rootca"));
+    ks.extend(0u64.to_be_bytes());
+    ks.extend(utf("X.509"));
+    ks.extend((trusted_cert.len() as u32).to_be_bytes());
+    ks.extend(trusted_cert);
+    ks.extend([0u8; 20]);
+    ks
+}
+
+#[test]
+fn java_keystores_are_read_by_entry_and_their_keys_are_not_readable() {
+    let dir = tempfile::tempdir().unwrap();
+    let chain = format!("subject card={VISA}");
+    let trusted = format!("issuer cc={JCB}");
+    write(
+        dir.path(),
+        "cacerts",
+        &keystore(chain.as_bytes(), trusted.as_bytes()),
+    );
+    let outcome = scan_dir(dir.path());
+    let mut places = pan_places(&outcome);
+    places.sort();
+    assert_eq!(places, ["cacerts!/rootca", "cacerts!/server#1"]);
+    let skipped = skips(&outcome);
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert_eq!(skipped[0].0, "cacerts!/server");
+    assert_eq!(skipped[0].1, SkipReason::Encrypted);
+}
+
 #[test]
 fn tar_gz_members_are_scanned_under_their_names() {
     let dir = tempfile::tempdir().unwrap();

@@ -15,6 +15,7 @@ mod bzip2;
 pub(crate) mod copy_text;
 mod email;
 mod gzip;
+mod keystore;
 mod lz4;
 mod opaque;
 mod pcap;
@@ -377,6 +378,7 @@ pub fn decoders() -> &'static [&'static dyn Decoder] {
         &sevenz::SevenZ,
         &pgdump::PgDump,
         &ar::Ar,
+        &keystore::Keystore,
         &sqlite::Sqlite,
         &sql_dump::SqlDump,
         &opaque::Opaque,
