@@ -5,7 +5,7 @@
 //! whose live heap peaked at 15 MB). glibc returns only the top of a heap on
 //! its own; `malloc_trim` also releases the free pages inside it.
 
-/// Files whose scan read at least this many bytes are followed by a trim.
+/// A trim follows every this many bytes read (files, members, decoded streams).
 pub const TRIM_AFTER_BYTES: u64 = 8 << 20;
 
 /// Returns the free pages of every malloc arena to the system.

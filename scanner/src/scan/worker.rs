@@ -39,6 +39,8 @@ pub struct Worker<'e> {
     /// Where a file's findings go mid-stream (`scan::collect`), while the
     /// file's own streams are read and nothing goes back over them.
     pub(super) spill: Option<super::collect::Spill>,
+    /// Bytes read since the heap was last trimmed ([`heap`]).
+    untrimmed: u64,
 }
 
 impl<'e> Worker<'e> {
@@ -48,6 +50,18 @@ impl<'e> Worker<'e> {
             scanners: Vec::new(),
             field_text: Vec::new(),
             spill: None,
+            untrimmed: 0,
+        }
+    }
+
+    /// Counts `bytes` read; every [`heap::TRIM_AFTER_BYTES`] of them (one
+    /// large file, or thousands of small archive members) the freed memory
+    /// goes back to the system.
+    fn count_read(&mut self, bytes: u64) {
+        self.untrimmed = self.untrimmed.saturating_add(bytes);
+        if self.untrimmed >= heap::TRIM_AFTER_BYTES {
+            heap::trim();
+            self.untrimmed = 0;
         }
     }
 
@@ -114,9 +128,7 @@ impl<'e> Worker<'e> {
         );
         // A decoder that seeks (zip) may read some bytes twice; count the file once.
         out.coverage.bytes_scanned += budget.read.get().min(size);
-        if budget.read.get() >= heap::TRIM_AFTER_BYTES {
-            heap::trim();
-        }
+        self.count_read(budget.read.get());
         match result {
             Ok(()) => out.coverage.files_scanned += 1,
             // Recorded as skipped where it was hit; what came before was scanned.
@@ -553,10 +565,8 @@ impl InnerSink for StreamSink<'_, '_, '_> {
         let input = Input::Stream(&mut counted);
         self.worker
             .scan_input(input, &child, category, self.depth + 1, self.budget, self.out)?;
-        // A large member or decoded stream was buffered and freed: give its pages back.
-        if counted.meter.get() >= heap::TRIM_AFTER_BYTES {
-            heap::trim();
-        }
+        // Members and decoded streams are buffered and freed: give their pages back.
+        self.worker.count_read(counted.meter.get());
         Ok(counted.meter.get())
     }
 
