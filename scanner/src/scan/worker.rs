@@ -377,18 +377,9 @@ impl<'e> Worker<'e> {
         out: &mut FileOutcome,
         found: Option<&mut Vec<Finding>>,
     ) -> TextScan {
-        let mut scanner = self.scanner();
-        let mut sink = TextOut {
-            worker: self,
-            depth,
-            budget,
-            out,
-            found,
-            limit: None,
-        };
-        let bytes = scanner.scan_reader(reader, label, &mut sink);
-        let limit = sink.limit;
-        self.scanners.push(scanner);
+        let (bytes, limit) = self.with_text_scanner(depth, budget, out, found, |scanner, sink| {
+            scanner.scan_reader(reader, label, sink)
+        });
         TextScan { bytes, limit }
     }
 
@@ -402,7 +393,27 @@ impl<'e> Worker<'e> {
         out: &mut FileOutcome,
         found: Option<&mut Vec<Finding>>,
     ) -> Option<io::Error> {
-        let mut scanner = self.scanner();
+        let ((), limit) = self.with_text_scanner(depth, budget, out, found, |scanner, sink| {
+            scanner.scan_bytes(bytes, label, sink)
+        });
+        limit
+    }
+
+    /// Runs `scan` with a text scanner not in use by an enclosing stream and
+    /// a sink into `out`; returns what it returned and the bomb limit a
+    /// container decoded from the text hit, if any.
+    fn with_text_scanner<T>(
+        &mut self,
+        depth: u32,
+        budget: &FileBudget,
+        out: &mut FileOutcome,
+        found: Option<&mut Vec<Finding>>,
+        scan: impl FnOnce(&mut TextScanner<'e>, &mut dyn TextSink) -> T,
+    ) -> (T, Option<io::Error>) {
+        let mut scanner = self
+            .scanners
+            .pop()
+            .unwrap_or_else(|| TextScanner::new(&self.engine.rules, &self.engine.fingerprinter));
         let mut sink = TextOut {
             worker: self,
             depth,
@@ -411,17 +422,10 @@ impl<'e> Worker<'e> {
             found,
             limit: None,
         };
-        scanner.scan_bytes(bytes, label, &mut sink);
+        let result = scan(&mut scanner, &mut sink);
         let limit = sink.limit;
         self.scanners.push(scanner);
-        limit
-    }
-
-    /// A text scanner not in use by an enclosing stream.
-    fn scanner(&mut self) -> TextScanner<'e> {
-        self.scanners
-            .pop()
-            .unwrap_or_else(|| TextScanner::new(&self.engine.rules, &self.engine.fingerprinter))
+        (result, limit)
     }
 }
 
