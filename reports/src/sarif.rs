@@ -5,9 +5,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
+use std::hash::{Hash, Hasher};
 use std::io::{BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
 
-use hihoji_scanner::findings::{BaselineState, Finding, Level, Provenance, Redacted, Step};
+use hihoji_scanner::findings::{BaselineState, Finding, Level, Note, Provenance, Redacted, Skipped, Step};
 use hihoji_scanner::outcome::{severity_column, ScanOutcome};
 use hihoji_scanner::rules::{RuleKind, RuleSpec};
 use serde_json::{json, Value};
@@ -48,7 +49,8 @@ pub fn to_sarif(outcome: &ScanOutcome, lang: Lang) -> Sarif {
             )
         })
         .collect();
-    frame(outcome, lang, &mut artifacts, results, total)
+    let notifications = notifications(outcome, lang, &mut artifacts, total).collect();
+    frame(outcome, lang, &mut artifacts, results, notifications, total)
 }
 
 /// Rule positions by id, for `ruleIndex`.
@@ -125,38 +127,67 @@ impl<W: Write> SarifWriter<W> {
             lang,
             ..
         } = self;
-        let log = serde_json::to_string_pretty(&frame(outcome, lang, &mut artifacts, Vec::new(), total))?;
+        // Every artifact a notification names is registered before the
+        // artifacts' spool is read back, wherever the lists fall in the log.
+        for provenance in outcome.skipped.iter().map(|s| &s.provenance) {
+            artifacts.index_of(provenance);
+        }
+        for provenance in outcome.notes.iter().map(|n| &n.provenance) {
+            artifacts.index_of(provenance);
+        }
+        let log = serde_json::to_string_pretty(&frame(
+            outcome,
+            lang,
+            &mut artifacts,
+            Vec::new(),
+            Vec::new(),
+            total,
+        ))?;
         if let Some(e) = artifacts.failed.take() {
             return Err(e);
         }
-        // The log with its two lists still empty: each is filled from its spool.
+        // The log with its three lists still empty: results and artifacts are
+        // filled from their spools, notifications one by one from the outcome.
         let mut rest = log.as_str();
         let mut results = Some(kept);
         let mut artifact_spool = artifacts.spool.take();
+        let mut notifications_left = true;
         loop {
-            let at_results = rest.find(RESULTS).filter(|_| results.is_some());
-            let at_artifacts = rest.find(ARTIFACTS).filter(|_| artifact_spool.is_some());
-            let (at, spools, marker, limit) = match (at_results, at_artifacts) {
-                (Some(r), a) if a.is_none_or(|a| r < a) => {
-                    let spools = results.take().into_iter().flatten().map(|(spool, _)| spool);
-                    (r, spools.collect::<Vec<_>>(), RESULTS, MAX_RESULTS)
-                }
-                (_, Some(a)) => (
-                    a,
-                    artifact_spool.take().into_iter().collect(),
-                    ARTIFACTS,
-                    usize::MAX,
-                ),
-                _ => break,
-            };
-            out.write_all(&rest.as_bytes()[..at])?;
+            let at = |marker: &str, pending: bool| rest.find(marker).filter(|_| pending);
+            let next = [
+                (at(RESULTS, results.is_some()), RESULTS),
+                (at(ARTIFACTS, artifact_spool.is_some()), ARTIFACTS),
+                (at(NOTIFICATIONS, notifications_left), NOTIFICATIONS),
+            ]
+            .into_iter()
+            .filter_map(|(position, marker)| Some((position?, marker)))
+            .min();
+            let Some((position, marker)) = next else { break };
+            out.write_all(&rest.as_bytes()[..position])?;
             out.write_all(marker.trim_end_matches(']').as_bytes())?;
-            copy_lines(spools, limit, &mut out)?;
+            match marker {
+                RESULTS => {
+                    let spools = results.take().into_iter().flatten().map(|(spool, _)| spool);
+                    copy_lines(spools.collect(), MAX_RESULTS, &mut out)?;
+                }
+                ARTIFACTS => copy_lines(artifact_spool.take().into_iter().collect(), usize::MAX, &mut out)?,
+                _ => {
+                    notifications_left = false;
+                    let mut first = true;
+                    for notification in notifications(outcome, lang, &mut artifacts, total) {
+                        out.write_all(if first { b"\n" } else { b",\n" })?;
+                        serde_json::to_writer(&mut out, &notification)?;
+                        first = false;
+                    }
+                }
+            }
             out.write_all(b"\n      ]")?;
-            rest = &rest[at + marker.len()..];
+            rest = &rest[position + marker.len()..];
         }
-        if results.is_some() || artifact_spool.is_some() {
-            return Err(std::io::Error::other("SARIF run without results or artifacts"));
+        if results.is_some() || artifact_spool.is_some() || notifications_left {
+            return Err(std::io::Error::other(
+                "SARIF run without results, artifacts or notifications",
+            ));
         }
         out.write_all(rest.as_bytes())?;
         out.write_all(b"\n")?;
@@ -166,6 +197,7 @@ impl<W: Write> SarifWriter<W> {
 
 const RESULTS: &str = "\"results\": []";
 const ARTIFACTS: &str = "\"artifacts\": []";
+const NOTIFICATIONS: &str = "\"toolExecutionNotifications\": []";
 
 /// Writes the lines of the spools, in turn, as the items of a JSON list (at most `limit`).
 fn copy_lines(spools: Vec<BufWriter<File>>, limit: usize, out: &mut impl Write) -> std::io::Result<()> {
@@ -194,59 +226,12 @@ fn frame(
     lang: Lang,
     artifacts: &mut ArtifactTable,
     results: Vec<SarifResult>,
+    notifications: Vec<Notification>,
     total: u64,
 ) -> Sarif {
     let truncated = total.saturating_sub(MAX_RESULTS as u64);
-    let mut notifications: Vec<Notification> = outcome
-        .skipped
-        .iter()
-        .map(|s| {
-            let top = artifacts.index_of(&s.provenance);
-            // A gap (in scope, not read) is a warning; a scope decision is a note.
-            let level = if s.reason.is_gap() { "warning" } else { "note" };
-            Notification::builder()
-                .level(json!(level))
-                .message(Message::from(messages::skipped(s, lang).as_str()))
-                .locations(vec![artifact_only_location(&s.provenance, top)])
-                .properties(bag(BTreeMap::from([
-                    ("reason".to_string(), json!(s.reason.as_str())),
-                    ("gap".to_string(), json!(s.reason.is_gap())),
-                    ("provenance".to_string(), json!(s.provenance.to_string())),
-                ])))
-                .build()
-        })
-        .collect();
-    // Notes an auditor should see (stale baseline entries, encrypted flows, …).
-    notifications.extend(outcome.notes.iter().map(|n| {
-        let top = artifacts.index_of(&n.provenance);
-        Notification::builder()
-            .level(json!("note"))
-            .message(Message::from(messages::note(n, lang).as_str()))
-            .locations(vec![artifact_only_location(&n.provenance, top)])
-            .properties(bag(BTreeMap::from([
-                ("kind".to_string(), json!(n.kind)),
-                ("provenance".to_string(), json!(n.provenance.to_string())),
-            ])))
-            .build()
-    }));
-    if truncated > 0 {
-        notifications.push(
-            Notification::builder()
-                .level(json!("warning"))
-                .message(Message::from(
-                    messages::truncated(
-                        usize::try_from(truncated).unwrap_or(usize::MAX),
-                        MAX_RESULTS,
-                        lang,
-                    )
-                    .as_str(),
-                ))
-                .build(),
-        );
-    }
-
     // The scan ran to its end even when something could not be read: the
-    // gaps are the notifications above, and the verdict says incomplete.
+    // gaps are among the notifications, and the verdict says incomplete.
     let invocation = Invocation::builder()
         .execution_successful(true)
         .exit_code(i64::from(outcome.exit_code()))
@@ -302,6 +287,77 @@ fn frame(
         .version(json!("2.1.0"))
         .runs(vec![run])
         .build()
+}
+
+/// The run's notifications: what was skipped, the notes an auditor should
+/// see (stale baseline entries, encrypted flows, …) and the cut at
+/// [`MAX_RESULTS`]; made one at a time, since a scan can skip many files.
+fn notifications<'a>(
+    outcome: &'a ScanOutcome,
+    lang: Lang,
+    artifacts: &'a mut ArtifactTable,
+    total: u64,
+) -> impl Iterator<Item = Notification> + 'a {
+    let truncated = total.saturating_sub(MAX_RESULTS as u64);
+    let cut = (truncated > 0).then(|| {
+        Notification::builder()
+            .level(json!("warning"))
+            .message(Message::from(
+                messages::truncated(
+                    usize::try_from(truncated).unwrap_or(usize::MAX),
+                    MAX_RESULTS,
+                    lang,
+                )
+                .as_str(),
+            ))
+            .build()
+    });
+    let skips = outcome.skipped.iter().map(Told::Skip);
+    let notes = outcome.notes.iter().map(Told::Note);
+    skips
+        .chain(notes)
+        .map(move |told| told.notification(lang, artifacts))
+        .chain(cut)
+}
+
+/// Something the run tells the auditor besides its results.
+enum Told<'a> {
+    Skip(&'a Skipped),
+    Note(&'a Note),
+}
+
+impl Told<'_> {
+    fn notification(&self, lang: Lang, artifacts: &mut ArtifactTable) -> Notification {
+        match self {
+            Told::Skip(s) => {
+                let top = artifacts.index_of(&s.provenance);
+                // A gap (in scope, not read) is a warning; a scope decision is a note.
+                let level = if s.reason.is_gap() { "warning" } else { "note" };
+                Notification::builder()
+                    .level(json!(level))
+                    .message(Message::from(messages::skipped(s, lang).as_str()))
+                    .locations(vec![artifact_only_location(&s.provenance, top)])
+                    .properties(bag(BTreeMap::from([
+                        ("reason".to_string(), json!(s.reason.as_str())),
+                        ("gap".to_string(), json!(s.reason.is_gap())),
+                        ("provenance".to_string(), json!(s.provenance.to_string())),
+                    ])))
+                    .build()
+            }
+            Told::Note(n) => {
+                let top = artifacts.index_of(&n.provenance);
+                Notification::builder()
+                    .level(json!("note"))
+                    .message(Message::from(messages::note(n, lang).as_str()))
+                    .locations(vec![artifact_only_location(&n.provenance, top)])
+                    .properties(bag(BTreeMap::from([
+                        ("kind".to_string(), json!(n.kind)),
+                        ("provenance".to_string(), json!(n.provenance.to_string())),
+                    ])))
+                    .build()
+            }
+        }
+    }
 }
 
 /// Writes the SARIF log of an outcome that holds its findings.
@@ -552,7 +608,9 @@ struct ArtifactTable {
     count: usize,
     /// The first error writing the spool, reported when it is read back.
     failed: Option<std::io::Error>,
-    index: HashMap<(String, Vec<Step>), usize>,
+    /// Artifacts by [`chain_key`]: a scan can have many, and a key of the
+    /// names themselves would hold each path once more in memory.
+    index: HashMap<u128, usize>,
 }
 
 impl ArtifactTable {
@@ -578,7 +636,7 @@ impl ArtifactTable {
     }
 
     fn intern(&mut self, artifact: &str, layers: &[Step], parent: Option<usize>) -> usize {
-        let key = (artifact.to_string(), layers.to_vec());
+        let key = chain_key(artifact, layers);
         if let Some(&i) = self.index.get(&key) {
             return i;
         }
@@ -615,4 +673,16 @@ impl ArtifactTable {
         self.index.insert(key, i);
         i
     }
+}
+
+/// A 128-bit digest of an artifact and its layers. Two chains share a key
+/// only by a collision, about 2^-64 likely even among billions of artifacts.
+fn chain_key(artifact: &str, layers: &[Step]) -> u128 {
+    let half = |seed: u8| {
+        let mut hasher = std::hash::DefaultHasher::new();
+        seed.hash(&mut hasher);
+        (artifact, layers).hash(&mut hasher);
+        hasher.finish()
+    };
+    (u128::from(half(0)) << 64) | u128::from(half(1))
 }

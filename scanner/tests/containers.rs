@@ -577,7 +577,7 @@ fn a_limit_hit_under_a_tar_reader_is_reported_as_a_limit() {
 }
 
 /// A one-page PDF, content compressed with FlateDecode, showing the PAN as
-/// a kerned TJ array (the digits in three strings) after a label.
+/// a kerned TJ array (the digits in three strings) after a label and a drawing.
 fn pdf() -> Vec<u8> {
     use lopdf::content::{Content, Operation};
     use lopdf::{dictionary, Document, Object, Stream};
@@ -592,16 +592,30 @@ fn pdf() -> Vec<u8> {
         Object::string_literal(&VISA[4..10]),
         Object::string_literal(&VISA[10..]),
     ];
-    let mut operations = vec![
+    // Drawing first, as in a designed invoice: none of it is text.
+    let mut operations: Vec<Operation> = (0..40)
+        .flat_map(|i| {
+            [
+                Operation::new("re", vec![i.into(), 10.into(), 20.into(), 30.into()]),
+                Operation::new("f", vec![]),
+            ]
+        })
+        .collect();
+    operations.extend([
+        Operation::new(
+            "BDC",
+            vec!["P".into(), Object::Dictionary(dictionary! {"MCID" => 0})],
+        ),
         Operation::new("BT", vec![]),
         Operation::new("Tf", vec!["F1".into(), 12.into()]),
-    ];
+    ]);
     // Enough repetition that the stream is worth compressing.
     operations.extend((0..40).map(|_| Operation::new("Td", vec![0.into(), 0.into()])));
     operations.extend([
         Operation::new("Tj", vec![Object::string_literal("Card: ")]),
         Operation::new("TJ", vec![Object::Array(pieces)]),
         Operation::new("ET", vec![]),
+        Operation::new("EMC", vec![]),
     ]);
     let content = Content { operations };
     let content_id = doc.add_object(Stream::new(dictionary! {}, content.encode().unwrap()));

@@ -76,3 +76,58 @@ proptest! {
         prop_assert_eq!(one.skipped, two.skipped);
     }
 }
+
+/// A zip holding one stored member.
+fn zip_of(name: &str, bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file(name, options).unwrap();
+    zip.write_all(bytes).unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+/// A tar of `members`.
+fn tar_of(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut tar = tar::Builder::new(Vec::new());
+    for (name, bytes) in members {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o644);
+        tar.append_data(&mut header, name, *bytes).unwrap();
+    }
+    tar.into_inner().unwrap()
+}
+
+/// Containers whose decodes take turns (a zip inside a zip is held in
+/// memory), each with more findings than the collector lets wait behind the
+/// head, after a head file with as many: the workers wait at the gate and
+/// for the turn in every order, and the scan must still end with the same
+/// findings on one thread and two.
+#[test]
+fn decodes_taking_turns_behind_a_busy_head_finish_with_the_same_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let many = "pan 4526018159083012\n".repeat(20_000);
+    let inner = zip_of("orders.csv", many.as_bytes());
+    // The head needs the turn only after its first member, a long one, by
+    // which time a later item holds it and waits at the gate.
+    let long = "order 12345678901 amount 1234\n".repeat(150_000);
+    let head = tar_of(&[("first.log", long.as_bytes()), ("inner.zip", &inner)]);
+    std::fs::write(dir.path().join("a-head.tar"), head).unwrap();
+    for i in 0..6 {
+        std::fs::write(dir.path().join(format!("b-{i}.zip")), zip_of("inner.zip", &inner)).unwrap();
+    }
+    let scanned = |threads| {
+        let (done, result) = std::sync::mpsc::channel();
+        let root = dir.path().to_path_buf();
+        std::thread::spawn(move || done.send(scan_with(&root, threads)).unwrap());
+        result
+            .recv_timeout(std::time::Duration::from_secs(300))
+            .expect("the scan ended (no deadlock between the turn and the gate)")
+    };
+    let one = scanned(1);
+    let two = scanned(2);
+    assert_eq!(one.findings.len(), 7 * 20_000);
+    assert_eq!(one.findings, two.findings);
+    assert_eq!(one.skipped, two.skipped);
+}

@@ -20,6 +20,7 @@ mod lz4;
 mod opaque;
 mod pcap;
 mod pdf;
+mod pdf_text_ops;
 mod pgdump;
 mod sevenz;
 mod sql_dump;
@@ -78,6 +79,13 @@ pub trait Decoder: Send + Sync {
     /// are slices of their own bytes (tar) or text extracted from them (XML).
     fn expands(&self) -> bool {
         true
+    }
+
+    /// True when decoding holds the whole input in memory, as read from disk
+    /// (`seekable`) or from another container. Such decodes take turns
+    /// between workers.
+    fn holds_input(&self, _seekable: bool) -> bool {
+        false
     }
 }
 

@@ -14,8 +14,9 @@
 use std::io::Read;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use lopdf::{Document, Object};
+use lopdf::{Dictionary, Document, Object, Stream};
 
+use super::pdf_text_ops::text_operations;
 use super::{DecodeError, Decoder, InnerSink};
 
 pub struct Pdf;
@@ -30,11 +31,16 @@ impl Decoder for Pdf {
         memchr::memmem::find(head, b"%PDF-").is_some()
     }
 
+    /// `lopdf` parses from memory, and holds the document it parsed.
+    fn holds_input(&self, _seekable: bool) -> bool {
+        true
+    }
+
     fn decode(&self, input: &mut dyn Read, _name: &str, sink: &mut dyn InnerSink) -> Result<(), DecodeError> {
         let limit = sink.limits().max_buffered_bytes;
         let raw = super::buffer_and_scan_raw(input, sink, "PDF")?;
         // A parser bug on hostile input must cost this file's text, not the scan.
-        let document = catch_unwind(AssertUnwindSafe(|| Document::load_mem(&raw)))
+        let mut document = catch_unwind(AssertUnwindSafe(|| Document::load_mem(&raw)))
             .map_err(|_| {
                 DecodeError::Corrupt("PDF parser failed on this file; its raw bytes were scanned".into())
             })?
@@ -46,7 +52,8 @@ impl Decoder for Pdf {
             })?;
         let page_limit = usize::try_from(limit).unwrap_or(usize::MAX);
         let mut damaged = Vec::new();
-        for &page in document.get_pages().keys() {
+        for (&page, &page_id) in &document.get_pages() {
+            keep_only_text(&mut document, page_id, page_limit);
             let text = catch_unwind(AssertUnwindSafe(|| {
                 document.extract_text_with_limit(&[page], page_limit)
             }));
@@ -81,5 +88,18 @@ impl Decoder for Pdf {
                 damaged.join(", ")
             )))
         }
+    }
+}
+
+/// Replaces the page's content with its text operations, so that `lopdf`
+/// parses only those. Content that cannot be read is left for the
+/// extraction to report.
+fn keep_only_text(document: &mut Document, page_id: lopdf::ObjectId, limit: usize) {
+    let Ok(content) = document.get_page_content_with_limit(page_id, limit) else {
+        return;
+    };
+    let text_only = document.add_object(Stream::new(Dictionary::new(), text_operations(&content)));
+    if let Ok(page) = document.get_dictionary_mut(page_id) {
+        page.set("Contents", text_only);
     }
 }

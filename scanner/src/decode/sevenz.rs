@@ -29,6 +29,11 @@ impl Decoder for SevenZ {
         head.starts_with(MAGIC)
     }
 
+    fn holds_input(&self, seekable: bool) -> bool {
+        // A 7z archive on disk is read in place.
+        !seekable
+    }
+
     fn decode(&self, input: &mut dyn Read, name: &str, sink: &mut dyn InnerSink) -> Result<(), DecodeError> {
         let limit = sink.limits().max_buffered_bytes;
         let mut held = Vec::new();

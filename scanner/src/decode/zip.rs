@@ -19,6 +19,7 @@
 //! disambiguated in the provenance: `orders.csv`, then `orders.csv#2`.
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::io::{Cursor, Read, Seek, SeekFrom};
 
 use zip::read::read_zipfile_from_stream;
@@ -43,6 +44,11 @@ impl Decoder for Zip {
         // archive reader finds its entries past such a prefix.
         let head = head.strip_prefix(b"JM\x01\x00").unwrap_or(head);
         head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06")
+    }
+
+    fn holds_input(&self, seekable: bool) -> bool {
+        // A zip on disk is read in place.
+        !seekable
     }
 
     fn decode(&self, input: &mut dyn Read, name: &str, sink: &mut dyn InnerSink) -> Result<(), DecodeError> {
@@ -94,12 +100,17 @@ impl Decoder for Zip {
 /// Member names as they are pushed: the second `a.csv` is `a.csv#2`.
 #[derive(Default)]
 struct Names {
-    seen: HashMap<String, u32>,
+    /// Times each name was met, by a digest of the name: a jar lists tens of
+    /// thousands, and the names themselves would double the directory's
+    /// memory. A collision only numbers a name that did not repeat.
+    seen: HashMap<u64, u32>,
 }
 
 impl Names {
     fn claim(&mut self, name: String) -> String {
-        let count = self.seen.entry(name.clone()).or_insert(0);
+        let mut digest = std::hash::DefaultHasher::new();
+        name.hash(&mut digest);
+        let count = self.seen.entry(digest.finish()).or_insert(0);
         *count += 1;
         if *count == 1 {
             name

@@ -18,6 +18,7 @@ use std::io;
 use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::{Arc, Condvar, Mutex};
 
+use super::turns::{Turn, Turns};
 use super::worker::FileOutcome;
 use crate::findings::{Finding, FindingSink};
 
@@ -56,12 +57,17 @@ struct GateState {
 
 impl Gate {
     /// Waits until `n` findings of item `seq` may be sent; returns how many
-    /// of them count as waiting (none for the head item).
-    fn admit(&self, seq: u64, n: usize) -> usize {
+    /// of them count as waiting (none for the head item). `before_waiting`
+    /// runs once if the worker is to wait, while the gate is locked.
+    fn admit(&self, seq: u64, n: usize, before_waiting: impl FnOnce()) -> usize {
         let Ok(mut state) = self.state.lock() else {
             return 0;
         };
+        let mut before_waiting = Some(before_waiting);
         while seq != state.head && state.waiting >= MAX_WAITING && !state.closed {
+            if let Some(hook) = before_waiting.take() {
+                hook();
+            }
             state = match self.moved.wait(state) {
                 Ok(state) => state,
                 Err(_) => return 0,
@@ -97,16 +103,35 @@ pub struct Spill {
     gate: Arc<Gate>,
     /// Findings sent so far for this item.
     pub sent: usize,
+    turns: Arc<Turns>,
+    /// This item's turn at decoding a large container ([`turns`](super::turns)).
+    turn: Option<Turn>,
 }
 
 impl Spill {
-    pub fn new(seq: u64, sender: SyncSender<Batch>, gate: Arc<Gate>) -> Self {
+    pub fn new(seq: u64, sender: SyncSender<Batch>, gate: Arc<Gate>, turns: Arc<Turns>) -> Self {
         Spill {
             seq,
             sender,
             gate,
             sent: 0,
+            turns,
+            turn: None,
         }
+    }
+
+    /// Waits for, and holds, the turn at a memory-hungry decode; false when
+    /// this item holds it already (a container inside one that took it).
+    pub fn take_turn(&mut self) -> bool {
+        if self.turn.is_some() {
+            return false;
+        }
+        self.turn = Some(Turns::take(&self.turns));
+        true
+    }
+
+    pub fn end_turn(&mut self) {
+        self.turn = None;
     }
 
     /// Sends `findings` on once there are [`SPILL_AT`] of them.
@@ -126,8 +151,10 @@ impl Spill {
         self.sent += findings.len();
         // A batch weighs one more than its findings: the skips, notes and
         // coverage of thousands of small files waiting behind a large one
-        // are held back too.
-        let waits = self.gate.admit(self.seq, findings.len() + 1);
+        // are held back too. A worker that must wait for the head gives up
+        // its turn first: the head's worker may be waiting for it.
+        let turn = &mut self.turn;
+        let waits = self.gate.admit(self.seq, findings.len() + 1, || *turn = None);
         // The writer thread outlives every worker; should it be gone, the
         // scan is ending on an error already reported there.
         let _ = self.sender.send(Batch {

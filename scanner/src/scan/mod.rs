@@ -24,6 +24,7 @@ mod names;
 mod source;
 mod sparse;
 mod text;
+mod turns;
 mod worker;
 
 use std::collections::BTreeSet;
@@ -221,6 +222,7 @@ pub fn scan_sources_into(
         })?;
     let (sender, batches) = mpsc::sync_channel(collect::CHANNEL_BATCHES);
     let gate = Arc::new(collect::Gate::default());
+    let turns = Arc::new(turns::Turns::default());
     let mut all = FileOutcome::default();
     let written = std::thread::scope(|threads| {
         let writer = threads.spawn(|| collect::write_in_order(batches, &gate, &mut *sink, &mut all));
@@ -230,10 +232,12 @@ pub fn scan_sources_into(
                 || Worker::new(engine),
                 |worker, (seq, haystack)| {
                     let seq = seq as u64;
-                    let spill = collect::Spill::new(seq, sender.clone(), Arc::clone(&gate));
-                    let (outcome, spill) = run_haystack(worker, engine, haystack, spill);
                     let spill =
-                        spill.unwrap_or_else(|| collect::Spill::new(seq, sender.clone(), Arc::clone(&gate)));
+                        collect::Spill::new(seq, sender.clone(), Arc::clone(&gate), Arc::clone(&turns));
+                    let (outcome, spill) = run_haystack(worker, engine, haystack, spill);
+                    let spill = spill.unwrap_or_else(|| {
+                        collect::Spill::new(seq, sender.clone(), Arc::clone(&gate), Arc::clone(&turns))
+                    });
                     let memory_bytes: u64 = outcome.coverage.processes.iter().map(|p| p.bytes_scanned).sum();
                     observer.file_done(
                         outcome.coverage.bytes_scanned + memory_bytes,

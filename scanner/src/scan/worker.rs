@@ -11,6 +11,7 @@ use super::entropy::EntropyMeter;
 use super::heap;
 use super::sparse;
 use super::text::{fill, StreamLabel, TextScanner, TextSink};
+use super::turns;
 use super::{Engine, Limits};
 use crate::decode::{self, Event, InnerSink, Piece, ReadSeek, SNIFF_LEN};
 use crate::field::Field;
@@ -313,6 +314,21 @@ impl<'e> Worker<'e> {
             Input::File(_, path) => Some(*path),
             Input::Stream(_) => None,
         };
+        // Decodes that hold a lot of memory take turns (`turns`). A file's
+        // length is read here; its decoding starts from its first byte below.
+        let hungry = match &mut input {
+            Input::File(file, _) => {
+                decoder.holds_input(true)
+                    || file
+                        .seek(SeekFrom::End(0))
+                        .is_ok_and(|length| length >= turns::LARGE_CONTAINER_BYTES)
+            }
+            Input::Stream(_) => decoder.holds_input(false),
+        };
+        let took_turn = match self.spill.as_mut() {
+            Some(spill) if hungry => spill.take_turn(),
+            _ => false,
+        };
         let mut sink = StreamSink {
             path,
             fields_found: HashSet::new(),
@@ -343,6 +359,12 @@ impl<'e> Worker<'e> {
                 decoder.decode(&mut counted, name, &mut sink)
             }
         };
+        if let (true, Some(spill)) = (took_turn, self.spill.as_mut()) {
+            // What the decode freed goes back before the next one starts.
+            heap::trim();
+            self.untrimmed = 0;
+            spill.end_turn();
+        }
         out.coverage.add_stream(decoder.name(), container_read.get());
         if let Err(e) = result {
             // A parser's message may quote a name or a value (a tar header's path).
