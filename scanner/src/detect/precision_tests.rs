@@ -8,28 +8,7 @@ use proptest::prelude::*;
 
 use super::{Detector, Hit, HitValue, Window};
 use crate::rules::{load_rules, RuleSet};
-
-fn luhn_complete(body: &str) -> String {
-    let sum: u32 = body
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| {
-            let d = u32::from(b - b'0');
-            if i % 2 == 0 {
-                let d = d * 2;
-                if d > 9 {
-                    d - 9
-                } else {
-                    d
-                }
-            } else {
-                d
-            }
-        })
-        .sum();
-    format!("{body}{}", (10 - sum % 10) % 10)
-}
+use crate::test_support::luhn_complete;
 
 /// A synthetic card number of a guideline brand: prefix, length.
 const BRANDS: [(&str, usize); 8] = [

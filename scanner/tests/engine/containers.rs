@@ -12,6 +12,8 @@ use hihoji_scanner::rules::load_rules;
 use hihoji_scanner::scan::{scan, Engine, Limits, Quiet, ScanConfig, CHUNK};
 use hihoji_scanner::sources::walk::WalkOptions;
 
+use crate::support::{gzip, seven_z, tar, zip, zlib};
+
 const VISA: &str = "4526018159083012";
 const JCB: &str = "3530186252760186";
 const MASTERCARD: &str = "5382199351819096";
@@ -54,35 +56,6 @@ fn skips(outcome: &ScanOutcome) -> Vec<(String, SkipReason, String)> {
         .iter()
         .map(|s| (s.provenance.to_string(), s.reason, s.detail.to_string()))
         .collect()
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    encoder.write_all(bytes).unwrap();
-    encoder.finish().unwrap()
-}
-
-fn zip(members: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for (name, bytes) in members {
-        writer
-            .start_file(*name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        writer.write_all(bytes).unwrap();
-    }
-    writer.finish().unwrap().into_inner()
-}
-
-fn tar(members: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut builder = tar::Builder::new(Vec::new());
-    for (name, bytes) in members {
-        let mut header = tar::Header::new_gnu();
-        header.set_size(bytes.len() as u64);
-        header.set_mode(0o644);
-        header.set_cksum();
-        builder.append_data(&mut header, name, *bytes).unwrap();
-    }
-    builder.into_inner().unwrap()
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) {
@@ -708,23 +681,7 @@ fn damaged_containers_never_panic() {
     assert!(outcome.skipped.iter().all(|s| !s.detail.is_empty()));
 }
 
-fn seven_z(members: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut writer = sevenz_rust2::ArchiveWriter::new(Cursor::new(Vec::new())).unwrap();
-    for (name, bytes) in members {
-        writer
-            .push_archive_entry(sevenz_rust2::ArchiveEntry::new_file(name), Some(*bytes))
-            .unwrap();
-    }
-    writer.finish().unwrap().into_inner()
-}
-
-fn zlib(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    encoder.write_all(bytes).unwrap();
-    encoder.finish().unwrap()
-}
-
-/// A `pg_dump -Fc` file made by PostgreSQL 15 (see tests/verdict_cli.rs).
+/// A `pg_dump -Fc` file made by PostgreSQL 15 (see tests/cli/verdict_cli.rs).
 fn pg_dump_fixture() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/pg_dump_custom_zlib.pgc")
 }

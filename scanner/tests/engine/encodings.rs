@@ -11,6 +11,8 @@ use hihoji_scanner::mask::Fingerprinter;
 use hihoji_scanner::rules::load_rules;
 use hihoji_scanner::scan::{Engine, FileOutcome, Limits, Worker, CHUNK};
 
+use crate::support::gzip;
+
 const VISA: &str = "4526018159083012";
 const JCB: &str = "3530186252760186";
 const AMEX: &str = "372319487574919";
@@ -151,10 +153,7 @@ fn mime_wrapped_base64_is_decoded() {
 
 #[test]
 fn base64_of_gzip_is_decompressed_and_scanned() {
-    use std::io::Write;
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(format!("card={VISA}\n").as_bytes()).unwrap();
-    let encoded = base64::engine::general_purpose::STANDARD.encode(gz.finish().unwrap());
+    let encoded = base64::engine::general_purpose::STANDARD.encode(gzip(format!("card={VISA}\n").as_bytes()));
     let text = format!("blob: {encoded}\n");
     let out = scan("dump.txt", text.as_bytes());
     let f = only_finding(&out);

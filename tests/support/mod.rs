@@ -1,21 +1,72 @@
-//! Helpers shared by the end-to-end tests.
+//! Helpers shared by the end-to-end tests (`tests/cli`, `tests/process_memory.rs`):
+//! the `hihoji` command with the tests' environment, the synthetic card
+//! numbers and fixture builders (`scanner/src/test_support.rs`, the one
+//! generator of the workspace), a tree of planted card data for the report
+//! tests, and throw-away databases.
+
+// The two test binaries use different parts.
 #![allow(dead_code)]
+
+pub mod databases;
+pub mod report;
 
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+
+#[path = "../../scanner/src/test_support.rs"]
+mod generated;
+pub use generated::*;
+
+/// Packet captures built frame by frame (shared with the scanner's tests).
+#[path = "../../scanner/tests/support/capture.rs"]
+pub mod capture;
+
+/// The fingerprint key every test run uses, so no test touches the user's key file.
+pub const KEY: &str = "end-to-end-test-key";
 
 /// The repository root.
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `hihoji` with a fixed fingerprint key, so no test touches the user's key file.
-pub fn hihoji() -> Command {
-    let mut cmd = Command::cargo_bin("hihoji").expect("hihoji binary");
-    cmd.env("HIHOJI_FINGERPRINT_KEY", "end-to-end-test-key")
-        .env("NO_COLOR", "1");
+/// The `hihoji` binary under test.
+pub fn binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_hihoji"))
+}
+
+/// `hihoji` with the fixed key, no colour and English messages, as a
+/// `std` command (to spawn it and read its pipes as it runs).
+pub fn hihoji_process() -> std::process::Command {
+    let mut cmd = std::process::Command::new(binary());
+    tests_environment(&mut cmd);
     cmd
+}
+
+/// `hihoji` with the fixed key, no colour and English messages.
+pub fn hihoji() -> Command {
+    Command::from_std(hihoji_process())
+}
+
+/// `hihoji` as user nobody when the tests run as root (so that permission
+/// checks are real), else as the current user; the same environment.
+pub fn hihoji_unprivileged() -> Command {
+    if !is_root() {
+        return hihoji();
+    }
+    let mut cmd = std::process::Command::new("setpriv");
+    cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(binary());
+    tests_environment(&mut cmd);
+    Command::from_std(cmd)
+}
+
+fn tests_environment(cmd: &mut std::process::Command) {
+    cmd.env("HIHOJI_FINGERPRINT_KEY", KEY)
+        .env("NO_COLOR", "1")
+        .env("LANG", "C")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
 }
 
 /// Every Luhn-valid run of 13–19 digits (written plainly or grouped) in the
@@ -39,7 +90,7 @@ pub fn card_numbers_under(dir: &Path) -> Vec<String> {
             .map(|c| if c.is_ascii_digit() { c } else { ' ' })
             .collect();
         for word in digits.split_whitespace().chain(joined.split_whitespace()) {
-            if (13..=19).contains(&word.len()) && luhn(word) {
+            if (13..=19).contains(&word.len()) && luhn_valid(word) {
                 found.push(word.to_string());
             }
         }
@@ -66,28 +117,6 @@ fn walkdir(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
-}
-
-pub fn luhn(digits: &str) -> bool {
-    let sum: u32 = digits
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| {
-            let v = u32::from(b - b'0');
-            if i % 2 == 1 {
-                let d = v * 2;
-                if d > 9 {
-                    d - 9
-                } else {
-                    d
-                }
-            } else {
-                v
-            }
-        })
-        .sum();
-    sum.is_multiple_of(10)
 }
 
 /// The ways a number can be written that an output must not contain.

@@ -1,13 +1,13 @@
 //! The HTML report end to end: rendered from a scan of synthetic card data,
 //! merged from several saved reports, and from the shards of one tree.
 
-mod report_support;
-
 use std::path::Path;
 
-use report_support::{assert_no_planted_value, hihoji, read_json, run, scan_to_json, synthetic_tree};
 use scraper::{Html, Selector};
 use serde_json::Value;
+
+use crate::support::hihoji;
+use crate::support::report::{assert_no_planted_value, read_json, run, scan_to_json, synthetic_tree};
 
 fn select<'a>(doc: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
     let selector = Selector::parse(css).unwrap();
