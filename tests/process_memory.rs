@@ -174,7 +174,7 @@ mod tests {
     use libtest_mimic::{Failed, Trial};
     use serde_json::Value;
 
-    use super::support::{hihoji, is_root, sarif_schema_errors, KEY};
+    use super::support::{hihoji, is_root, masked, sarif_schema_errors, KEY};
     use super::HOLD;
 
     /// Generous: CI runs on two busy cores.
@@ -330,10 +330,6 @@ mod tests {
     fn fingerprint(pan: &str) -> String {
         let digits = Digits::from_ascii(pan.as_bytes()).expect("digits");
         Fingerprinter::new(KEY.as_bytes()).fingerprint("PAN", &HitValue::Pan(digits))
-    }
-
-    fn masked(pan: &str) -> String {
-        format!("{}******{}", &pan[..6], &pan[pan.len() - 4..])
     }
 
     /// Runs `hihoji scan ARGS --json -`; returns the report, the exit code and the raw output.

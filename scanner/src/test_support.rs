@@ -52,6 +52,16 @@ pub fn synthetic_visa(n: u64) -> String {
     luhn_complete(&format!("4{n:014}"))
 }
 
+/// How a report shows `pan`: the first six and last four digits, `*` between.
+pub fn masked(pan: &str) -> String {
+    format!(
+        "{}{}{}",
+        &pan[..6],
+        "*".repeat(pan.len() - 10),
+        &pan[pan.len() - 4..]
+    )
+}
+
 /// A small deterministic generator (xorshift64*), so every run makes the same numbers.
 pub struct Rng(u64);
 

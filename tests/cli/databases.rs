@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::support::databases::{host_port, server, sqlite_db, Postgres};
-use crate::support::{hihoji, synthetic_pan, Rng};
+use crate::support::{hihoji, masked, synthetic_pan, Rng};
 
 /// A synthetic card number: `prefix`, `len` digits, its own for each `seed`.
 fn pan(prefix: &str, len: usize, seed: u64) -> String {
@@ -78,12 +78,7 @@ impl Scan {
 
     /// Provenances of PAN findings whose masked value matches `pan`.
     fn places_of(&self, pan: &str) -> Vec<String> {
-        let masked = format!(
-            "{}{}{}",
-            &pan[..6],
-            "*".repeat(pan.len() - 10),
-            &pan[pan.len() - 4..]
-        );
+        let masked = masked(pan);
         self.findings()
             .into_iter()
             .filter(|f| f["rule_id"] == "PAN" && f["masked"] == masked.as_str())

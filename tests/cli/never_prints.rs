@@ -10,17 +10,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use crate::support::{capture, hihoji, luhn_complete, ustar, zip_with};
+use crate::support::{capture, hihoji, luhn_complete, masked, ustar, zip_with};
 use serde_json::Value;
 
 /// A Luhn-valid Visa number of 16 digits, distinct for each `i` below 1000
 /// in its last four digits (so its masked form names it).
 fn planted(i: u32) -> String {
     luhn_complete(&format!("4532017{:04}{:04}", 7 * i + 13, i))
-}
-
-fn masked(n: &str) -> String {
-    format!("{}{}{}", &n[..6], "*".repeat(n.len() - 10), &n[n.len() - 4..])
 }
 
 /// The forms a leak could take: plain, grouped, UTF-16, hex, base64.

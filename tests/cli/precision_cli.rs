@@ -4,16 +4,7 @@
 
 use serde_json::Value;
 
-use crate::support::{binary, hihoji, luhn_complete};
-
-fn masked(pan: &str) -> String {
-    format!(
-        "{}{}{}",
-        &pan[..6],
-        "*".repeat(pan.len() - 10),
-        &pan[pan.len() - 4..]
-    )
-}
+use crate::support::{binary, hihoji, luhn_complete, masked};
 
 fn scan_json(dir: &std::path::Path, extra: &[&str]) -> Value {
     let out = hihoji()

@@ -11,7 +11,7 @@ use hihoji_scanner::mask::Fingerprinter;
 use hihoji_scanner::rules::load_rules;
 use hihoji_scanner::scan::{Engine, FileOutcome, Limits, Worker, CHUNK};
 
-use crate::support::gzip;
+use crate::support::{gzip, masked};
 
 const VISA: &str = "4526018159083012";
 const JCB: &str = "3530186252760186";
@@ -48,15 +48,6 @@ fn pans(out: &FileOutcome) -> Vec<(String, String, u64)> {
         .filter(|f| f.rule_id == "PAN")
         .map(|f| (f.masked.to_string(), f.provenance.to_string(), f.location.offset))
         .collect()
-}
-
-fn masked(pan: &str) -> String {
-    format!(
-        "{}{}{}",
-        &pan[..6],
-        "*".repeat(pan.len() - 10),
-        &pan[pan.len() - 4..]
-    )
 }
 
 fn utf16le(text: &str) -> Vec<u8> {
