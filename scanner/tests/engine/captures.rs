@@ -2,13 +2,11 @@
 //! and notes checked (category 通過, provenance, frame and timestamp).
 
 use hihoji_scanner::findings::{Finding, GuidelineCategory, SkipReason};
-use hihoji_scanner::mask::Fingerprinter;
 use hihoji_scanner::outcome::ScanOutcome;
-use hihoji_scanner::rules::load_rules;
-use hihoji_scanner::scan::{scan, Engine, Limits, Quiet, ScanConfig};
+use hihoji_scanner::scan::Limits;
 
 use crate::support::capture::*;
-use crate::support::gzip;
+use crate::support::{gzip, scan_tree};
 
 const PAN: &str = "4526018159083012";
 const PAN_MASKED: &str = "452601******3012";
@@ -20,20 +18,7 @@ fn scan_files(files: &[(&str, Vec<u8>)], limits: Limits) -> ScanOutcome {
     for (name, bytes) in files {
         std::fs::write(dir.path().join(name), bytes).unwrap();
     }
-    let config = ScanConfig {
-        roots: vec![dir.path().to_path_buf()],
-        processes: None,
-        walk: Default::default(),
-        limits: limits.clone(),
-        threads: 1,
-        git_history: None,
-    };
-    let engine = Engine {
-        rules: load_rules(&[]).unwrap(),
-        fingerprinter: Fingerprinter::new(b"test key"),
-        limits,
-    };
-    scan(&config, &engine, &Quiet).unwrap()
+    scan_tree(dir.path(), limits, 1)
 }
 
 fn scan_capture(name: &str, bytes: Vec<u8>) -> ScanOutcome {

@@ -2,16 +2,10 @@
 //! UTF-16 inside random text is found exactly once; the UTF-16 transcoder
 //! never panics and maps every byte inside its input.
 
-use std::io::Cursor;
-
-use hihoji_scanner::findings::{GuidelineCategory, Provenance};
-use hihoji_scanner::mask::Fingerprinter;
-use hihoji_scanner::rules::load_rules;
-use hihoji_scanner::scan::{Engine, FileOutcome, Limits, Worker};
 use hihoji_scanner::transform::utf16::{transcode, Endian, Utf16Map};
 use proptest::prelude::*;
 
-use crate::support::luhn_complete;
+use crate::support::{luhn_complete, scan_bytes};
 
 /// Words with no digits and no negative context word (which would hide a number on purpose).
 fn words() -> impl Strategy<Value = String> {
@@ -34,26 +28,6 @@ fn words() -> impl Strategy<Value = String> {
     prop::collection::vec(word, 0..40).prop_map(|w| w.join(" "))
 }
 
-fn scan(bytes: &[u8]) -> FileOutcome {
-    let engine = Engine {
-        rules: load_rules(&[]).unwrap(),
-        fingerprinter: Fingerprinter::new(b"prop key"),
-        limits: Limits::default(),
-    };
-    let mut worker = Worker::new(&engine);
-    let mut out = FileOutcome::default();
-    worker
-        .scan_stream(
-            &mut Cursor::new(bytes),
-            &Provenance::file("p.txt"),
-            GuidelineCategory::Stored,
-            0,
-            &mut out,
-        )
-        .unwrap();
-    out
-}
-
 fn full_width(digits: &str) -> String {
     digits
         .chars()
@@ -72,7 +46,7 @@ proptest! {
     ) {
         let pan = luhn_complete(&format!("4{middle}"));
         let text = format!("{before} {} {after}", full_width(&pan));
-        let out = scan(text.as_bytes());
+        let out = scan_bytes("p.txt", text.as_bytes());
         // Random middles may make a public test number (4000 0000 0000 0002): a note, still found once.
         let found: Vec<_> = out.findings.iter().filter(|f| f.rule_id.starts_with("PAN")).collect();
         prop_assert_eq!(found.len(), 1);
@@ -91,7 +65,7 @@ proptest! {
         let text = format!("{before} {pan} {after}");
         let mut bytes = if bom { vec![0xFF, 0xFE] } else { Vec::new() };
         bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
-        let out = scan(&bytes);
+        let out = scan_bytes("p.txt", &bytes);
         // Random middles may make a public test number (4000 0000 0000 0002): a note, still found once.
         let found: Vec<_> = out.findings.iter().filter(|f| f.rule_id.starts_with("PAN")).collect();
         prop_assert_eq!(found.len(), 1);
