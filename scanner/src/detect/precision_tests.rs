@@ -84,6 +84,10 @@ proptest! {
     fn every_planted_card_in_every_form_is_found_at_full_level(pan in pan_strategy()) {
         let rules = load_rules(&[]).expect("default rules");
         prop_assume!(!rules.is_test_pan(pan.as_bytes()));
+        // About 1 random number in 50,000 counts up seven digits or the like
+        // (`4756789012850513`): patterned on purpose (see `is_patterned`), and
+        // weak next to a word, as in `x {}JPY`.
+        prop_assume!(!super::is_patterned(pan.as_bytes()));
         for (form, rule) in FORMS {
             if form.starts_with('%') && pan.starts_with("36") {
                 continue; // Diners' 14 digits in track 1 are fine, but keep the name field simple
