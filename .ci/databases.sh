@@ -1,6 +1,6 @@
 # Sourced by .ci/run: starts throw-away PostgreSQL and MariaDB servers on the
 # loopback interface (own data directories under a temporary directory,
-# non-default ports), exports their URLs for tests/databases.rs, and stops
+# non-default ports), exports their URLs for tests/cli/databases.rs, and stops
 # them when the script exits. Servers run as their packages' system users,
 # never as root.
 #

@@ -16,6 +16,8 @@ pub mod sarif;
 mod stream_tests;
 pub mod summary;
 mod summary_text;
+#[cfg(test)]
+mod test_support;
 mod uri;
 
 pub use hihoji_scanner::outcome::ScanOutcome;

@@ -105,66 +105,52 @@ fn distinct<'a>(values: impl Iterator<Item = &'a str>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
-    use hihoji_scanner::findings::{Finding, GuidelineCategory, Level, Location, SkipReason, Skipped};
+    use hihoji_scanner::findings::{GuidelineCategory, Level, Location, SkipReason, Skipped};
     use hihoji_scanner::outcome::RulePackInfo;
 
     use super::*;
+    use crate::test_support::{self, finding};
 
+    /// A scan of `host` started at `started`: one PAN in each of `files`
+    /// and one unreadable file.
     fn outcome(host: &str, files: &[&str], started: &str) -> ScanOutcome {
-        ScanOutcome {
-            tool_version: "0.1.0".to_string(),
-            host: host.to_string().into(),
-            roots: vec!["/srv".to_string().into()],
-            started_at: started.to_string(),
-            finished_at: started.replace("00:00", "00:05"),
-            rule_pack: RulePackInfo {
-                id: "p".to_string(),
-                version: "1".to_string(),
-                sha256: "00".to_string(),
-            },
-            rules: Vec::new(),
-            findings: files
-                .iter()
-                .map(|file| Finding {
-                    rule_id: "PAN".to_string(),
-                    level: Level::Warning,
-                    brand: None,
-                    masked: "452601******3012".to_string().into(),
-                    fingerprint: "ff".to_string(),
-                    category: GuidelineCategory::Stored,
-                    provenance: Provenance::file(*file),
-                    location: Location {
-                        offset: 0,
-                        line: None,
-                        column: None,
-                    },
-                    confidence: 0.9,
-                    expiry_nearby: false,
-                    annotations: BTreeMap::new(),
-                    baseline_state: None,
-                    suppression: None,
-                    evidence: Vec::new(),
-                })
-                .collect(),
-            skipped: vec![Skipped {
-                provenance: Provenance::file("locked"),
-                reason: SkipReason::PermissionDenied,
-                detail: String::new().into(),
-            }],
-            notes: Vec::new(),
-            coverage: Coverage {
-                files_scanned: files.len() as u64,
-                bytes_scanned: 100,
-                by_decoder: BTreeMap::new(),
-                ..Coverage::default()
-            },
-            shard: None,
-            inputs: Vec::new(),
-            policy: Default::default(),
-            totals: None,
-        }
+        let findings = files
+            .iter()
+            .map(|file| {
+                let mut f = finding(
+                    "PAN",
+                    Level::Warning,
+                    GuidelineCategory::Stored,
+                    Provenance::file(*file),
+                );
+                f.brand = None;
+                f.fingerprint = "ff".to_string();
+                f.location = Location {
+                    offset: 0,
+                    line: None,
+                    column: None,
+                };
+                f.expiry_nearby = false;
+                f
+            })
+            .collect();
+        let mut o = test_support::outcome(host, findings);
+        o.started_at = started.to_string();
+        o.finished_at = started.replace("00:00", "00:05");
+        o.rule_pack = RulePackInfo {
+            id: "p".to_string(),
+            version: "1".to_string(),
+            sha256: "00".to_string(),
+        };
+        o.skipped = vec![Skipped {
+            provenance: Provenance::file("locked"),
+            reason: SkipReason::PermissionDenied,
+            detail: String::new().into(),
+        }];
+        o.notes = Vec::new();
+        o.coverage.files_scanned = files.len() as u64;
+        o.coverage.bytes_scanned = 100;
+        o
     }
 
     #[test]

@@ -5,8 +5,8 @@ use hihoji_scanner::findings::{Finding, FindingSink, GuidelineCategory, Level, P
 use hihoji_scanner::outcome::{FindingSample, ScanOutcome, SAMPLE_PER_FILE};
 use serde_json::Value;
 
-use crate::html::model::tests::{finding, outcome};
 use crate::summary::Lang;
+use crate::test_support::{finding, outcome};
 use crate::{html, json, sarif};
 
 /// `n` findings in one file, levels in turn, each at its own offset.

@@ -28,5 +28,7 @@ pub mod rules;
 pub mod scan;
 pub mod simd;
 pub mod sources;
+#[cfg(test)]
+pub(crate) mod test_support;
 pub mod transform;
 pub mod verdict;

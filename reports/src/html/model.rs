@@ -712,80 +712,10 @@ pub fn human_bytes(bytes: u64) -> String {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
-    use std::collections::BTreeMap;
-
-    use hihoji_scanner::findings::{Location, Note, SkipReason, Skipped};
-    use hihoji_scanner::outcome::{Coverage, RulePackInfo};
-
+mod tests {
     use super::*;
     use crate::merge::merge;
-
-    pub(crate) fn finding(
-        rule: &str,
-        level: Level,
-        category: GuidelineCategory,
-        provenance: Provenance,
-    ) -> Finding {
-        Finding {
-            rule_id: rule.to_string(),
-            level,
-            brand: Some("Visa".to_string()),
-            masked: "452601******3012".to_string().into(),
-            fingerprint: "00".repeat(32),
-            category,
-            provenance,
-            location: Location {
-                offset: 42,
-                line: Some(3),
-                column: Some(7),
-            },
-            confidence: 0.9,
-            expiry_nearby: true,
-            annotations: BTreeMap::new(),
-            baseline_state: None,
-            suppression: None,
-            evidence: Vec::new(),
-        }
-    }
-
-    pub(crate) fn outcome(host: &str, findings: Vec<Finding>) -> ScanOutcome {
-        ScanOutcome {
-            tool_version: "0.1.0".to_string(),
-            host: host.to_string().into(),
-            roots: vec!["/srv".to_string().into()],
-            started_at: "2026-11-25T00:00:00Z".to_string(),
-            finished_at: "2026-11-25T00:01:00Z".to_string(),
-            rule_pack: RulePackInfo {
-                id: "hihoji-default".to_string(),
-                version: "1".to_string(),
-                sha256: "ab".repeat(32),
-            },
-            rules: Vec::new(),
-            findings,
-            skipped: vec![Skipped {
-                provenance: Provenance::file("secret.zip"),
-                reason: SkipReason::Encrypted,
-                detail: "encrypted member".to_string().into(),
-            }],
-            notes: vec![Note {
-                provenance: Provenance::file("edge.pcap").child(LayerKind::Stream, "tcp:1->2"),
-                kind: "tls_flow".to_string(),
-                detail: "TLS 1.3".to_string().into(),
-                annotations: BTreeMap::new(),
-            }],
-            coverage: Coverage {
-                files_scanned: 10,
-                bytes_scanned: 2048,
-                by_decoder: BTreeMap::new(),
-                ..Coverage::default()
-            },
-            shard: None,
-            inputs: Vec::new(),
-            policy: Default::default(),
-            totals: None,
-        }
-    }
+    use crate::test_support::{finding, outcome};
 
     fn capture_stream() -> Provenance {
         Provenance::file("captures/edge.pcapng")

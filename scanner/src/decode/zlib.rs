@@ -67,18 +67,8 @@ fn inflates_cleanly(head: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use std::io::Write;
-
-    use flate2::write::ZlibEncoder;
-    use flate2::Compression;
-
     use super::*;
-
-    fn zlib(data: &[u8]) -> Vec<u8> {
-        let mut e = ZlibEncoder::new(Vec::new(), Compression::default());
-        e.write_all(data).unwrap();
-        e.finish().unwrap()
-    }
+    use crate::test_support::zlib;
 
     #[test]
     fn a_git_loose_object_is_zlib_and_text_starting_like_a_header_is_not() {

@@ -8,28 +8,7 @@ use proptest::prelude::*;
 
 use super::{Detector, Hit, HitValue, Window};
 use crate::rules::{load_rules, RuleSet};
-
-fn luhn_complete(body: &str) -> String {
-    let sum: u32 = body
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| {
-            let d = u32::from(b - b'0');
-            if i % 2 == 0 {
-                let d = d * 2;
-                if d > 9 {
-                    d - 9
-                } else {
-                    d
-                }
-            } else {
-                d
-            }
-        })
-        .sum();
-    format!("{body}{}", (10 - sum % 10) % 10)
-}
+use crate::test_support::luhn_complete;
 
 /// A synthetic card number of a guideline brand: prefix, length.
 const BRANDS: [(&str, usize); 8] = [
@@ -105,6 +84,10 @@ proptest! {
     fn every_planted_card_in_every_form_is_found_at_full_level(pan in pan_strategy()) {
         let rules = load_rules(&[]).expect("default rules");
         prop_assume!(!rules.is_test_pan(pan.as_bytes()));
+        // About 1 random number in 50,000 counts up seven digits or the like
+        // (`4756789012850513`): patterned on purpose (see `is_patterned`), and
+        // weak next to a word, as in `x {}JPY`.
+        prop_assume!(!super::is_patterned(pan.as_bytes()));
         for (form, rule) in FORMS {
             if form.starts_with('%') && pan.starts_with("36") {
                 continue; // Diners' 14 digits in track 1 are fine, but keep the name field simple

@@ -485,6 +485,7 @@ pub(crate) mod tests {
     use super::*;
     use crate::findings::SkipReason;
     use crate::rules::load_rules;
+    use crate::test_support::{gzip, synthetic_visa, zip};
 
     /// A file whose scan panics (see `Worker::scan_file`).
     pub(crate) const FAULTY_FILE: &str = "hihoji-test-fault";
@@ -512,10 +513,7 @@ pub(crate) mod tests {
     /// `text` gzipped, then base64-encoded.
     fn base64_of_gzip(text: &str) -> String {
         use base64::Engine as _;
-        use std::io::Write;
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        gz.write_all(text.as_bytes()).unwrap();
-        base64::engine::general_purpose::STANDARD.encode(gz.finish().unwrap())
+        base64::engine::general_purpose::STANDARD.encode(gzip(text.as_bytes()))
     }
 
     #[test]
@@ -525,11 +523,12 @@ pub(crate) mod tests {
         std::fs::write(dir.path().join("app.log"), format!("blob={payload}\n")).unwrap();
         // The same text one container down: the zip member's text goes
         // through the decoder's sink, the gzip stream through the text's.
-        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        zip.start_file("inner.log", zip::write::SimpleFileOptions::default())
-            .unwrap();
-        std::io::Write::write_all(&mut zip, format!("blob={payload}\n").as_bytes()).unwrap();
-        std::fs::write(dir.path().join("logs.zip"), zip.finish().unwrap().into_inner()).unwrap();
+        let inner = format!("blob={payload}\n");
+        std::fs::write(
+            dir.path().join("logs.zip"),
+            zip(&[("inner.log", inner.as_bytes())]),
+        )
+        .unwrap();
         let outcome = scan_dir(dir.path(), &engine());
         let mut found: Vec<String> = outcome
             .findings
@@ -564,29 +563,6 @@ pub(crate) mod tests {
             "{:?}",
             outcome.skipped
         );
-    }
-
-    /// A Luhn-valid Visa number made from `n` (synthetic).
-    fn synthetic_visa(n: u64) -> String {
-        let body = format!("4{:014}", n);
-        let sum: u32 = body
-            .bytes()
-            .rev()
-            .enumerate()
-            .map(|(i, b)| {
-                let d = u32::from(b - b'0');
-                if i % 2 == 0 {
-                    if d * 2 > 9 {
-                        d * 2 - 9
-                    } else {
-                        d * 2
-                    }
-                } else {
-                    d
-                }
-            })
-            .sum();
-        format!("{body}{}", (10 - sum % 10) % 10)
     }
 
     fn streamed(dir: &std::path::Path, threads: usize) -> (Vec<Finding>, ScanOutcome) {

@@ -2,59 +2,23 @@
 //! the encoding named in the provenance, and look-alikes are not reported.
 //! Every fixture is generated here from synthetic card numbers.
 
-use std::io::Cursor;
-
 use base64::Engine as _;
 use encoding_rs::{EUC_JP, SHIFT_JIS};
-use hihoji_scanner::findings::{Finding, GuidelineCategory, Provenance};
-use hihoji_scanner::mask::Fingerprinter;
-use hihoji_scanner::rules::load_rules;
-use hihoji_scanner::scan::{Engine, FileOutcome, Limits, Worker, CHUNK};
+use hihoji_scanner::findings::{Finding, GuidelineCategory};
+use hihoji_scanner::scan::{FileOutcome, CHUNK};
+
+use crate::support::{gzip, masked, scan_bytes};
 
 const VISA: &str = "4526018159083012";
 const JCB: &str = "3530186252760186";
 const AMEX: &str = "372319487574919";
 
-fn engine() -> Engine {
-    Engine {
-        rules: load_rules(&[]).unwrap(),
-        fingerprinter: Fingerprinter::new(b"test key"),
-        limits: Limits::default(),
-    }
-}
-
-fn scan(name: &str, bytes: &[u8]) -> FileOutcome {
-    let engine = engine();
-    let mut worker = Worker::new(&engine);
-    let mut out = FileOutcome::default();
-    worker
-        .scan_stream(
-            &mut Cursor::new(bytes),
-            &Provenance::file(name),
-            GuidelineCategory::Stored,
-            0,
-            &mut out,
-        )
-        .unwrap();
-    out
-}
-
-/// The PAN findings as (masked value, provenance, offset).
 fn pans(out: &FileOutcome) -> Vec<(String, String, u64)> {
     out.findings
         .iter()
         .filter(|f| f.rule_id == "PAN")
         .map(|f| (f.masked.to_string(), f.provenance.to_string(), f.location.offset))
         .collect()
-}
-
-fn masked(pan: &str) -> String {
-    format!(
-        "{}{}{}",
-        &pan[..6],
-        "*".repeat(pan.len() - 10),
-        &pan[pan.len() - 4..]
-    )
 }
 
 fn utf16le(text: &str) -> Vec<u8> {
@@ -71,7 +35,7 @@ fn only_finding(out: &FileOutcome) -> &Finding {
 fn utf16le_without_bom_is_found_at_its_own_offset_with_line() {
     let text = format!("first line\r\nカード番号: {VISA}\r\n");
     let bytes = utf16le(&text);
-    let out = scan("export.txt", &bytes);
+    let out = scan_bytes("export.txt", &bytes);
     let f = only_finding(&out);
     assert_eq!(f.masked, masked(VISA));
     assert_eq!(f.provenance.to_string(), "export.txt");
@@ -94,7 +58,7 @@ fn utf16be_with_bom_is_found() {
             .encode_utf16()
             .flat_map(u16::to_be_bytes),
     );
-    let out = scan("be.txt", &bytes);
+    let out = scan_bytes("be.txt", &bytes);
     let f = only_finding(&out);
     assert_eq!(f.masked, masked(JCB));
     assert_eq!(f.location.offset, 2 + 2 * 5);
@@ -109,7 +73,7 @@ fn utf16_pan_across_a_read_window_boundary_is_found_once() {
         text.push_str(&"y ".repeat(CHUNK));
         let mut bytes = vec![0xFF, 0xFE];
         bytes.extend(utf16le(&text));
-        let out = scan("big.txt", &bytes);
+        let out = scan_bytes("big.txt", &bytes);
         let f = only_finding(&out);
         let expected = 2 + 2 * (text.find(VISA).unwrap() as u64);
         assert_eq!(f.location.offset, expected, "shift {shift}");
@@ -120,7 +84,7 @@ fn utf16_pan_across_a_read_window_boundary_is_found_once() {
 fn base64_segment_is_decoded_and_named() {
     let payload = base64::engine::general_purpose::STANDARD.encode(format!("{{\"card_number\":\"{VISA}\"}}"));
     let text = format!("2026-11-01 INFO request body={payload} status=200\n");
-    let out = scan("app.log", text.as_bytes());
+    let out = scan_bytes("app.log", text.as_bytes());
     let f = only_finding(&out);
     let at = text.find(&payload).unwrap();
     assert_eq!(f.provenance.to_string(), format!("app.log!/base64@{at}"));
@@ -143,7 +107,7 @@ fn mime_wrapped_base64_is_decoded() {
         "Subject: receipt\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n",
         lines.join("\r\n")
     );
-    let out = scan("mail.txt", mail.as_bytes());
+    let out = scan_bytes("mail.txt", mail.as_bytes());
     let f = only_finding(&out);
     assert_eq!(f.masked, masked(AMEX));
     assert!(f.provenance.to_string().starts_with("mail.txt!/base64@"));
@@ -151,12 +115,9 @@ fn mime_wrapped_base64_is_decoded() {
 
 #[test]
 fn base64_of_gzip_is_decompressed_and_scanned() {
-    use std::io::Write;
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(format!("card={VISA}\n").as_bytes()).unwrap();
-    let encoded = base64::engine::general_purpose::STANDARD.encode(gz.finish().unwrap());
+    let encoded = base64::engine::general_purpose::STANDARD.encode(gzip(format!("card={VISA}\n").as_bytes()));
     let text = format!("blob: {encoded}\n");
-    let out = scan("dump.txt", text.as_bytes());
+    let out = scan_bytes("dump.txt", text.as_bytes());
     let f = only_finding(&out);
     assert!(
         f.provenance.to_string().starts_with("dump.txt!/base64@6!/"),
@@ -169,7 +130,7 @@ fn base64_of_gzip_is_decompressed_and_scanned() {
 fn percent_encoded_digits_are_found() {
     let encoded: String = VISA.bytes().map(|b| format!("%{b:02X}")).collect();
     let text = format!("GET /checkout?card_no={encoded}&amount=5000 HTTP/1.1\n");
-    let out = scan("access.log", text.as_bytes());
+    let out = scan_bytes("access.log", text.as_bytes());
     let f = only_finding(&out);
     let at = text.find("%34").unwrap();
     assert_eq!(f.provenance.to_string(), format!("access.log!/percent@{at}"));
@@ -180,7 +141,7 @@ fn percent_encoded_digits_are_found() {
 #[test]
 fn plain_pan_next_to_percent_encoding_is_reported_once() {
     let text = "q=%E3%82%AB%E3%83%BC%E3%83%89 n=4526%200181%205908%203012 m=%33%35%33%30%31%38%36%32%35%32%37%36%30%31%38%36\n";
-    let out = scan("q.log", text.as_bytes());
+    let out = scan_bytes("q.log", text.as_bytes());
     let mut found = pans(&out);
     found.sort();
     assert_eq!(found.len(), 2, "{found:?}");
@@ -193,7 +154,7 @@ fn plain_pan_next_to_percent_encoding_is_reported_once() {
 #[test]
 fn hex_encoded_digits_are_found() {
     let text = format!("frame={} end\n", hex::encode(format!("PAN={VISA};")));
-    let out = scan("trace.log", text.as_bytes());
+    let out = scan_bytes("trace.log", text.as_bytes());
     let f = only_finding(&out);
     assert_eq!(f.provenance.to_string(), "trace.log!/hex@6");
 }
@@ -204,7 +165,7 @@ fn ebcdic_037_record_is_found_with_context() {
     let mut record = vec![0xC3, 0xC1, 0xD9, 0xC4, 0x40];
     record.extend(VISA.bytes().map(|d| 0xF0 + (d - b'0')));
     record.extend([0x40; 20]);
-    let out = scan("MAINFRAME.DAT", &record);
+    let out = scan_bytes("MAINFRAME.DAT", &record);
     let f = only_finding(&out);
     assert_eq!(f.provenance.to_string(), "MAINFRAME.DAT!/ebcdic@5");
     assert_eq!(f.location.offset, 5);
@@ -219,7 +180,7 @@ fn ebcdic_037_record_is_found_with_context() {
 fn shift_jis_text_reads_japanese_context() {
     let text = format!("注文\r\nカード番号：{VISA}　有効期限：12/27\r\n");
     let (sjis, _, _) = SHIFT_JIS.encode(&text);
-    let out = scan("orders-sjis.csv", &sjis);
+    let out = scan_bytes("orders-sjis.csv", &sjis);
     let f = only_finding(&out);
     assert_eq!(
         f.annotations.get("encoding").map(|e| e.as_str()),
@@ -235,7 +196,7 @@ fn shift_jis_text_reads_japanese_context() {
 fn euc_jp_text_reads_japanese_context() {
     let text = format!("カード番号 {JCB} セキュリティコード 123\n");
     let (euc, _, _) = EUC_JP.encode(&text);
-    let out = scan("orders-euc.txt", &euc);
+    let out = scan_bytes("orders-euc.txt", &euc);
     let f = only_finding(&out);
     assert_eq!(f.annotations.get("encoding").map(|e| e.as_str()), Some("euc-jp"));
     assert_eq!(f.location.offset, 11);
@@ -249,7 +210,7 @@ fn euc_jp_text_reads_japanese_context() {
 fn full_width_digits_are_found() {
     let full: String = "４５２６－０１８１－５９０８－３０１２".to_string();
     let text = format!("お客様のカード番号：{full}\n");
-    let out = scan("form.txt", text.as_bytes());
+    let out = scan_bytes("form.txt", text.as_bytes());
     let f = only_finding(&out);
     let at = text.find('４').unwrap();
     assert_eq!(f.provenance.to_string(), format!("form.txt!/fullwidth@{at}"));
@@ -260,7 +221,7 @@ fn full_width_digits_are_found() {
 #[test]
 fn full_width_digits_in_shift_jis_are_found() {
     let (sjis, _, _) = SHIFT_JIS.encode("番号 ３５３０１８６２５２７６０１８６\r\n");
-    let out = scan("form-sjis.txt", &sjis);
+    let out = scan_bytes("form-sjis.txt", &sjis);
     let f = only_finding(&out);
     assert_eq!(f.masked, masked(JCB));
     assert_eq!(f.location.offset, 5);
@@ -272,7 +233,7 @@ fn packed_bcd_in_a_binary_record_is_found() {
     let mut msg = vec![0x02, 0x00, 0x70, 0x24, 0x05, 0x80, 0x00, 0xC0, 0x00, 0x00, 0x16];
     msg.extend([0x45, 0x26, 0x01, 0x81, 0x59, 0x08, 0x30, 0x12]);
     msg.extend([0x00, 0x30, 0x00, 0x00, 0x00, 0x00, 0x50, 0x00]);
-    let out = scan("switch.bin", &msg);
+    let out = scan_bytes("switch.bin", &msg);
     let f = only_finding(&out);
     assert_eq!(f.provenance.to_string(), "switch.bin!/bcd@10");
     assert_eq!(f.location.offset, 11);
@@ -287,7 +248,7 @@ fn sqlite_database_text_columns_are_found() {
     ] {
         let bytes =
             std::fs::read(format!("{}/tests/fixtures/{fixture}", env!("CARGO_MANIFEST_DIR"))).unwrap();
-        let out = scan("orders.sqlite", &bytes);
+        let out = scan_bytes("orders.sqlite", &bytes);
         let f = only_finding(&out);
         assert_eq!(f.masked, masked(VISA), "{fixture}");
         assert!(
@@ -307,7 +268,7 @@ fn utf16_strings_inside_binaries_are_found() {
     let mut blob = vec![0u8, 1, 2, 3, 0xFF, 0x7F, 0, 0];
     blob.extend(utf16le(&format!("CardNumber={AMEX}")));
     blob.extend([0u8, 0, 0x10, 0x20, 0xC0]);
-    let out = scan("app.dmp.bin", &blob);
+    let out = scan_bytes("app.dmp.bin", &blob);
     let f = only_finding(&out);
     assert_eq!(f.provenance.to_string(), "app.dmp.bin!/utf-16@8");
     assert_eq!(f.location.offset, 8 + 2 * 11);
@@ -319,7 +280,7 @@ fn elf_core_dump_is_processed() {
     core.extend([0u8; 40]);
     core.extend(format!("\0card={VISA}\0").as_bytes());
     core.extend(utf16le(&format!("\0{JCB}\0")));
-    let out = scan("core.1234", &core);
+    let out = scan_bytes("core.1234", &core);
     assert_eq!(pans(&out).len(), 2, "{:?}", pans(&out));
     assert!(out
         .findings
@@ -336,7 +297,7 @@ fn swap_and_hibernation_files_are_processed() {
     hiber.extend([0u8; 60]);
     hiber.extend(format!(" card={VISA} ").as_bytes());
     for (name, bytes) in [("swapfile", swap), ("hiberfil.sys", hiber)] {
-        let out = scan(name, &bytes);
+        let out = scan_bytes(name, &bytes);
         assert_eq!(
             only_finding(&out).category,
             GuidelineCategory::Processed,
@@ -356,14 +317,14 @@ fn look_alikes_are_not_reported() {
          uuid=33343532-3630-3138-3135-393038333031\nmd5=3435323630313831353930383330313\n\
          id=%31%32%33 phone=０３－１２３４－５６７８\n"
     );
-    let out = scan("noise.log", text.as_bytes());
+    let out = scan_bytes("noise.log", text.as_bytes());
     assert!(out.findings.is_empty(), "{:?}", pans(&out));
 }
 
 #[test]
 fn plain_pan_glued_to_percent_encoding_is_found_once() {
     let text = format!("q=%E3%82%AB%E3%83%BC%E3%83%89%E7%95%AA%E5%8F%B7%3A{VISA}%26x%3D%31%32%33%34%35%36%37%38%39%30%31%32%33\n");
-    let out = scan("q.log", text.as_bytes());
+    let out = scan_bytes("q.log", text.as_bytes());
     // Glued to `%3A` (a colon), the raw scan cannot tell it from a word; decoded, it stands alone.
     let at = text.find(VISA).unwrap() as u64;
     let piece = text.find("%31").unwrap();
@@ -386,7 +347,7 @@ fn base64_piece_across_a_read_window_boundary_is_found_once() {
         text.push_str(&payload);
         text.push_str(" done\n");
         text.push_str(&"tail text\n".repeat(30_000));
-        let out = scan("big.log", text.as_bytes());
+        let out = scan_bytes("big.log", text.as_bytes());
         let f = only_finding(&out);
         assert_eq!(f.provenance.to_string(), format!("big.log!/base64@{start}"));
         assert!(out.skipped.is_empty(), "{:?}", out.skipped);
@@ -398,7 +359,7 @@ fn base64_piece_longer_than_half_a_window_is_recorded_as_partly_decoded() {
     use base64::engine::general_purpose::STANDARD;
     let payload = STANDARD.encode(format!("card {VISA} {}", "x".repeat(CHUNK)));
     let text = format!("{} {payload} end\n", "y".repeat(1000));
-    let out = scan("huge.log", text.as_bytes());
+    let out = scan_bytes("huge.log", text.as_bytes());
     assert_eq!(only_finding(&out).provenance.to_string(), "huge.log!/base64@1001");
     assert!(
         out.skipped

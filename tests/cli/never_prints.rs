@@ -6,44 +6,17 @@
 //! number planted in a name or a message must also be reported, masked, as
 //! a finding whose provenance ends in `#name`.
 
-#[path = "../scanner/tests/support/capture.rs"]
-mod capture;
-mod common;
-
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::hihoji;
+use crate::support::{capture, hihoji, luhn_complete, masked, ustar, zip_with};
 use serde_json::Value;
 
 /// A Luhn-valid Visa number of 16 digits, distinct for each `i` below 1000
 /// in its last four digits (so its masked form names it).
 fn planted(i: u32) -> String {
-    let body = format!("4532017{:04}{:04}", 7 * i + 13, i);
-    let sum: u32 = body
-        .chars()
-        .rev()
-        .enumerate()
-        .map(|(k, c)| {
-            let d = c.to_digit(10).unwrap();
-            if k % 2 == 0 {
-                let x = 2 * d;
-                if x > 9 {
-                    x - 9
-                } else {
-                    x
-                }
-            } else {
-                d
-            }
-        })
-        .sum();
-    format!("{body}{}", (10 - sum % 10) % 10)
-}
-
-fn masked(n: &str) -> String {
-    format!("{}{}{}", &n[..6], "*".repeat(n.len() - 10), &n[n.len() - 4..])
+    luhn_complete(&format!("4532017{:04}{:04}", 7 * i + 13, i))
 }
 
 /// The forms a leak could take: plain, grouped, UTF-16, hex, base64.
@@ -150,28 +123,6 @@ fn assert_found_in_names(report: &Value, planted: &[(&str, &String, &str)]) {
     );
 }
 
-fn zip_with(members: &[(&str, &[u8])], method: zip::CompressionMethod) -> Vec<u8> {
-    let mut out = std::io::Cursor::new(Vec::new());
-    let mut writer = zip::ZipWriter::new(&mut out);
-    let options = zip::write::SimpleFileOptions::default().compression_method(method);
-    for (name, bytes) in members {
-        writer.start_file(*name, options).unwrap();
-        writer.write_all(bytes).unwrap();
-    }
-    writer.finish().unwrap();
-    out.into_inner()
-}
-
-fn tar_with(name: &str, bytes: &[u8]) -> Vec<u8> {
-    let mut builder = tar::Builder::new(Vec::new());
-    let mut header = tar::Header::new_ustar();
-    header.set_size(bytes.len() as u64);
-    header.set_mode(0o644);
-    header.set_cksum();
-    builder.append_data(&mut header, name, bytes).unwrap();
-    builder.into_inner().unwrap()
-}
-
 /// A tree with a number in every kind of name the walker and the decoders meet.
 struct Tree {
     dir: tempfile::TempDir,
@@ -212,7 +163,7 @@ fn plant_tree() -> Tree {
     );
     write(
         "archive.tar",
-        &tar_with(&format!("t-{}.txt", at("tar member name")), b"hello\n"),
+        &ustar(&[(&format!("t-{}.txt", at("tar member name")), b"hello\n")]),
     );
     let mut gz = flate2::GzBuilder::new()
         .filename(format!("g-{}.txt", at("gzip header name")))
@@ -240,7 +191,7 @@ fn plant_tree() -> Tree {
     write("damaged.zip", &damaged);
     // A tar header whose checksum field is not a number: the tar crate's
     // message quotes the member's path.
-    let mut broken = tar_with(&format!("tb-{}.txt", at("broken tar header")), b"hello\n");
+    let mut broken = ustar(&[(&format!("tb-{}.txt", at("broken tar header")), b"hello\n")]);
     broken[148..156].copy_from_slice(b"zzzzzzz\0");
     write("broken.tar", &broken);
     let document = format!(

@@ -5,18 +5,16 @@
 //! 17). The scanned tree makes every kind of output appear: findings of every
 //! rule, items not scanned for several reasons, and a note.
 
-mod common;
-mod report_support;
-
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use report_support::{
-    assert_no_planted_value, hihoji, read_json, run, scan_to_json, synthetic_pan, synthetic_tree, Planted,
-    Rng,
-};
 use scraper::{CaseSensitivity::CaseSensitive, Html, Node};
 use serde_json::Value;
+
+use crate::support::report::{
+    assert_no_planted_value, read_json, run, scan_to_json, synthetic_tree, Planted,
+};
+use crate::support::{hihoji, hihoji_unprivileged, synthetic_pan, Rng};
 
 /// Words a Japanese report may show outside code and paths.
 const ALLOWED: &[&str] = &[
@@ -366,18 +364,9 @@ fn permission_denied_is_explained_in_japanese() {
     std::fs::write(root.join("secret.log"), "nothing to see\n").unwrap();
     std::fs::set_permissions(root.join("secret.log"), std::fs::Permissions::from_mode(0o000)).unwrap();
     std::fs::write(root.join("readable.log"), "nothing here either\n").unwrap();
-    // Root reads everything: drop to nobody so the permission check is real.
-    let mut cmd = if common::is_root() {
-        let mut c = std::process::Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(env!("CARGO_BIN_EXE_hihoji"));
-        c
-    } else {
-        std::process::Command::new(env!("CARGO_BIN_EXE_hihoji"))
-    };
-    cmd.env("HIHOJI_FINGERPRINT_KEY", "report-tests-key-0123456789abcdef")
-        .args(["scan", "--lang", "ja", "--no-progress"])
-        .arg(root);
+    // Root reads everything: run as nobody so the permission check is real.
+    let mut cmd = hihoji_unprivileged();
+    cmd.args(["scan", "--lang", "ja", "--no-progress"]).arg(root);
     let summary = String::from_utf8(run(&mut cmd, &[3]).stdout).unwrap();
     let sarif: Value = serde_json::from_slice(&run(cmd.args(["--sarif", "-"]), &[3]).stdout).unwrap();
     let notification = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"]

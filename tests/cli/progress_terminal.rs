@@ -2,13 +2,13 @@
 //! Debian base system) runs hihoji on a pseudo-terminal and records every
 //! byte it draws. A capture from tmux is in docs/progress-capture.txt.
 
-mod common;
-
 use std::process::Command;
+
+use crate::support;
 
 /// Raw terminal output of `hihoji scan ARGS` run on a pseudo-terminal.
 fn on_terminal(args: &str) -> String {
-    let bin = assert_cmd::cargo::cargo_bin("hihoji");
+    let bin = support::binary();
     let output = Command::new("script")
         .args([
             "-q",
@@ -68,7 +68,7 @@ fn no_progress_flag_and_quiet_keep_the_terminal_clean() {
 fn no_progress_bar_when_standard_error_is_not_a_terminal() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.log"), "nothing here\n").unwrap();
-    let output = common::hihoji().arg("scan").arg(dir.path()).output().unwrap();
+    let output = support::hihoji().arg("scan").arg(dir.path()).output().unwrap();
     let err = String::from_utf8_lossy(&output.stderr);
     assert!(!err.contains("MB/s") && !err.contains("files,"), "{err}");
 }

@@ -2,41 +2,9 @@
 //! are found at warning (track data at error), with the evidence behind each
 //! finding in JSON and SARIF; card-free lookalikes never reach warning.
 
-mod common;
-
-use common::hihoji;
 use serde_json::Value;
 
-fn luhn_complete(body: &str) -> String {
-    let sum: u32 = body
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| {
-            let d = u32::from(b - b'0');
-            if i % 2 == 0 {
-                let d = d * 2;
-                if d > 9 {
-                    d - 9
-                } else {
-                    d
-                }
-            } else {
-                d
-            }
-        })
-        .sum();
-    format!("{body}{}", (10 - sum % 10) % 10)
-}
-
-fn masked(pan: &str) -> String {
-    format!(
-        "{}{}{}",
-        &pan[..6],
-        "*".repeat(pan.len() - 10),
-        &pan[pan.len() - 4..]
-    )
-}
+use crate::support::{binary, hihoji, luhn_complete, masked};
 
 fn scan_json(dir: &std::path::Path, extra: &[&str]) -> Value {
     let out = hihoji()
@@ -182,7 +150,7 @@ fn packed_bcd_is_a_warning_in_data_and_a_note_in_machine_code() {
 fn hihoji_itself_holds_no_card_number_as_text() {
     // The rule pack's examples are embedded compressed: an installed hihoji
     // is not a finding of `hihoji scan /`.
-    let binary = std::fs::read(assert_cmd::cargo::cargo_bin("hihoji")).expect("read the binary");
+    let binary = std::fs::read(binary()).expect("read the binary");
     let rules = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/default.yaml")).unwrap();
     assert!(
         rules.contains("4526018159083012"),

@@ -1,16 +1,12 @@
 //! End to end: captures generated here are scanned and the findings, skips
 //! and notes checked (category 通過, provenance, frame and timestamp).
 
-mod support;
-
-use std::io::Write;
-
 use hihoji_scanner::findings::{Finding, GuidelineCategory, SkipReason};
-use hihoji_scanner::mask::Fingerprinter;
 use hihoji_scanner::outcome::ScanOutcome;
-use hihoji_scanner::rules::load_rules;
-use hihoji_scanner::scan::{scan, Engine, Limits, Quiet, ScanConfig};
-use support::capture::*;
+use hihoji_scanner::scan::Limits;
+
+use crate::support::capture::*;
+use crate::support::{gzip, scan_tree};
 
 const PAN: &str = "4526018159083012";
 const PAN_MASKED: &str = "452601******3012";
@@ -22,20 +18,7 @@ fn scan_files(files: &[(&str, Vec<u8>)], limits: Limits) -> ScanOutcome {
     for (name, bytes) in files {
         std::fs::write(dir.path().join(name), bytes).unwrap();
     }
-    let config = ScanConfig {
-        roots: vec![dir.path().to_path_buf()],
-        processes: None,
-        walk: Default::default(),
-        limits: limits.clone(),
-        threads: 1,
-        git_history: None,
-    };
-    let engine = Engine {
-        rules: load_rules(&[]).unwrap(),
-        fingerprinter: Fingerprinter::new(b"test key"),
-        limits,
-    };
-    scan(&config, &engine, &Quiet).unwrap()
+    scan_tree(dir.path(), limits, 1)
 }
 
 fn scan_capture(name: &str, bytes: Vec<u8>) -> ScanOutcome {
@@ -191,10 +174,7 @@ fn pan_across_a_chunk_boundary_is_found_in_the_decoded_body_only() {
 
 #[test]
 fn gzip_encoded_body_is_decompressed() {
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(format!("{{\"card_number\": \"{PAN}\"}}").as_bytes())
-        .unwrap();
-    let body = gz.finish().unwrap();
+    let body = gzip(format!("{{\"card_number\": \"{PAN}\"}}").as_bytes());
     let mut response =
         format!("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n", body.len())
             .into_bytes();
@@ -398,10 +378,8 @@ fn capture_inside_gzip_is_decoded_and_still_transmitted() {
     let mut c = web();
     c.send(Side::Client, &form_post(&format!("card={PAN}")));
     c.close();
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(&pcap(&c.frames, ETHERNET, PcapFlavour::default()))
-        .unwrap();
-    let outcome = scan_capture("capture.pcap.gz", gz.finish().unwrap());
+    let capture = pcap(&c.frames, ETHERNET, PcapFlavour::default());
+    let outcome = scan_capture("capture.pcap.gz", gzip(&capture));
     let f = only(&outcome, PAN_MASKED);
     assert_eq!(
         f.provenance.to_string(),

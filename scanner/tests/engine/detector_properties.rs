@@ -5,30 +5,7 @@ use hihoji_scanner::detect::{Detector, Hit, HitValue, Window};
 use hihoji_scanner::rules::load_rules;
 use proptest::prelude::*;
 
-/// Completes `body` with its Luhn check digit.
-fn with_check_digit(body: &[u8]) -> Vec<u8> {
-    let sum: u32 = body
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, &d)| {
-            let v = u32::from(d - b'0');
-            if i % 2 == 0 {
-                let doubled = v * 2;
-                if doubled > 9 {
-                    doubled - 9
-                } else {
-                    doubled
-                }
-            } else {
-                v
-            }
-        })
-        .sum();
-    let mut pan = body.to_vec();
-    pan.push(b'0' + ((10 - sum % 10) % 10) as u8);
-    pan
-}
+use crate::support::luhn_complete;
 
 /// (brand prefix, length) pairs from the default brand table.
 const BRANDS: &[(&str, usize)] = &[
@@ -52,9 +29,14 @@ const BRANDS: &[(&str, usize)] = &[
 fn generated_pan() -> impl Strategy<Value = Vec<u8>> {
     (0..BRANDS.len(), proptest::collection::vec(0u8..10, 19)).prop_map(|(b, digits)| {
         let (prefix, len) = BRANDS[b];
-        let mut body = prefix.as_bytes().to_vec();
-        body.extend(digits.iter().take(len - 1 - prefix.len()).map(|d| b'0' + d));
-        with_check_digit(&body)
+        let mut body = prefix.to_string();
+        body.extend(
+            digits
+                .iter()
+                .take(len - 1 - prefix.len())
+                .map(|d| char::from(b'0' + d)),
+        );
+        luhn_complete(&body).into_bytes()
     })
 }
 

@@ -9,14 +9,14 @@
 //! skipped with a printed reason, unless `HIHOJI_REQUIRE_BROWSER=1` (set by
 //! `scripts/test` once Chromium is there) makes a missing browser a failure.
 
-mod report_support;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use report_support::{assert_no_planted_value, hihoji, read_json, run, scan_to_json, synthetic_tree};
 use scraper::{Html, Selector};
+
+use crate::support::hihoji;
+use crate::support::report::{assert_no_planted_value, read_json, run, scan_to_json, synthetic_tree};
 
 const REQUIRE_ENV: &str = "HIHOJI_REQUIRE_BROWSER";
 

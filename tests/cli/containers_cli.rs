@@ -2,53 +2,19 @@
 //! lists the members with their containers, and a bomb ends as a skip with
 //! its reason while the exit code still reflects what was found.
 
-use std::io::{Cursor, Write};
-
-use assert_cmd::Command;
 use serde_json::Value;
+
+use crate::support::{gzip, hihoji, tar, zip};
 
 /// Synthetic (Luhn-valid, random middle), and in no rule pack example, so
 /// finding it in a report would be a leak.
 const VISA: &str = "4539875260181596";
 
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    encoder.write_all(bytes).unwrap();
-    encoder.finish().unwrap()
-}
-
-fn zip(members: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for (name, bytes) in members {
-        writer
-            .start_file(*name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        writer.write_all(bytes).unwrap();
-    }
-    writer.finish().unwrap().into_inner()
-}
-
-fn tar(name: &str, bytes: &[u8]) -> Vec<u8> {
-    let mut builder = tar::Builder::new(Vec::new());
-    let mut header = tar::Header::new_gnu();
-    header.set_size(bytes.len() as u64);
-    header.set_mode(0o644);
-    header.set_cksum();
-    builder.append_data(&mut header, name, bytes).unwrap();
-    builder.into_inner().unwrap()
-}
-
-fn hihoji() -> Command {
-    let mut cmd = Command::cargo_bin("hihoji").unwrap();
-    cmd.env("HIHOJI_FINGERPRINT_KEY", "00112233445566778899aabbccddeeff");
-    cmd
-}
-
 #[test]
 fn nested_archive_finding_names_its_chain_in_json_and_sarif() {
     let dir = tempfile::tempdir().unwrap();
     let log = format!("charge card={VISA} ok\n");
-    let inner = tar("c.log.gz", &gzip(log.as_bytes()));
+    let inner = tar(&[("c.log.gz", &gzip(log.as_bytes()))]);
     std::fs::write(dir.path().join("a.zip"), zip(&[("b.tar", &inner)])).unwrap();
     let output = hihoji()
         .args(["scan", "--no-progress", "--json", "-"])

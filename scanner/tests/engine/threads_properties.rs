@@ -1,28 +1,10 @@
 //! Property test: scanning a random tree of files with one thread and with two
 //! gives the same findings (issue 3), whatever the order files finish in.
 
-use hihoji_scanner::mask::Fingerprinter;
-use hihoji_scanner::outcome::ScanOutcome;
-use hihoji_scanner::rules::load_rules;
-use hihoji_scanner::scan::{scan, Engine, Limits, Quiet, ScanConfig};
+use hihoji_scanner::scan::Limits;
 use proptest::prelude::*;
 
-fn scan_with(dir: &std::path::Path, threads: usize) -> ScanOutcome {
-    let config = ScanConfig {
-        roots: vec![dir.to_path_buf()],
-        processes: None,
-        walk: Default::default(),
-        limits: Limits::default(),
-        threads,
-        git_history: None,
-    };
-    let engine = Engine {
-        rules: load_rules(&[]).unwrap(),
-        fingerprinter: Fingerprinter::new(b"test key"),
-        limits: Limits::default(),
-    };
-    scan(&config, &engine, &Quiet).unwrap()
-}
+use crate::support::scan_tree;
 
 /// Text pieces: card numbers in several writings, masked and test numbers,
 /// security codes, timestamps, encodings, and random digits and words.
@@ -54,8 +36,8 @@ proptest! {
         for (i, pieces) in files.iter().enumerate() {
             std::fs::write(dir.path().join(format!("file-{i}.log")), pieces.concat()).unwrap();
         }
-        let one = scan_with(dir.path(), 1);
-        let two = scan_with(dir.path(), 2);
+        let one = scan_tree(dir.path(), Limits::default(), 1);
+        let two = scan_tree(dir.path(), Limits::default(), 2);
         // The comparison means something: a plain card number on its own
         // (not glued to digits or letters around it) is always found.
         let glued = |s: Option<&String>, end: bool| {

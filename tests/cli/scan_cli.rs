@@ -1,12 +1,13 @@
 //! End-to-end: `hihoji scan` on the fixtures, its reports, exit codes and coverage.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use common::{card_numbers_under, hihoji, is_root, repo, written_forms};
 use serde_json::Value;
+
+use crate::support::{
+    card_numbers_under, hihoji, hihoji_unprivileged, repo, sarif_schema_errors, synthetic_visa, written_forms,
+};
 
 fn json_report(args: &[&str]) -> (Value, i32) {
     let out = hihoji()
@@ -279,18 +280,10 @@ fn fifo_and_unreadable_file_are_skipped_with_reasons() {
     std::fs::write(root.join("readable.log"), "card=4081003390757936\n").unwrap();
     std::os::unix::fs::symlink("/etc/hostname", root.join("link")).unwrap();
 
-    let mut cmd = if is_root() {
-        // Root reads everything: drop to nobody so the permission check is real.
-        let mut c = std::process::Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(assert_cmd::cargo::cargo_bin("hihoji"));
-        c
-    } else {
-        std::process::Command::new(assert_cmd::cargo::cargo_bin("hihoji"))
-    };
+    // Root reads everything: run as nobody so the permission check is real.
+    let mut cmd = hihoji_unprivileged();
     let sarif_path = std::env::temp_dir().join(format!("hihoji-skip-{}.sarif", std::process::id()));
     let out = cmd
-        .env("HIHOJI_FINGERPRINT_KEY", "skip-test-key-0123456789")
         .arg("scan")
         .arg(root)
         .arg("--sarif")
@@ -489,25 +482,12 @@ fn sarif_follows_the_contract() {
 
 #[test]
 fn sarif_validates_against_the_2_1_0_schema() {
-    // The published schema's `run.language` pattern has a stray `]` that a
-    // strict regex check of the schema itself rejects; the vendored file is kept
-    // byte for byte, and only that pattern is repaired here, in memory.
-    let text = std::fs::read_to_string(repo().join("tests/data/sarif-schema-2.1.0.json")).unwrap();
-    let text = text.replace(
-        "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$",
-        "^[a-zA-Z]{2}(-[a-zA-Z]{2})?$",
-    );
-    let schema: Value = serde_json::from_str(&text).unwrap();
-    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
     let out = hihoji()
         .args(["scan", &repo().join("fixtures").to_string_lossy(), "--sarif", "-"])
         .output()
         .unwrap();
     let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let errors: Vec<String> = validator
-        .iter_errors(&sarif)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
+    let errors = sarif_schema_errors(&sarif);
     assert!(errors.is_empty(), "{errors:#?}");
 }
 
@@ -806,25 +786,6 @@ fn open_flows_over_the_reassembly_limit_are_evicted_and_noted() {
         notes.iter().all(|n| n["kind"] != "tcp_flows_evicted"),
         "{notes:#?}"
     );
-}
-
-/// A Luhn-valid 16-digit Visa number made from `n` (synthetic).
-fn synthetic_visa(n: u64) -> String {
-    let body = format!("4{n:014}");
-    let sum: u32 = body
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| {
-            let d = u32::from(b - b'0');
-            match (i % 2 == 0, d * 2 > 9) {
-                (true, true) => d * 2 - 9,
-                (true, false) => d * 2,
-                (false, _) => d,
-            }
-        })
-        .sum();
-    format!("{body}{}", (10 - sum % 10) % 10)
 }
 
 #[test]

@@ -2,12 +2,11 @@
 //! encoding (UTF-16 without BOM, base64, a SQLite database, a core dump),
 //! checked through the JSON and SARIF reports.
 
-mod common;
-
 use std::path::Path;
 
-use common::hihoji;
 use serde_json::Value;
+
+use crate::support::hihoji;
 
 fn scan(dir: &Path, format: &str) -> Value {
     let out = hihoji()

@@ -6,47 +6,16 @@
 //! throw-away servers and sets them). Without them they print why and pass,
 //! so `cargo test` works on a bare machine; CI always has them.
 
-mod common;
-
 use std::collections::BTreeSet;
-use std::path::Path;
 
-use common::hihoji;
-use rusqlite::Connection;
 use serde_json::Value;
 
-/// A synthetic, Luhn-valid card number: `prefix`, digits from `seed`, check digit.
+use crate::support::databases::{host_port, server, sqlite_db, Postgres};
+use crate::support::{hihoji, masked, synthetic_pan, Rng};
+
+/// A synthetic card number: `prefix`, `len` digits, its own for each `seed`.
 fn pan(prefix: &str, len: usize, seed: u64) -> String {
-    let mut digits: Vec<u8> = prefix.bytes().map(|b| b - b'0').collect();
-    let mut state = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
-    while digits.len() < len - 1 {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        digits.push(((state >> 33) % 10) as u8);
-    }
-    let sum: u32 = digits
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, &d)| {
-            let d = u32::from(d);
-            if i % 2 == 0 {
-                let x = d * 2;
-                if x > 9 {
-                    x - 9
-                } else {
-                    x
-                }
-            } else {
-                d
-            }
-        })
-        .sum();
-    digits.push(((10 - sum % 10) % 10) as u8);
-    digits.iter().map(|d| char::from(b'0' + d)).collect()
+    synthetic_pan(&mut Rng::new(seed), prefix, len)
 }
 
 /// Numbers of several brands and lengths.
@@ -109,12 +78,7 @@ impl Scan {
 
     /// Provenances of PAN findings whose masked value matches `pan`.
     fn places_of(&self, pan: &str) -> Vec<String> {
-        let masked = format!(
-            "{}{}{}",
-            &pan[..6],
-            "*".repeat(pan.len() - 10),
-            &pan[pan.len() - 4..]
-        );
+        let masked = masked(pan);
         self.findings()
             .into_iter()
             .filter(|f| f["rule_id"] == "PAN" && f["masked"] == masked.as_str())
@@ -144,12 +108,6 @@ impl Scan {
             );
         }
     }
-}
-
-fn sqlite_db(path: &Path, sql: &str) -> Connection {
-    let conn = Connection::open(path).unwrap();
-    conn.execute_batch(sql).unwrap();
-    conn
 }
 
 #[test]
@@ -401,49 +359,16 @@ fn mysqldump_inserts_take_their_columns_from_create_table() {
     );
 }
 
-/// The server URL from the environment, or why the test does not run.
-fn server(variable: &str) -> Option<String> {
-    match std::env::var(variable) {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            eprintln!("skipped: {variable} is not set (.ci/run starts a server and sets it)");
-            None
-        }
-    }
-}
-
-/// `scheme://user:password@host:port/` parts of an admin URL.
-fn host_port(url: &str) -> String {
-    url.rsplit('@')
-        .next()
-        .unwrap_or_default()
-        .split('/')
-        .next()
-        .unwrap_or_default()
-        .to_string()
-}
-
 const SCAN_PASSWORD: &str = "Scan-Pw-7c1f9e";
 
 #[test]
 fn postgres_tables_are_read_by_column_without_change_and_an_unreadable_table_is_a_gap() {
-    let Some(admin_url) = server("HIHOJI_TEST_POSTGRES_URL") else {
+    let Some(mut pg) = Postgres::create("hihoji_t") else {
         return;
     };
-    let mut admin = postgres::Client::connect(&admin_url, postgres::NoTls).unwrap();
-    let db = format!("hihoji_t{}", std::process::id());
-    let role = format!("hihoji_scan_{}", std::process::id());
-    admin
-        .batch_execute(&format!("DROP DATABASE IF EXISTS {db}"))
-        .unwrap();
-    admin.batch_execute(&format!("CREATE DATABASE {db}")).unwrap();
-    admin
-        .batch_execute(&format!(
-            "DROP ROLE IF EXISTS {role}; CREATE ROLE {role} LOGIN PASSWORD '{SCAN_PASSWORD}'"
-        ))
-        .unwrap();
-    let db_url = admin_url.rsplit_once('/').unwrap().0.to_string() + "/" + &db;
-    let mut client = postgres::Client::connect(&db_url, postgres::NoTls).unwrap();
+    let role = pg.create_role("hihoji_scan_", SCAN_PASSWORD);
+    let (db, db_url, admin_url) = (pg.name.clone(), pg.url.clone(), pg.admin_url.clone());
+    let mut client = pg.connect();
     let n = pans(8, 10);
     client
         .batch_execute(&format!(
@@ -530,9 +455,6 @@ fn postgres_tables_are_read_by_column_without_change_and_an_unreadable_table_is_
             }
         }
     }
-    drop(client);
-    admin.batch_execute(&format!("DROP DATABASE {db}")).unwrap();
-    admin.batch_execute(&format!("DROP ROLE {role}")).unwrap();
 }
 
 #[test]
@@ -664,17 +586,10 @@ fn hex_of(text: &str) -> String {
 
 #[test]
 fn database_flags_narrow_what_is_read() {
-    let Some(admin_url) = server("HIHOJI_TEST_POSTGRES_URL") else {
+    let Some(pg) = Postgres::create("hihoji_f") else {
         return;
     };
-    let mut admin = postgres::Client::connect(&admin_url, postgres::NoTls).unwrap();
-    let db = format!("hihoji_f{}", std::process::id());
-    admin
-        .batch_execute(&format!("DROP DATABASE IF EXISTS {db}"))
-        .unwrap();
-    admin.batch_execute(&format!("CREATE DATABASE {db}")).unwrap();
-    let db_url = admin_url.rsplit_once('/').unwrap().0.to_string() + "/" + &db;
-    let mut client = postgres::Client::connect(&db_url, postgres::NoTls).unwrap();
+    let mut client = pg.connect();
     let n = pans(3, 12);
     client
         .batch_execute(&format!(
@@ -683,10 +598,8 @@ fn database_flags_narrow_what_is_read() {
             n[0], n[1], n[2]
         ))
         .unwrap();
-    let result = scan(&[&db_url, "--db-table", "keep_*", "--db-sample", "1"]);
+    let result = scan(&[&pg.url, "--db-table", "keep_*", "--db-sample", "1"]);
     let found: BTreeSet<usize> = (0..3).filter(|&i| !result.places_of(&n[i]).is_empty()).collect();
     assert_eq!(found.len(), 1, "one row of keep_me only: {found:?}");
     assert!(found.is_subset(&BTreeSet::from([0, 1])));
-    drop(client);
-    admin.batch_execute(&format!("DROP DATABASE {db}")).unwrap();
 }

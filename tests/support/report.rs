@@ -4,55 +4,11 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-/// A small deterministic generator (xorshift64*), so every run plants the same numbers.
-pub struct Rng(u64);
+use assert_cmd::Command;
 
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed.max(1))
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn digit(&mut self) -> char {
-        char::from(b'0' + (self.next() % 10) as u8)
-    }
-}
-
-/// A Luhn-valid number of `len` digits starting with `prefix`, random in between.
-pub fn synthetic_pan(rng: &mut Rng, prefix: &str, len: usize) -> String {
-    let mut digits: String = prefix.to_string();
-    while digits.len() < len - 1 {
-        digits.push(rng.digit());
-    }
-    let sum: u32 = digits
-        .chars()
-        .rev()
-        .enumerate()
-        .map(|(i, c)| {
-            let d = c.to_digit(10).unwrap_or(0);
-            if i % 2 == 0 {
-                let doubled = d * 2;
-                if doubled > 9 {
-                    doubled - 9
-                } else {
-                    doubled
-                }
-            } else {
-                d
-            }
-        })
-        .sum();
-    digits.push(char::from(b'0' + ((10 - sum % 10) % 10) as u8));
-    digits
-}
+use super::{hihoji, synthetic_pan, Rng};
 
 /// Card data planted in a tree, to check that no report shows any of it whole.
 pub struct Planted {
@@ -112,12 +68,12 @@ pub fn synthetic_tree(dir: &Path, seed: u64, many: usize) -> Planted {
         )
         .as_bytes(),
     );
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let mut orders = Vec::new();
     for _ in 0..3 {
         let p = pan(&mut rng, "5146", 16);
-        writeln!(gz, "order card_number: {p}").unwrap();
+        writeln!(orders, "order card_number: {p}").unwrap();
     }
-    write("exports/orders.log.gz", &gz.finish().unwrap());
+    write("exports/orders.log.gz", &super::gzip(&orders));
     write(
         "db/masked.txt",
         b"card=452601******3012\ntest card 4111111111111111\n",
@@ -137,16 +93,6 @@ pub fn synthetic_tree(dir: &Path, seed: u64, many: usize) -> Planted {
     #[cfg(unix)]
     std::os::unix::fs::symlink("logs/app.log", dir.join("link-to-app.log")).unwrap();
     Planted { pans }
-}
-
-/// The `hihoji` binary with a fixed fingerprint key and no progress bar.
-pub fn hihoji() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hihoji"));
-    cmd.env("HIHOJI_FINGERPRINT_KEY", "report-tests-key")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", "C");
-    cmd
 }
 
 /// Runs it; panics with its output unless the exit code is one of `codes`.

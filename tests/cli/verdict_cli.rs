@@ -3,15 +3,14 @@
 //! could not be read; every report says the same; one bad file never loses
 //! the report; nothing hangs.
 
-mod common;
-
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::{hihoji, is_root, repo};
 use serde_json::Value;
+
+use crate::support::{hihoji, hihoji_process, hihoji_unprivileged, repo, seven_z, tar};
 
 /// A generated, Luhn-valid Visa number (not a real card).
 const PAN: &str = "4539875260181596";
@@ -31,25 +30,6 @@ fn scan_json(args: &[&str]) -> (Value, i32, String) {
 
 fn arg(path: &Path) -> String {
     path.to_string_lossy().into_owned()
-}
-
-/// `hihoji` as user nobody when the tests run as root (so that permission
-/// checks are real), else as the current user.
-#[cfg(unix)]
-fn hihoji_unprivileged() -> Command {
-    if is_root() {
-        let mut c = Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(assert_cmd::cargo::cargo_bin("hihoji"));
-        c.env("HIHOJI_FINGERPRINT_KEY", "verdict-test-key-0123456789")
-            .env("NO_COLOR", "1");
-        c
-    } else {
-        let mut c = Command::new(assert_cmd::cargo::cargo_bin("hihoji"));
-        c.env("HIHOJI_FINGERPRINT_KEY", "verdict-test-key-0123456789")
-            .env("NO_COLOR", "1");
-        c
-    }
 }
 
 /// A directory others may enter (a temporary directory is 0700).
@@ -303,14 +283,8 @@ fn a_capture_timestamped_past_year_9999_does_not_lose_the_report() {
 #[test]
 fn card_numbers_in_a_7z_archive_are_found_in_their_member() {
     let dir = tempfile::tempdir().unwrap();
-    let mut writer = sevenz_rust2::ArchiveWriter::new(std::io::Cursor::new(Vec::new())).unwrap();
-    writer
-        .push_archive_entry(
-            sevenz_rust2::ArchiveEntry::new_file("exports/orders.csv"),
-            Some(format!("id,card\n{}1,{PAN}\n", "0,none\n".repeat(200)).as_bytes()),
-        )
-        .unwrap();
-    let archive = writer.finish().unwrap().into_inner();
+    let orders = format!("id,card\n{}1,{PAN}\n", "0,none\n".repeat(200));
+    let archive = seven_z(&[("exports/orders.csv", orders.as_bytes())]);
     assert!(
         !archive.windows(PAN.len()).any(|w| w == PAN.as_bytes()),
         "the member is compressed"
@@ -400,8 +374,7 @@ fn scanning_proc_self_finishes_quickly() {
         vec![arg(&dir), "--follow-symlinks".to_string()]
     }] {
         let started = Instant::now();
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("hihoji"))
-            .env("HIHOJI_FINGERPRINT_KEY", "verdict-test-key-0123456789")
+        let mut child = hihoji_process()
             .arg("scan")
             .args(&args)
             .stdout(Stdio::null())
@@ -452,8 +425,7 @@ fn a_closed_pipe_ends_quietly_with_the_scan_exit_code() {
     for i in 0..300 {
         std::fs::write(dir.path().join(format!("f{i:03}.log")), format!("card {PAN}\n")).unwrap();
     }
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("hihoji"))
-        .env("HIHOJI_FINGERPRINT_KEY", "verdict-test-key-0123456789")
+    let mut child = hihoji_process()
         .arg("scan")
         .arg(dir.path())
         .stdout(Stdio::piped())
@@ -542,15 +514,7 @@ fn too_many_threads_are_capped_with_a_warning() {
 fn a_sparse_file_that_a_decoder_recognises_is_read_from_its_start() {
     let dir = tempfile::tempdir().unwrap();
     let content = format!("card={PAN}\n");
-    let mut builder = tar::Builder::new(Vec::new());
-    let mut header = tar::Header::new_gnu();
-    header.set_size(content.len() as u64);
-    header.set_mode(0o644);
-    header.set_cksum();
-    builder
-        .append_data(&mut header, "orders.csv", content.as_bytes())
-        .unwrap();
-    let archive = builder.into_inner().unwrap();
+    let archive = tar(&[("orders.csv", content.as_bytes())]);
     let path = dir.path().join("backup.tar");
     std::fs::write(&path, &archive).unwrap();
     // A hole after the archive, as a preallocated file has.

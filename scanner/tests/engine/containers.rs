@@ -6,39 +6,15 @@ use std::io::{Cursor, Write};
 use std::path::Path;
 
 use hihoji_scanner::findings::SkipReason;
-use hihoji_scanner::mask::Fingerprinter;
 use hihoji_scanner::outcome::ScanOutcome;
-use hihoji_scanner::rules::load_rules;
-use hihoji_scanner::scan::{scan, Engine, Limits, Quiet, ScanConfig, CHUNK};
-use hihoji_scanner::sources::walk::WalkOptions;
+use hihoji_scanner::scan::{Limits, CHUNK};
+
+use crate::support::{gzip, scan_dir, scan_tree, seven_z, tar, zip, zlib};
 
 const VISA: &str = "4526018159083012";
 const JCB: &str = "3530186252760186";
 const MASTERCARD: &str = "5382199351819096";
 
-fn scan_with(dir: &Path, limits: Limits) -> ScanOutcome {
-    let rules = load_rules(&[]).expect("default rules");
-    let engine = Engine {
-        rules,
-        fingerprinter: Fingerprinter::new(b"test key"),
-        limits: limits.clone(),
-    };
-    let config = ScanConfig {
-        roots: vec![dir.to_path_buf()],
-        processes: None,
-        walk: WalkOptions::default(),
-        limits,
-        threads: 1,
-        git_history: None,
-    };
-    scan(&config, &engine, &Quiet).expect("scan runs")
-}
-
-fn scan_dir(dir: &Path) -> ScanOutcome {
-    scan_with(dir, Limits::default())
-}
-
-/// The provenance of every PAN finding, as text.
 fn pan_places(outcome: &ScanOutcome) -> Vec<String> {
     outcome
         .findings
@@ -54,35 +30,6 @@ fn skips(outcome: &ScanOutcome) -> Vec<(String, SkipReason, String)> {
         .iter()
         .map(|s| (s.provenance.to_string(), s.reason, s.detail.to_string()))
         .collect()
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    encoder.write_all(bytes).unwrap();
-    encoder.finish().unwrap()
-}
-
-fn zip(members: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for (name, bytes) in members {
-        writer
-            .start_file(*name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        writer.write_all(bytes).unwrap();
-    }
-    writer.finish().unwrap().into_inner()
-}
-
-fn tar(members: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut builder = tar::Builder::new(Vec::new());
-    for (name, bytes) in members {
-        let mut header = tar::Header::new_gnu();
-        header.set_size(bytes.len() as u64);
-        header.set_mode(0o644);
-        header.set_cksum();
-        builder.append_data(&mut header, name, *bytes).unwrap();
-    }
-    builder.into_inner().unwrap()
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) {
@@ -387,7 +334,7 @@ fn zip_inside_a_stream_is_held_in_memory_or_read_by_local_headers() {
             max_buffered_bytes,
             ..Limits::default()
         };
-        let outcome = scan_with(dir.path(), limits);
+        let outcome = scan_tree(dir.path(), limits, 1);
         assert_eq!(
             pan_places(&outcome),
             ["x.tar.gz!/x.tar!/inner.zip!/deep.txt"],
@@ -409,7 +356,7 @@ fn nesting_deeper_than_the_limit_is_skipped_with_its_reason() {
         max_depth: 2,
         ..Limits::default()
     };
-    let outcome = scan_with(dir.path(), limits);
+    let outcome = scan_tree(dir.path(), limits, 1);
     assert!(pan_places(&outcome).is_empty());
     let skipped = skips(&outcome);
     assert_eq!(skipped.len(), 1, "{skipped:?}");
@@ -428,7 +375,7 @@ fn archives_with_too_many_members_are_skipped_with_their_reason() {
         max_members: 3,
         ..Limits::default()
     };
-    let outcome = scan_with(dir.path(), limits);
+    let outcome = scan_tree(dir.path(), limits, 1);
     let skipped = skips(&outcome);
     assert_eq!(skipped.len(), 2, "{skipped:?}");
     assert!(skipped
@@ -485,7 +432,7 @@ fn member_larger_than_the_member_limit_is_skipped_with_its_reason() {
         max_member_bytes: 1 << 20,
         ..Limits::default()
     };
-    let outcome = scan_with(dir.path(), limits);
+    let outcome = scan_tree(dir.path(), limits, 1);
     assert_eq!(
         pan_places(&outcome),
         ["big.gz!/big"],
@@ -568,7 +515,7 @@ fn a_limit_hit_under_a_tar_reader_is_reported_as_a_limit() {
         max_member_bytes: 1 << 20,
         ..Limits::default()
     };
-    let skipped = skips(&scan_with(dir.path(), limits));
+    let skipped = skips(&scan_tree(dir.path(), limits, 1));
     assert!(!skipped.is_empty());
     assert!(
         skipped.iter().all(|s| s.1 == SkipReason::BombLimit),
@@ -722,23 +669,7 @@ fn damaged_containers_never_panic() {
     assert!(outcome.skipped.iter().all(|s| !s.detail.is_empty()));
 }
 
-fn seven_z(members: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut writer = sevenz_rust2::ArchiveWriter::new(Cursor::new(Vec::new())).unwrap();
-    for (name, bytes) in members {
-        writer
-            .push_archive_entry(sevenz_rust2::ArchiveEntry::new_file(name), Some(*bytes))
-            .unwrap();
-    }
-    writer.finish().unwrap().into_inner()
-}
-
-fn zlib(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    encoder.write_all(bytes).unwrap();
-    encoder.finish().unwrap()
-}
-
-/// A `pg_dump -Fc` file made by PostgreSQL 15 (see tests/verdict_cli.rs).
+/// A `pg_dump -Fc` file made by PostgreSQL 15 (see tests/cli/verdict_cli.rs).
 fn pg_dump_fixture() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/pg_dump_custom_zlib.pgc")
 }
