@@ -4,7 +4,7 @@
 use hihoji_scanner::scan::Limits;
 use proptest::prelude::*;
 
-use crate::support::scan_tree;
+use crate::support::{self, scan_tree};
 
 /// Text pieces: card numbers in several writings, masked and test numbers,
 /// security codes, timestamps, encodings, and random digits and words.
@@ -59,28 +59,6 @@ proptest! {
     }
 }
 
-/// A zip holding one stored member.
-fn zip_of(name: &str, bytes: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    zip.start_file(name, options).unwrap();
-    zip.write_all(bytes).unwrap();
-    zip.finish().unwrap().into_inner()
-}
-
-/// A tar of `members`.
-fn tar_of(members: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut tar = tar::Builder::new(Vec::new());
-    for (name, bytes) in members {
-        let mut header = tar::Header::new_gnu();
-        header.set_size(bytes.len() as u64);
-        header.set_mode(0o644);
-        tar.append_data(&mut header, name, *bytes).unwrap();
-    }
-    tar.into_inner().unwrap()
-}
-
 /// Containers whose decodes take turns (a zip inside a zip is held in
 /// memory), each with more findings than the collector lets wait behind the
 /// head, after a head file with as many: the workers wait at the gate and
@@ -90,19 +68,23 @@ fn tar_of(members: &[(&str, &[u8])]) -> Vec<u8> {
 fn decodes_taking_turns_behind_a_busy_head_finish_with_the_same_findings() {
     let dir = tempfile::tempdir().unwrap();
     let many = "pan 4526018159083012\n".repeat(20_000);
-    let inner = zip_of("orders.csv", many.as_bytes());
+    let inner = support::zip(&[("orders.csv", many.as_bytes())]);
     // The head needs the turn only after its first member, a long one, by
     // which time a later item holds it and waits at the gate.
     let long = "order 12345678901 amount 1234\n".repeat(150_000);
-    let head = tar_of(&[("first.log", long.as_bytes()), ("inner.zip", &inner)]);
+    let head = support::tar(&[("first.log", long.as_bytes()), ("inner.zip", &inner)]);
     std::fs::write(dir.path().join("a-head.tar"), head).unwrap();
     for i in 0..6 {
-        std::fs::write(dir.path().join(format!("b-{i}.zip")), zip_of("inner.zip", &inner)).unwrap();
+        std::fs::write(
+            dir.path().join(format!("b-{i}.zip")),
+            support::zip(&[("inner.zip", &inner)]),
+        )
+        .unwrap();
     }
     let scanned = |threads| {
         let (done, result) = std::sync::mpsc::channel();
         let root = dir.path().to_path_buf();
-        std::thread::spawn(move || done.send(scan_with(&root, threads)).unwrap());
+        std::thread::spawn(move || done.send(scan_tree(&root, Limits::default(), threads)).unwrap());
         result
             .recv_timeout(std::time::Duration::from_secs(300))
             .expect("the scan ended (no deadlock between the turn and the gate)")
