@@ -265,6 +265,8 @@ struct Joined {
     covered_to: u32,
     opaque: OpaqueRuns,
     provenance: Option<Provenance>,
+    /// The item that is the file's first part.
+    first_seq: u64,
 }
 
 impl Out<'_> {
@@ -274,15 +276,19 @@ impl Out<'_> {
             self.close_parts();
             return self.emit_whole(batch);
         };
-        if tag.index == 0 {
+        // A file's first part starts it (a file whose last part faulted
+        // before it was tagged is closed here).
+        if tag.index == 0 && self.parts.as_ref().is_some_and(|j| j.first_seq != batch.seq) {
             self.close_parts();
         }
         let joined = self.parts.get_or_insert_with(|| Joined {
             line: 1,
             column: 1,
+            first_seq: batch.seq,
             ..Joined::default()
         });
         let waits = batch.waits;
+        let ends_file = tag.last && batch.end.is_some();
         let kept = tag.index >= joined.covered_to;
         if kept {
             joined.take(batch.findings);
@@ -316,7 +322,7 @@ impl Out<'_> {
                 .unwrap_or_default();
             self.send(batch);
         }
-        if tag.last {
+        if ends_file {
             self.close_parts();
         }
         waits

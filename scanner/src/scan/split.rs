@@ -193,3 +193,172 @@ impl Worker<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::Detector;
+    use crate::limits::Limits;
+    use crate::mask::Fingerprinter;
+    use crate::outcome::ScanOutcome;
+    use crate::rules::load_rules;
+    use crate::scan::{scan_sources, Engine, Paths, Quiet};
+    use crate::sources::walk::WalkOptions;
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+    use std::time::SystemTime;
+
+    fn engine() -> &'static Engine {
+        static ENGINE: OnceLock<Engine> = OnceLock::new();
+        ENGINE.get_or_init(|| Engine {
+            rules: load_rules(&[]).unwrap(),
+            fingerprinter: Fingerprinter::new(b"test key"),
+            limits: Limits::default(),
+        })
+    }
+
+    /// Scans `dir` on `threads` workers, its files split into parts of
+    /// `part_bytes` when given.
+    fn scan(dir: &Path, threads: usize, part_bytes: Option<u64>) -> ScanOutcome {
+        let engine = engine();
+        let roots = [dir.to_path_buf()];
+        let walk = WalkOptions::default();
+        let overlap = Detector::new(&engine.rules).overlap();
+        let paths = Paths {
+            roots: &roots,
+            walk: &walk,
+            split: part_bytes.map(|p| Splitting::new(p, overlap, None)),
+        };
+        scan_sources(&[&paths], threads, SystemTime::now(), engine, &Quiet).unwrap()
+    }
+
+    /// A Luhn-valid Visa number from `n` (synthetic).
+    fn visa(n: u64) -> String {
+        let body = format!("4{:014}", n % 100_000_000_000_000);
+        let sum: u32 = body
+            .bytes()
+            .rev()
+            .enumerate()
+            .map(|(i, b)| {
+                let d = u32::from(b - b'0');
+                match (i % 2 == 0, d * 2 > 9) {
+                    (true, true) => d * 2 - 9,
+                    (true, false) => d * 2,
+                    (false, _) => d,
+                }
+            })
+            .sum();
+        format!("{body}{}", (10 - sum % 10) % 10)
+    }
+
+    /// A text of about `len` bytes from `seed`: log lines with timestamps,
+    /// ids, amounts, card words, Japanese text, sometimes very long lines,
+    /// with card numbers (plain, spaced, base64-encoded) written across the
+    /// offsets in `around`.
+    fn text(seed: u64, len: usize, around: &[(u64, i32, u8)]) -> Vec<u8> {
+        use base64::Engine as _;
+        let mut state = seed | 1;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut out = Vec::with_capacity(len + 4096);
+        while out.len() < len {
+            let r = next();
+            let line = match r % 9 {
+                0 => format!("{} card_number={} exp 12/29\n", 1_700_000_000_000 + r % 1000, visa(r >> 8)),
+                1 => format!("order {} amount {}.{:02} id {}\n", r % 1_000_000_007, r % 9999, r % 100, r),
+                2 => format!("カード番号 {} 有効期限 03/27\n", visa(r >> 4)),
+                3 => "x".repeat((r % 600) as usize) + " ",
+                4 => format!(
+                    "blob={}\n",
+                    base64::engine::general_purpose::STANDARD
+                        .encode(format!("card {} cvv 123 ", visa(r >> 3)).repeat((r % 40) as usize + 1))
+                ),
+                5 => format!("{},{},{},{}\n", r % 100_000, r >> 20, visa(r >> 5), r % 77),
+                _ => format!("GET /item/{} HTTP/1.1 200 {}\n", r % 100_000, r % 5000),
+            };
+            out.extend_from_slice(line.as_bytes());
+        }
+        for &(boundary, shift, kind) in around {
+            let token = match kind % 4 {
+                0 => format!(" card {} ", visa(boundary.wrapping_add(shift as u64))),
+                1 => format!(" {} ", visa(boundary * 3).as_bytes().chunks(4).map(|c| std::str::from_utf8(c).unwrap()).collect::<Vec<_>>().join(" ")),
+                2 => format!(
+                    " data={} ",
+                    base64::engine::general_purpose::STANDARD
+                        .encode(format!("card_number {} ", visa(boundary + 7)).repeat(300))
+                ),
+                _ => format!(" 有効 {} exp 01/30\n", visa(boundary + 11)),
+            };
+            let at = (boundary as i64 + i64::from(shift) - token.len() as i64 / 2).max(0) as usize;
+            let at = at.min(out.len().saturating_sub(token.len()));
+            out[at..at + token.len()].copy_from_slice(token.as_bytes());
+        }
+        out
+    }
+
+    fn assert_same(whole: &ScanOutcome, split: &ScanOutcome) {
+        assert_eq!(whole.findings.len(), split.findings.len(), "finding count");
+        for (i, (w, s)) in whole.findings.iter().zip(&split.findings).enumerate() {
+            assert_eq!(w, s, "finding {i}");
+        }
+        assert_eq!(whole.skipped, split.skipped);
+        assert_eq!(whole.notes, split.notes);
+        assert_eq!(whole.coverage, split.coverage);
+    }
+
+    const C: u64 = CHUNK as u64;
+
+    #[test]
+    fn a_split_file_gives_the_findings_of_the_whole_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let around: Vec<(u64, i32, u8)> = (1..6)
+            .flat_map(|k| (0..4).map(move |kind| (k * C, (kind as i32 - 2) * 150, kind)))
+            .collect();
+        std::fs::write(dir.path().join("big.log"), text(7, 6 * CHUNK + 1000, &around)).unwrap();
+        std::fs::write(dir.path().join("small.log"), format!("card {}\n", visa(5))).unwrap();
+        let whole = scan(dir.path(), 1, None);
+        assert!(whole.findings.len() > 100, "{}", whole.findings.len());
+        assert!(
+            whole.findings.iter().any(|f| f.location.line.is_some_and(|l| l > 100)),
+            "lines are counted"
+        );
+        for (threads, part) in [(2, C), (2, 2 * C), (1, C), (3, C)] {
+            assert_same(&whole, &scan(dir.path(), threads, Some(part)));
+        }
+    }
+
+    #[test]
+    fn a_near_random_span_across_parts_is_one_span() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut bytes = text(3, 5 * CHUNK, &[]);
+        let mut state = 99u64;
+        for b in &mut bytes[(C as usize + 1000)..(3 * C as usize - 5000)] {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            *b = (state >> 33) as u8;
+        }
+        std::fs::write(dir.path().join("mixed.dat"), bytes).unwrap();
+        let whole = scan(dir.path(), 1, None);
+        assert_eq!(whole.skipped.len(), 1, "{:?}", whole.skipped);
+        assert_same(&whole, &scan(dir.path(), 2, Some(C)));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+        #[test]
+        fn split_scans_equal_the_whole_scan(
+            seed in any::<u64>(),
+            extra in 0usize..(2 * CHUNK),
+            around in proptest::collection::vec((1u64..5, -3000i32..3000, any::<u8>()), 0..12),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let around: Vec<(u64, i32, u8)> = around.into_iter().map(|(k, s, kind)| (k * C, s, kind)).collect();
+            std::fs::write(dir.path().join("f.log"), text(seed, 3 * CHUNK + extra, &around)).unwrap();
+            let whole = scan(dir.path(), 1, None);
+            assert_same(&whole, &scan(dir.path(), 2, Some(C)));
+        }
+    }
+}
