@@ -97,7 +97,7 @@ impl Source for Paths<'_> {
                 Entry::File { path, provenance } => match split.and_then(|s| Split::plan(&path, &s)) {
                     Some(split) => return file_parts(split, provenance),
                     None => (
-                    provenance,
+                        provenance,
                         Box::new(move |worker: &mut Worker<'_>, provenance: &Provenance, _| {
                             worker.scan_file(&path, provenance.clone())
                         }),

@@ -268,8 +268,18 @@ mod tests {
         while out.len() < len {
             let r = next();
             let line = match r % 9 {
-                0 => format!("{} card_number={} exp 12/29\n", 1_700_000_000_000 + r % 1000, visa(r >> 8)),
-                1 => format!("order {} amount {}.{:02} id {}\n", r % 1_000_000_007, r % 9999, r % 100, r),
+                0 => format!(
+                    "{} card_number={} exp 12/29\n",
+                    1_700_000_000_000 + r % 1000,
+                    visa(r >> 8)
+                ),
+                1 => format!(
+                    "order {} amount {}.{:02} id {}\n",
+                    r % 1_000_000_007,
+                    r % 9999,
+                    r % 100,
+                    r
+                ),
                 2 => format!("カード番号 {} 有効期限 03/27\n", visa(r >> 4)),
                 3 => "x".repeat((r % 600) as usize) + " ",
                 4 => format!(
@@ -285,7 +295,15 @@ mod tests {
         for &(boundary, shift, kind) in around {
             let token = match kind % 4 {
                 0 => format!(" card {} ", visa(boundary.wrapping_add(shift as u64))),
-                1 => format!(" {} ", visa(boundary * 3).as_bytes().chunks(4).map(|c| std::str::from_utf8(c).unwrap()).collect::<Vec<_>>().join(" ")),
+                1 => format!(
+                    " {} ",
+                    visa(boundary * 3)
+                        .as_bytes()
+                        .chunks(4)
+                        .map(|c| std::str::from_utf8(c).unwrap())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ),
                 2 => format!(
                     " data={} ",
                     base64::engine::general_purpose::STANDARD
@@ -323,7 +341,10 @@ mod tests {
         let whole = scan(dir.path(), 1, None);
         assert!(whole.findings.len() > 100, "{}", whole.findings.len());
         assert!(
-            whole.findings.iter().any(|f| f.location.line.is_some_and(|l| l > 100)),
+            whole
+                .findings
+                .iter()
+                .any(|f| f.location.line.is_some_and(|l| l > 100)),
             "lines are counted"
         );
         for (threads, part) in [(2, C), (2, 2 * C), (1, C), (3, C)] {
@@ -337,7 +358,9 @@ mod tests {
         let mut bytes = text(3, 5 * CHUNK, &[]);
         let mut state = 99u64;
         for b in &mut bytes[(C as usize + 1000)..(3 * C as usize - 5000)] {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             *b = (state >> 33) as u8;
         }
         std::fs::write(dir.path().join("mixed.dat"), bytes).unwrap();
