@@ -55,5 +55,11 @@ for ext in log jsonl csv; do
   python3 -c "import sys; b, t = int(sys.argv[1]), float(sys.argv[3]) - float(sys.argv[2]); print(f'hihoji-j1 *.{sys.argv[4]:6s} {b / 1e6:7.0f} MB {t:6.2f} s {b / t / 1e6:6.0f} MB/s')" "$type_bytes" "$start" "$end" "$ext"
   rm -f "$list"
 done
+# The largest file alone: -j2 splits it into parts for both workers (scan/split.rs).
+largest=$(find "$corpus" -type f -printf '%s %p\n' | sort -n | tail -1 | cut -d' ' -f2-)
+hyperfine --warmup 1 --runs 5 --ignore-failure -N \
+  -n largest-j1 "$bin scan '$largest' -j1 -q --json /dev/null" \
+  -n largest-j2 "$bin scan '$largest' -j2 -q --json /dev/null" | grep -E 'largest|Time'
 /usr/bin/time -f "peak RSS hihoji -j2: %M KB" "$bin" scan "$corpus" -j2 -q --json /dev/null || true
+/usr/bin/time -f "peak RSS hihoji -j2 --sarif: %M KB" "$bin" scan "$corpus" -j2 -q --sarif "$json.sarif" || true
 rm -f "$json" "$json.sarif"

@@ -106,6 +106,13 @@ impl ScanObserver for Progress {
         }
     }
 
+    fn part_done(&self, bytes: u64, findings: usize) {
+        self.findings.fetch_add(findings as u64, Ordering::Relaxed);
+        if let Some(bar) = &self.bar {
+            bar.inc(bytes);
+        }
+    }
+
     fn file_done(&self, bytes: u64, findings: usize) {
         self.files.fetch_add(1, Ordering::Relaxed);
         self.findings.fetch_add(findings as u64, Ordering::Relaxed);

@@ -12,15 +12,23 @@
 //! the head item's worker is never held back, so the scan always progresses
 //! and memory does not grow with the findings. The order depends on the walk
 //! alone, never on thread timing, and nothing is sorted globally.
+//!
+//! A large file split into parts (`scan::split`) is one item per part, in
+//! order. The writer joins the parts back into the file: it numbers their
+//! lines on from the parts before, drops what a part found in a stretch the
+//! part before it scanned too, joins their near-random runs, and sends the
+//! findings on in the batches one worker would have made of the whole file.
 
 use std::collections::BTreeMap;
 use std::io;
 use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::{Arc, Condvar, Mutex};
 
+use super::entropy::OpaqueRuns;
+use super::text::{LineDelta, RELATIVE_LINE};
 use super::turns::{Turn, Turns};
 use super::worker::FileOutcome;
-use crate::findings::{Finding, FindingSink};
+use crate::findings::{Finding, FindingSink, Provenance};
 
 /// Findings a stream gathers before they are sent on (about 0.5 MB).
 pub const SPILL_AT: usize = 1024;
@@ -38,6 +46,29 @@ pub struct Batch {
     /// Findings of this batch counted as waiting in the reorder buffer.
     waits: usize,
     end: Option<FileOutcome>,
+    /// The part of a split file the item is.
+    part: Option<PartTag>,
+    /// What the part's last batch tells the parts after it.
+    part_end: Option<PartEnd>,
+}
+
+/// Which part of a split file an item is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PartTag {
+    pub index: u32,
+    pub last: bool,
+}
+
+/// What a part of a split file tells the writer when it ends.
+#[derive(Debug)]
+pub struct PartEnd {
+    pub provenance: Provenance,
+    /// The lines it held, when they are counted.
+    pub lines: Option<LineDelta>,
+    /// Parts after it that it scanned too.
+    pub covers: u32,
+    /// Its runs of near-random blocks (`scan::entropy`), when measured.
+    pub opaque_runs: Vec<(u64, u64)>,
 }
 
 /// Which item is at the head, and how many findings wait behind it.
@@ -106,6 +137,9 @@ pub struct Spill {
     turns: Arc<Turns>,
     /// This item's turn at decoding a large container ([`turns`](super::turns)).
     turn: Option<Turn>,
+    /// Set when the item is a part of a split file.
+    pub part: Option<PartTag>,
+    pub part_end: Option<PartEnd>,
 }
 
 impl Spill {
@@ -117,6 +151,8 @@ impl Spill {
             sent: 0,
             turns,
             turn: None,
+            part: None,
+            part_end: None,
         }
     }
 
@@ -157,11 +193,14 @@ impl Spill {
         let waits = self.gate.admit(self.seq, findings.len() + 1, || *turn = None);
         // The writer thread outlives every worker; should it be gone, the
         // scan is ending on an error already reported there.
+        let part_end = if end.is_some() { self.part_end.take() } else { None };
         let _ = self.sender.send(Batch {
             seq: self.seq,
             findings,
             waits,
             end,
+            part: self.part,
+            part_end,
         });
     }
 }
@@ -188,6 +227,12 @@ pub fn write_in_order(
     let mut head = 0u64;
     let mut waiting: BTreeMap<u64, Vec<Batch>> = BTreeMap::new();
     let mut failed: Option<io::Error> = None;
+    let mut out = Out {
+        sink,
+        all,
+        failed: &mut failed,
+        parts: None,
+    };
     for batch in batches {
         if batch.seq != head {
             waiting.entry(batch.seq).or_default().push(batch);
@@ -198,7 +243,7 @@ pub fn write_in_order(
         let mut ready = vec![batch];
         while let Some(batch) = ready.pop() {
             let ended = batch.end.is_some();
-            let waits = emit(batch, sink, all, &mut failed);
+            let waits = out.emit(batch);
             if ended {
                 head += 1;
                 if let Some(mut queued) = waiting.remove(&head) {
@@ -209,6 +254,9 @@ pub fn write_in_order(
             gate.release(waits, head);
         }
     }
+    // A split file whose last part never came (cannot happen: every item
+    // ends with a last batch) still has its findings delivered.
+    out.close_parts();
     match failed {
         Some(e) => Err(e),
         None => Ok(()),
@@ -223,22 +271,145 @@ pub fn write_in_order(
     })
 }
 
-/// Hands a batch's findings to the sink; returns how many of them waited.
-fn emit(
-    batch: Batch,
-    sink: &mut dyn FindingSink,
-    all: &mut FileOutcome,
-    failed: &mut Option<io::Error>,
-) -> usize {
-    for finding in batch.findings {
-        if failed.is_none() {
-            if let Err(e) = sink.finding(finding) {
-                *failed = Some(e);
+/// Where the writer thread puts what it receives.
+struct Out<'a> {
+    sink: &'a mut dyn FindingSink,
+    all: &'a mut FileOutcome,
+    failed: &'a mut Option<io::Error>,
+    /// The split file whose parts are being joined.
+    parts: Option<Joined>,
+}
+
+/// A split file being joined back together.
+#[derive(Default)]
+struct Joined {
+    /// Findings not sent on yet: fewer than a batch.
+    held: Vec<Finding>,
+    /// Line and column at the start of the next part.
+    line: u64,
+    column: u64,
+    /// Parts before this index were scanned by an earlier part.
+    covered_to: u32,
+    opaque: OpaqueRuns,
+    provenance: Option<Provenance>,
+    /// The item that is the file's first part.
+    first_seq: u64,
+}
+
+impl Out<'_> {
+    /// Hands a batch's findings to the sink; returns how many of them waited.
+    fn emit(&mut self, batch: Batch) -> usize {
+        let Some(tag) = batch.part else {
+            self.close_parts();
+            return self.emit_whole(batch);
+        };
+        // A file's first part starts it (a file whose last part faulted
+        // before it was tagged is closed here).
+        if tag.index == 0 && self.parts.as_ref().is_some_and(|j| j.first_seq != batch.seq) {
+            self.close_parts();
+        }
+        let joined = self.parts.get_or_insert_with(|| Joined {
+            line: 1,
+            column: 1,
+            first_seq: batch.seq,
+            ..Joined::default()
+        });
+        let waits = batch.waits;
+        let ends_file = tag.last && batch.end.is_some();
+        let kept = tag.index >= joined.covered_to;
+        if kept {
+            joined.take(batch.findings);
+        }
+        if let Some(mut rest) = batch.end {
+            if kept {
+                joined.take(std::mem::take(&mut rest.findings));
+            } else {
+                // The part before scanned this stretch too and reported it.
+                rest.findings.clear();
+                rest.skipped.clear();
+                rest.notes.clear();
+            }
+            if let Some(end) = batch.part_end {
+                joined.opaque.add(&end.opaque_runs);
+                joined.provenance.get_or_insert(end.provenance);
+                if kept {
+                    joined.covered_to = tag.index + 1 + end.covers;
+                    if let Some(lines) = end.lines {
+                        joined.advance(lines);
+                    }
+                }
+            }
+            self.all.absorb(rest);
+        }
+        while self.parts.as_ref().is_some_and(|j| j.held.len() >= SPILL_AT) {
+            let batch: Vec<Finding> = self
+                .parts
+                .as_mut()
+                .map(|j| j.held.drain(..SPILL_AT).collect())
+                .unwrap_or_default();
+            self.send(batch);
+        }
+        if ends_file {
+            self.close_parts();
+        }
+        waits
+    }
+
+    fn emit_whole(&mut self, batch: Batch) -> usize {
+        self.send(batch.findings);
+        if let Some(rest) = batch.end {
+            self.all.absorb(rest);
+        }
+        batch.waits
+    }
+
+    /// Sends the last findings of a split file, sorted as a worker sorts a
+    /// file's last findings, and records its near-random span.
+    fn close_parts(&mut self) {
+        let Some(mut joined) = self.parts.take() else {
+            return;
+        };
+        super::sort_findings(&mut joined.held);
+        self.send(joined.held);
+        if let (Some(span), Some(provenance)) = (joined.opaque.finish(), joined.provenance) {
+            self.all.skipped.push(span.skipped(&provenance));
+        }
+    }
+
+    fn send(&mut self, findings: Vec<Finding>) {
+        for finding in findings {
+            if self.failed.is_none() {
+                if let Err(e) = self.sink.finding(finding) {
+                    *self.failed = Some(e);
+                }
             }
         }
     }
-    if let Some(rest) = batch.end {
-        all.absorb(rest);
+}
+
+impl Joined {
+    /// Holds a part's findings, their lines numbered from the file's start.
+    fn take(&mut self, findings: Vec<Finding>) {
+        for mut finding in findings {
+            let location = &mut finding.location;
+            if let Some(line) = location.line.filter(|l| l & RELATIVE_LINE != 0) {
+                let line = line & !RELATIVE_LINE;
+                if line == 1 {
+                    location.column = location.column.map(|c| self.column + c - 1);
+                }
+                location.line = Some(self.line + line - 1);
+            }
+            self.held.push(finding);
+        }
     }
-    batch.waits
+
+    /// Moves the start of the next part past the lines of this one.
+    fn advance(&mut self, lines: LineDelta) {
+        if lines.newlines == 0 {
+            self.column += lines.column - 1;
+        } else {
+            self.line += lines.newlines;
+            self.column = lines.column;
+        }
+    }
 }

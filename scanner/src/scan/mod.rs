@@ -23,6 +23,7 @@ mod memory;
 mod names;
 mod source;
 mod sparse;
+mod split;
 mod text;
 mod turns;
 mod worker;
@@ -41,6 +42,7 @@ pub use fault::{guard, Fault};
 pub use history::GitHistory;
 pub use memory::PROCESS_MEMORY;
 pub use source::{Haystack, Open, Paths, Processes, Source};
+pub use split::{Splitting, PART_BYTES};
 pub use text::{looks_like_text, StreamLabel, TextScanner, TextSink, CHUNK};
 pub use worker::{FileOutcome, Worker};
 
@@ -69,6 +71,9 @@ pub struct ScanConfig {
 /// Told about progress as files finish, from any worker thread.
 pub trait ScanObserver: Sync {
     fn file_done(&self, _bytes: u64, _findings: usize) {}
+    /// A part of a large file split between workers is done; the file is
+    /// done (`file_done`) with its last part.
+    fn part_done(&self, _bytes: u64, _findings: usize) {}
     /// How much there is to scan, when the source knows it up front (a git
     /// history's blobs); a walk of files is counted by the observer itself.
     fn total(&self, _files: u64, _bytes: u64) {}
@@ -141,6 +146,7 @@ pub fn scan_into(
     let paths = Paths {
         roots: &config.roots,
         walk: &config.walk,
+        split: splitting(config, engine),
     };
     let history = config.git_history.as_deref().map(GitHistory::open).transpose()?;
     let processes = config.processes.as_ref().map(Processes::resolve).transpose()?;
@@ -160,6 +166,16 @@ pub fn scan_into(
     outcome.roots = roots(config);
     outcome.shard = config.walk.shard.map(|s| s.to_string());
     Ok(outcome)
+}
+
+/// How large files are split between workers: not at all on one thread.
+fn splitting(config: &ScanConfig, engine: &Engine) -> Option<Splitting> {
+    let threads = match config.threads {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        n => n,
+    };
+    let overlap = crate::detect::Detector::new(&engine.rules).overlap();
+    (threads > 1).then(|| Splitting::new(PART_BYTES, overlap, engine.limits.max_file_size))
 }
 
 /// The outcome as known before a scan starts (tool, host, roots, start
@@ -239,10 +255,13 @@ pub fn scan_sources_into(
                         collect::Spill::new(seq, sender.clone(), Arc::clone(&gate), Arc::clone(&turns))
                     });
                     let memory_bytes: u64 = outcome.coverage.processes.iter().map(|p| p.bytes_scanned).sum();
-                    observer.file_done(
-                        outcome.coverage.bytes_scanned + memory_bytes,
-                        spill.sent + outcome.findings.len(),
-                    );
+                    let bytes = outcome.coverage.bytes_scanned + memory_bytes;
+                    let findings = spill.sent + outcome.findings.len();
+                    // A split file is done when its last part is.
+                    match spill.part {
+                        Some(part) if !part.last => observer.part_done(bytes, findings),
+                        _ => observer.file_done(bytes, findings),
+                    }
                     spill.finish(outcome);
                 },
             );
@@ -290,6 +309,8 @@ fn run_haystack<'e>(
     }
     let scanned = guard(|| haystack.scan(worker));
     let spill = kept.or_else(|| worker.spill.take());
+    // A part of a split file: the collector sorts the file's last findings.
+    let part = spill.as_ref().is_some_and(|s| s.part.is_some());
     let mut outcome = scanned.unwrap_or_else(|fault| {
         // The worker's scratch may be half-updated: start afresh.
         *worker = Worker::new(engine);
@@ -299,7 +320,9 @@ fn run_haystack<'e>(
             detail: fault.detail().into(),
         })
     });
-    sort_findings(&mut outcome.findings);
+    if !part {
+        sort_findings(&mut outcome.findings);
+    }
     (outcome, spill)
 }
 

@@ -10,7 +10,9 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
+use super::split::{Split, Splitting};
 use super::worker::{FileOutcome, Worker};
 use super::ScanError;
 use crate::findings::{GuidelineCategory, Note, Provenance, Redacted};
@@ -79,6 +81,8 @@ pub trait Source: Sync {
 pub struct Paths<'c> {
     pub roots: &'c [PathBuf],
     pub walk: &'c WalkOptions,
+    /// Large plain files become several haystacks, one per part, when set.
+    pub split: Option<Splitting>,
 }
 
 impl Source for Paths<'_> {
@@ -87,14 +91,18 @@ impl Source for Paths<'_> {
     }
 
     fn haystacks(&self) -> Box<dyn Iterator<Item = Haystack<'_>> + Send + '_> {
-        Box::new(walk(self.roots, self.walk).map(|entry| {
+        let split = self.split;
+        Box::new(walk(self.roots, self.walk).flat_map(move |entry| {
             let (provenance, open): (Provenance, Open<'_>) = match entry {
-                Entry::File { path, provenance } => (
-                    provenance,
-                    Box::new(move |worker: &mut Worker<'_>, provenance: &Provenance, _| {
-                        worker.scan_file(&path, provenance.clone())
-                    }),
-                ),
+                Entry::File { path, provenance } => match split.and_then(|s| Split::plan(&path, &s)) {
+                    Some(split) => return file_parts(split, provenance),
+                    None => (
+                        provenance,
+                        Box::new(move |worker: &mut Worker<'_>, provenance: &Provenance, _| {
+                            worker.scan_file(&path, provenance.clone())
+                        }),
+                    ),
+                },
                 Entry::Skipped(skipped) => (
                     skipped.provenance.clone(),
                     Box::new(move |_: &mut Worker<'_>, _: &Provenance, _| FileOutcome::skipped(skipped)),
@@ -110,14 +118,31 @@ impl Source for Paths<'_> {
                     ),
                 ),
             };
-            Haystack {
+            vec![Haystack {
                 provenance,
                 category: GuidelineCategory::Stored,
                 annotations: BTreeMap::new(),
                 open,
-            }
+            }]
         }))
     }
+}
+
+/// One haystack per part of a split file, in order (see [`super::split`]).
+fn file_parts<'s>(split: Arc<Split>, provenance: Provenance) -> Vec<Haystack<'s>> {
+    (0..split.parts())
+        .map(|index| {
+            let split = Arc::clone(&split);
+            Haystack {
+                provenance: provenance.clone(),
+                category: GuidelineCategory::Stored,
+                annotations: BTreeMap::new(),
+                open: Box::new(move |worker: &mut Worker<'_>, provenance: &Provenance, _| {
+                    worker.scan_file_part(&split, index, provenance)
+                }),
+            }
+        })
+        .collect()
 }
 
 /// The memory of the running processes asked for, each process one haystack.

@@ -111,6 +111,19 @@ impl StreamMode {
     }
 }
 
+/// Whether a stored stream whose first window is `head` is read as its own
+/// bytes, not transcoded first: only such a stream's windows lie on the grid
+/// that lets it be split into parts (`scan::split`).
+pub(super) fn read_untranscoded(head: &[u8]) -> bool {
+    let provenance = Provenance::file(String::new());
+    let label = StreamLabel {
+        provenance: &provenance,
+        category: GuidelineCategory::Stored,
+        origin: None,
+    };
+    StreamMode::sniff(head, &label).encoding.is_none()
+}
+
 /// One window of a stream, as text for the detectors.
 struct TextWindow<'a> {
     window: Window<'a>,
@@ -187,6 +200,36 @@ impl<'r> TextScanner<'r> {
         label: &StreamLabel<'_>,
         out: &mut dyn TextSink,
     ) -> io::Result<u64> {
+        self.scan_windows(reader, label, None, out).bytes
+    }
+
+    /// Scans one part of a stream split for several workers
+    /// (`scan::split`): `reader` is positioned at `part.start`, a multiple of
+    /// [`CHUNK`], and the windows are the ones a scan of the whole stream
+    /// makes there, so each hit is decided by exactly one part. `head` is the
+    /// stream's first window, which decides how its bytes are read. Lines
+    /// and columns of its findings are relative to the part's start
+    /// ([`RELATIVE_LINE`]).
+    pub(super) fn scan_part(
+        &mut self,
+        reader: &mut dyn Read,
+        head: &[u8],
+        part: &PartWindows<'_>,
+        label: &StreamLabel<'_>,
+        out: &mut dyn TextSink,
+    ) -> WindowsRead {
+        let mode = StreamMode::sniff(head, label);
+        self.scan_windows(reader, label, Some((part, mode)), out)
+    }
+
+    /// The windows of a whole stream, or of one part of it.
+    fn scan_windows(
+        &mut self,
+        reader: &mut dyn Read,
+        label: &StreamLabel<'_>,
+        part: Option<(&PartWindows<'_>, StreamMode)>,
+        out: &mut dyn TextSink,
+    ) -> WindowsRead {
         let overlap = self.detector.overlap();
         let mut buf = std::mem::take(&mut self.buf);
         buf.resize(CHUNK + overlap, 0);
@@ -194,9 +237,43 @@ impl<'r> TextScanner<'r> {
         let mut base = 0u64;
         let mut lines = LineCursor::start();
         let mut mode = None;
+        // Where this part stops (the end of a window on the grid), and the
+        // stops of the parts after it, should it have to go on into them.
+        let mut stops: &[u64] = &[];
+        let mut covers = 0u32;
+        if let Some((part, part_mode)) = part {
+            mode = Some(part_mode);
+            stops = part.stops;
+            base = part.start;
+            lines = LineCursor::relative();
+            if base > 0 {
+                // The first window carries the overlap, as after the window before it.
+                let (read, status) = fill(reader, &mut buf[..overlap]);
+                if let Err(e) = status {
+                    self.buf = buf;
+                    return WindowsRead {
+                        bytes: Err(e),
+                        lines: None,
+                        covers,
+                    };
+                }
+                carried = read;
+            }
+        }
         let result = loop {
-            let (filled, status) = fill(reader, &mut buf[carried..]);
-            let status = status.map(|()| carried + filled < buf.len());
+            // Plain text is read on a fixed grid: every window but the first
+            // starts at a multiple of CHUNK, and one that starts off it (a
+            // run carried whole) ends where the grid's window would, so that
+            // a part of the stream begins with the same window as the whole.
+            let want = match mode {
+                Some(StreamMode { encoding: None, .. }) => {
+                    let grid_end = grid_end(base + carried as u64, overlap);
+                    usize::try_from(grid_end - base).map_or(buf.len(), |w| w.min(buf.len()))
+                }
+                _ => buf.len(),
+            };
+            let (filled, status) = fill(reader, &mut buf[carried..want]);
+            let status = status.map(|()| carried + filled < want);
             let len = carried + filled;
             // A read error ends the stream here: what was read before it is still scanned.
             let eof = !matches!(status, Ok(false));
@@ -263,12 +340,28 @@ impl<'r> TextScanner<'r> {
                     Some(_) => lines.advance(&self.transcoded[..text_before_next]),
                 }
             }
+            if let Some((&stop, later)) = stops.split_first() {
+                if base + len as u64 == stop {
+                    if self.straddle.is_none() {
+                        break Ok(base + next_base as u64);
+                    }
+                    // A run is carried into the next part's first window:
+                    // the next window here differs from the one that part
+                    // starts with, so this part scans that one's bytes too.
+                    stops = later;
+                    covers += 1;
+                }
+            }
             buf.copy_within(next_base..len, 0);
             base += next_base as u64;
             carried = keep;
         };
         self.buf = buf;
-        result
+        WindowsRead {
+            bytes: result,
+            lines: mode.is_some_and(|m| m.lines).then_some(lines.since_relative()),
+            covers,
+        }
     }
 
     /// Transcodes one window and scans it; returns the length of the text
@@ -612,6 +705,49 @@ pub fn looks_like_text(head: &[u8]) -> bool {
     !head[..head.len().min(8192)].contains(&0)
 }
 
+/// The window end on the grid of a plain stream's windows
+/// ([`TextScanner::scan_windows`]) that comes next after stream offset `at`:
+/// the smallest `k * CHUNK + overlap` past it, `k` at least 1.
+fn grid_end(at: u64, overlap: usize) -> u64 {
+    let (chunk, overlap) = (CHUNK as u64, overlap as u64);
+    let k = at.checked_sub(overlap).map_or(1, |past| past / chunk + 1);
+    k * chunk + overlap
+}
+
+/// Marks a line number counted from the start of a part of a stream, not
+/// from the stream's start: the findings collector adds the lines of the
+/// parts before it (`scan::collect`). No stream has 2^63 lines.
+pub(super) const RELATIVE_LINE: u64 = 1 << 63;
+
+/// The lines a part of a stream holds, for the parts after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct LineDelta {
+    pub(super) newlines: u64,
+    /// Column (1-based) at the part's end, counted from its last line start
+    /// or, when it holds no newline, from the part's start.
+    pub(super) column: u64,
+}
+
+/// Where a part of a plain stream starts and where its windows stop.
+pub(super) struct PartWindows<'a> {
+    /// A multiple of [`CHUNK`].
+    pub(super) start: u64,
+    /// Stream offsets where the part stops, then where each part after it
+    /// stops (each the end of a window on the grid, its next part's start
+    /// plus the overlap); past the last, it reads to the end of the stream.
+    pub(super) stops: &'a [u64],
+}
+
+/// What [`TextScanner::scan_part`] read.
+pub(super) struct WindowsRead {
+    /// Bytes of the stream read up to where the part ended, or the error that stopped it.
+    pub(super) bytes: io::Result<u64>,
+    /// The lines counted, when they are.
+    pub(super) lines: Option<LineDelta>,
+    /// Parts after this one that it scanned too (a run carried into them).
+    pub(super) covers: u32,
+}
+
 /// Line and column (1-based, in Unicode code points) at some byte position.
 #[derive(Debug, Clone, Copy)]
 struct LineCursor {
@@ -622,6 +758,22 @@ struct LineCursor {
 impl LineCursor {
     fn start() -> Self {
         LineCursor { line: 1, column: 1 }
+    }
+
+    /// The start of a part of a stream, whose line number is not known yet.
+    fn relative() -> Self {
+        LineCursor {
+            line: RELATIVE_LINE | 1,
+            column: 1,
+        }
+    }
+
+    /// How far a cursor started [`LineCursor::relative`] has moved.
+    fn since_relative(self) -> LineDelta {
+        LineDelta {
+            newlines: (self.line & !RELATIVE_LINE).saturating_sub(1),
+            column: self.column,
+        }
     }
 
     /// Moves the cursor over `bytes`.

@@ -58,7 +58,7 @@ impl<'e> Worker<'e> {
     /// Counts `bytes` read; every [`heap::TRIM_AFTER_BYTES`] of them (one
     /// large file, or thousands of small archive members) the freed memory
     /// goes back to the system.
-    fn count_read(&mut self, bytes: u64) {
+    pub(super) fn count_read(&mut self, bytes: u64) {
         self.untrimmed = self.untrimmed.saturating_add(bytes);
         if self.untrimmed >= heap::TRIM_AFTER_BYTES {
             heap::trim();
@@ -278,15 +278,7 @@ impl<'e> Worker<'e> {
             };
             let scanned = self.scan_text(&mut rest, &label, depth, budget, out, None);
             if let Some(span) = rest.opaque_span() {
-                out.skipped.push(Skipped {
-                    provenance: provenance.clone(),
-                    reason: SkipReason::NotDecodable,
-                    detail: format!(
-                        "{} bytes from byte {} look compressed or encrypted in a format hihoji cannot read; its raw bytes were scanned",
-                        span.bytes, span.start
-                    )
-                    .into(),
-                });
+                out.skipped.push(span.skipped(provenance));
             }
             out.coverage.add_stream("text", scanned.into_result()?);
             return Ok(());
@@ -424,7 +416,7 @@ impl<'e> Worker<'e> {
     /// Runs `scan` with a text scanner not in use by an enclosing stream and
     /// a sink into `out`; returns what it returned and the bomb limit a
     /// container decoded from the text hit, if any.
-    fn with_text_scanner<T>(
+    pub(super) fn with_text_scanner<T>(
         &mut self,
         depth: u32,
         budget: &FileBudget,
@@ -768,7 +760,7 @@ impl<R: Seek> Seek for Counted<R> {
 
 /// The skip reason and detail for an I/O error. The detail is the OS's
 /// message, which never contains file content.
-fn io_skip(e: &std::io::Error) -> (SkipReason, String) {
+pub(super) fn io_skip(e: &std::io::Error) -> (SkipReason, String) {
     let reason = match e.kind() {
         std::io::ErrorKind::PermissionDenied => SkipReason::PermissionDenied,
         std::io::ErrorKind::NotFound => SkipReason::Vanished,
