@@ -4,10 +4,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use hihoji_scanner::baseline::Baseline;
+use hihoji_scanner::baseline::{Accepted, Baseline};
+use hihoji_scanner::findings::{Finding, FindingSink};
 
 use crate::cli::{BaselineAction, BaselineArgs};
-use crate::scan::{run_scan, write_reports, Settings};
+use crate::output::Outputs;
+use crate::scan::{run_scan_with, Settings};
 
 /// Where a baseline goes when neither `--output` nor hihoji.yaml says.
 const DEFAULT_BASELINE: &str = ".hihoji-baseline.json";
@@ -30,9 +32,15 @@ fn write_baseline(args: &BaselineArgs, update: bool) -> Result<()> {
         .unwrap_or_else(|| PathBuf::from(DEFAULT_BASELINE));
     // The baseline holds masked values: scanning it would report them.
     settings.add_own_file(&output, "baseline");
-    let outcome = run_scan(&settings, &args.scan)?;
-    write_reports(&settings, &outcome)?;
-    let mut baseline = Baseline::from_outcome(&outcome);
+    let targets = settings.report_targets();
+    let (mut outcome, sink) = run_scan_with(&settings, &args.scan, |head| {
+        Ok(Accepting {
+            outputs: Outputs::begin(&targets, head, None)?,
+            accepted: Accepted::default(),
+        })
+    })?;
+    sink.outputs.finish(&mut outcome)?;
+    let mut baseline = sink.accepted.into_baseline();
     if update && output.exists() {
         baseline = Baseline::read(&output)?.merged(baseline);
     }
@@ -47,4 +55,18 @@ fn write_baseline(args: &BaselineArgs, update: bool) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// Findings go to the reports asked for and into the baseline being made,
+/// as they come: a scan with millions of findings holds only their entries.
+struct Accepting {
+    outputs: Outputs,
+    accepted: Accepted,
+}
+
+impl FindingSink for Accepting {
+    fn finding(&mut self, finding: Finding) -> std::io::Result<()> {
+        self.accepted.add(&finding);
+        self.outputs.finding(finding)
+    }
 }

@@ -245,13 +245,15 @@ fn engine(settings: &Settings, args: &ScanArgs) -> Result<Engine> {
     })
 }
 
-/// Runs the scan the settings describe and returns the outcome holding
-/// every finding (for `baseline create`, which keeps them all).
-pub fn run_scan(settings: &Settings, args: &ScanArgs) -> Result<ScanOutcome> {
+/// Runs the scan the settings describe, handing each finding to the sink
+/// `start` makes (see [`run_scan_into`]); returns the rest of the outcome.
+pub fn run_scan_with<S: FindingSink>(
+    settings: &Settings,
+    args: &ScanArgs,
+    start: impl FnOnce(&ScanOutcome) -> Result<S>,
+) -> Result<(ScanOutcome, S)> {
     let engine = engine(settings, args)?;
-    let (mut outcome, findings) = run_scan_into(settings, args, &engine, |_| Ok(Vec::new()))?;
-    outcome.findings = findings;
-    Ok(outcome)
+    run_scan_into(settings, args, &engine, start)
 }
 
 /// Runs the scan the settings describe, with a progress bar when asked,
@@ -324,16 +326,6 @@ pub fn run(args: &ScanArgs) -> Result<ExitCode> {
         Outputs::begin(&targets, head, baseline)
     })?;
     conclude(outputs, &mut outcome, settings.lang, args.quiet)
-}
-
-/// Writes the SARIF, JSON and HTML reports asked for of an outcome that
-/// holds its findings; says whether any was written.
-pub fn write_reports(settings: &Settings, outcome: &ScanOutcome) -> Result<bool> {
-    let mut outputs = Outputs::begin(&settings.report_targets(), outcome, None)?;
-    for finding in &outcome.findings {
-        outputs.finding(finding.clone())?;
-    }
-    outputs.finish(&mut outcome.clone())
 }
 
 /// A user's rule pack whose own examples do not behave as its rules say

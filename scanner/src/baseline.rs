@@ -6,12 +6,12 @@
 //! finding matches an entry with the same fingerprint, rule and path: the
 //! same number copied into another file is a new leak.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::findings::{BaselineState, Level, Note, Provenance, Redacted};
+use crate::findings::{BaselineState, Finding, Level, Note, Provenance, Redacted};
 use crate::outcome::ScanOutcome;
 
 /// Format version written into every baseline file.
@@ -38,6 +38,29 @@ pub struct BaselineEntry {
     pub masked: Redacted,
 }
 
+/// The entries of a baseline being made, taken from findings as they
+/// stream by: an entry is a fraction of its finding's size, and repeats
+/// (the same number on the same rule in the same file) are kept once.
+#[derive(Debug, Default)]
+pub struct Accepted {
+    entries: BTreeSet<BaselineEntry>,
+}
+
+impl Accepted {
+    pub fn add(&mut self, finding: &Finding) {
+        self.entries.insert(entry(finding));
+    }
+
+    /// The baseline of every finding added, sorted.
+    pub fn into_baseline(self) -> Baseline {
+        Baseline {
+            version: BASELINE_VERSION,
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            entries: self.entries.into_iter().collect(),
+        }
+    }
+}
+
 /// Why a baseline file could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum BaselineError {
@@ -60,14 +83,11 @@ pub enum BaselineError {
 impl Baseline {
     /// Every finding of the outcome, once per (fingerprint, rule, path), sorted.
     pub fn from_outcome(outcome: &ScanOutcome) -> Self {
-        let mut entries: Vec<BaselineEntry> = outcome.findings.iter().map(entry).collect();
-        entries.sort();
-        entries.dedup();
-        Baseline {
-            version: BASELINE_VERSION,
-            tool_version: env!("CARGO_PKG_VERSION").to_string(),
-            entries,
+        let mut accepted = Accepted::default();
+        for finding in &outcome.findings {
+            accepted.add(finding);
         }
+        accepted.into_baseline()
     }
 
     /// `self` with the entries of `newer` added (`hihoji baseline update`).
@@ -167,7 +187,7 @@ impl BaselineMarker {
 /// The [`Note::kind`] of a baseline entry that no finding matched.
 pub const STALE_NOTE: &str = "baseline_stale";
 
-fn entry(f: &crate::findings::Finding) -> BaselineEntry {
+fn entry(f: &Finding) -> BaselineEntry {
     BaselineEntry {
         fingerprint: f.fingerprint.clone(),
         rule_id: f.rule_id.clone(),
