@@ -4,7 +4,8 @@
 //! text, at about twenty times the stream's size: a 2 MB vector drawing (an
 //! Illustrator file is a PDF) costs 40 MB. The path, colour and image
 //! operators that make up such a page carry no text, so they are dropped
-//! first with a tokenizer that keeps no more than the bytes it copies.
+//! first with a tokenizer that keeps no more than the bytes it copies, and
+//! what is left is cut into slices parsed one after the other.
 
 /// Operators that show text or set how it is shown (ISO 32000-1 §9.4):
 /// `lopdf`'s extraction reads `Tf`, `Tj`, `TJ`, `'`, `"`, `T*` and `ET`; the
@@ -14,9 +15,22 @@ const TEXT_OPERATORS: &[&[u8]] = &[
     b"Ts", b"Tr",
 ];
 
-/// The text operations of `content`, each with its operands, one per line.
-pub fn text_operations(content: &[u8]) -> Vec<u8> {
+/// Where a slice may end: after showing text or ending a text object.
+/// `lopdf` keeps no state across them but the font, which the next slice
+/// sets again.
+const ENDS_A_SLICE: &[&[u8]] = &[b"ET", b"Tj", b"TJ", b"'", b"\""];
+
+/// The text operations of `content`, each with its operands, one per line,
+/// in slices of about `slice_bytes` that `lopdf` can parse one at a time:
+/// a slice ends after text is shown or a text object ends, and the next one
+/// starts with the font in effect (`Tf`), so the slices' texts joined are
+/// the page's text.
+pub fn text_operations(content: &[u8], slice_bytes: usize) -> Vec<Vec<u8>> {
+    let mut slices = Vec::new();
     let mut kept = Vec::new();
+    let mut font: Vec<u8> = Vec::new();
+    // The bytes at the start of `kept` carried over from the slice before.
+    let mut carried = 0;
     let mut operands_start = 0;
     let mut nesting = 0usize;
     let mut at = 0;
@@ -59,8 +73,19 @@ pub fn text_operations(content: &[u8]) -> Vec<u8> {
                     if TEXT_OPERATORS.contains(&token) {
                         let operation = &content[operands_start..end];
                         let first = operation.iter().position(|&b| !is_whitespace(b)).unwrap_or(0);
-                        kept.extend_from_slice(&operation[first..]);
+                        let operation = &operation[first..];
+                        kept.extend_from_slice(operation);
                         kept.push(b'\n');
+                        if token == b"Tf" {
+                            font = operation.to_vec();
+                        } else if ENDS_A_SLICE.contains(&token) && kept.len() >= slice_bytes {
+                            slices.push(std::mem::take(&mut kept));
+                            if !font.is_empty() {
+                                kept.extend_from_slice(&font);
+                                kept.push(b'\n');
+                            }
+                            carried = kept.len();
+                        }
                     }
                     let next = if token == b"ID" {
                         skip_inline_image(content, end)
@@ -73,7 +98,10 @@ pub fn text_operations(content: &[u8]) -> Vec<u8> {
             }
         };
     }
-    kept
+    if kept.len() > carried || slices.is_empty() {
+        slices.push(kept);
+    }
+    slices
 }
 
 /// PDF white-space characters (ISO 32000-1 §7.2.2).
@@ -147,7 +175,28 @@ mod tests {
     use super::text_operations;
 
     fn kept(content: &str) -> String {
-        String::from_utf8(text_operations(content.as_bytes())).unwrap()
+        let slices = text_operations(content.as_bytes(), usize::MAX);
+        assert_eq!(slices.len(), 1);
+        String::from_utf8(slices.concat()).unwrap()
+    }
+
+    #[test]
+    fn slices_end_after_shown_text_and_carry_the_font_on() {
+        let page = "BT /F1 9 Tf (a) Tj ET BT (b) Tj ET BT /F2 9 Tf (c) Tj ET q 1 g Q";
+        let slices: Vec<String> = text_operations(page.as_bytes(), 20)
+            .into_iter()
+            .map(|slice| String::from_utf8(slice).unwrap())
+            .collect();
+        assert_eq!(
+            slices,
+            [
+                "BT\n/F1 9 Tf\n(a) Tj\nET\n",
+                "/F1 9 Tf\nBT\n(b) Tj\nET\n",
+                // Cut inside a text object, after the text it shows.
+                "/F1 9 Tf\nBT\n/F2 9 Tf\n(c) Tj\n",
+                "/F2 9 Tf\nET\n",
+            ]
+        );
     }
 
     #[test]
