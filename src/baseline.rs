@@ -1,5 +1,6 @@
 //! `hihoji baseline create|update`: scan, and write the findings as accepted.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -40,16 +41,22 @@ fn write_baseline(args: &BaselineArgs, update: bool) -> Result<()> {
         })
     })?;
     sink.outputs.finish(&mut outcome)?;
-    let mut baseline = sink.accepted.into_baseline();
-    if update && output.exists() {
-        baseline = Baseline::read(&output)?.merged(baseline);
-    }
-    let text = serde_json::to_string_pretty(&baseline).context("serialising the baseline")?;
-    std::fs::write(&output, text + "\n").with_context(|| format!("writing baseline {}", output.display()))?;
+    let existing = if update && output.exists() {
+        Baseline::read(&output)?.entries
+    } else {
+        Vec::new()
+    };
+    let writing = || -> std::io::Result<usize> {
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&output)?);
+        let entries = sink.accepted.write(&mut file, existing)?;
+        file.flush()?;
+        Ok(entries)
+    };
+    let entries = writing().with_context(|| format!("writing baseline {}", output.display()))?;
     if !args.scan.quiet {
         crate::stderr::say(&format!(
             "hihoji: wrote {} accepted finding(s) to {} ({} skipped item(s) not covered)",
-            baseline.entries.len(),
+            entries,
             output.display(),
             outcome.skipped.len()
         ));
@@ -66,7 +73,8 @@ struct Accepting {
 
 impl FindingSink for Accepting {
     fn finding(&mut self, finding: Finding) -> std::io::Result<()> {
-        self.accepted.add(&finding);
-        self.outputs.finding(finding)
+        let accepted = self.accepted.add(&finding);
+        let reported = self.outputs.finding(finding);
+        accepted.and(reported)
     }
 }

@@ -6,13 +6,16 @@
 //! finding matches an entry with the same fingerprint, rule and path: the
 //! same number copied into another file is a new leak.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 use crate::findings::{BaselineState, Finding, Level, Note, Provenance, Redacted};
 use crate::outcome::ScanOutcome;
+
+mod accepted;
+pub use accepted::Accepted;
 
 /// Format version written into every baseline file.
 pub const BASELINE_VERSION: u32 = 1;
@@ -38,29 +41,6 @@ pub struct BaselineEntry {
     pub masked: Redacted,
 }
 
-/// The entries of a baseline being made, taken from findings as they
-/// stream by: an entry is a fraction of its finding's size, and repeats
-/// (the same number on the same rule in the same file) are kept once.
-#[derive(Debug, Default)]
-pub struct Accepted {
-    entries: BTreeSet<BaselineEntry>,
-}
-
-impl Accepted {
-    pub fn add(&mut self, finding: &Finding) {
-        self.entries.insert(entry(finding));
-    }
-
-    /// The baseline of every finding added, sorted.
-    pub fn into_baseline(self) -> Baseline {
-        Baseline {
-            version: BASELINE_VERSION,
-            tool_version: env!("CARGO_PKG_VERSION").to_string(),
-            entries: self.entries.into_iter().collect(),
-        }
-    }
-}
-
 /// Why a baseline file could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum BaselineError {
@@ -81,24 +61,6 @@ pub enum BaselineError {
 }
 
 impl Baseline {
-    /// Every finding of the outcome, once per (fingerprint, rule, path), sorted.
-    pub fn from_outcome(outcome: &ScanOutcome) -> Self {
-        let mut accepted = Accepted::default();
-        for finding in &outcome.findings {
-            accepted.add(finding);
-        }
-        accepted.into_baseline()
-    }
-
-    /// `self` with the entries of `newer` added (`hihoji baseline update`).
-    pub fn merged(mut self, newer: Baseline) -> Self {
-        self.entries.extend(newer.entries);
-        self.entries.sort();
-        self.entries.dedup();
-        self.tool_version = newer.tool_version;
-        self
-    }
-
     pub fn read(path: &Path) -> Result<Self, BaselineError> {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Read {
@@ -187,7 +149,7 @@ impl BaselineMarker {
 /// The [`Note::kind`] of a baseline entry that no finding matched.
 pub const STALE_NOTE: &str = "baseline_stale";
 
-fn entry(f: &Finding) -> BaselineEntry {
+pub(crate) fn entry(f: &Finding) -> BaselineEntry {
     BaselineEntry {
         fingerprint: f.fingerprint.clone(),
         rule_id: f.rule_id.clone(),
