@@ -71,6 +71,11 @@ impl Split {
     /// as its own bytes; `None` leaves it to the worker whole (which also
     /// records why it could not be read).
     pub fn plan(path: &Path, splitting: &Splitting) -> Option<Arc<Split>> {
+        // Asked of every file the walk yields, most of them small: their
+        // size is looked up before anything is opened.
+        if std::fs::metadata(path).ok()?.len() / splitting.part_bytes < 2 {
+            return None;
+        }
         let (mut file, size) = open_regular_file(path).ok()?.ok()?;
         let parts = size / splitting.part_bytes;
         if parts < 2 || splitting.max_file_size.is_some_and(|limit| size > limit) {
