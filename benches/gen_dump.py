@@ -10,19 +10,11 @@ usage: gen_dump.py OUT_FILE [--numbers 2000000] [--masked] [--size-mb N]
 import argparse
 import random
 
+from gen_corpus import luhn_complete
+
 rng = random.Random(15)
 BRANDS = [("4", 16), ("51", 16), ("55", 16), ("2221", 16), ("3530", 16), ("3589", 16),
           ("34", 15), ("37", 15), ("6011", 16), ("65", 16), ("36", 14)]
-
-
-def luhn_complete(body):
-    total = 0
-    for i, ch in enumerate(reversed(body)):
-        d = int(ch)
-        if i % 2 == 0:
-            d = d * 2 - 9 if d * 2 > 9 else d * 2
-        total += d
-    return body + str((10 - total % 10) % 10)
 
 
 def pan():
