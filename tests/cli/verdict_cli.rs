@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::support::{hihoji, hihoji_process, hihoji_unprivileged, repo, seven_z, tar};
+use crate::support::{capture, hihoji, hihoji_process, hihoji_unprivileged, repo, seven_z, tar};
 
 /// A generated, Luhn-valid Visa number (not a real card).
 const PAN: &str = "4539875260181596";
@@ -185,36 +185,9 @@ fn scope_decisions_are_listed_but_leave_a_clean_scan_clean() {
     assert_eq!(report["skipped"][0]["reason"], "excluded");
 }
 
-/// An Ethernet/IPv4/TCP frame (checksums left zero: captures often have them offloaded).
-fn tcp_frame(seq: u32, payload: &[u8]) -> Vec<u8> {
-    let mut frame = vec![2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00];
-    let total = (20 + 20 + payload.len()) as u16;
-    frame.extend([
-        0x45,
-        0,
-        (total >> 8) as u8,
-        total as u8,
-        0,
-        1,
-        0x40,
-        0,
-        64,
-        6,
-        0,
-        0,
-    ]);
-    frame.extend([10, 0, 0, 5, 10, 0, 0, 9]);
-    frame.extend(51234u16.to_be_bytes());
-    frame.extend(80u16.to_be_bytes());
-    frame.extend(seq.to_be_bytes());
-    frame.extend(0u32.to_be_bytes());
-    frame.extend([0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0]);
-    frame.extend(payload);
-    frame
-}
-
 /// A pcapng file with one Ethernet interface (microsecond timestamps) and
-/// one frame per (timestamp in microseconds, frame).
+/// one frame per (timestamp in microseconds, frame). Not `capture::pcapng`:
+/// its nanosecond timestamps cannot reach past the year 2554.
 fn pcapng(frames: &[(u64, Vec<u8>)]) -> Vec<u8> {
     let block = |out: &mut Vec<u8>, kind: u32, body: &[u8]| {
         let padded = body.len().div_ceil(4) * 4;
@@ -252,7 +225,18 @@ fn a_capture_timestamped_past_year_9999_does_not_lose_the_report() {
     // 300 000 000 000 s after 1970 is in the year 11 476.
     let far = 300_000_000_000u64 * 1_000_000;
     let payload = format!("POST /pay HTTP/1.1\r\nHost: shop\r\n\r\ncard={PAN}\r\n");
-    let capture = pcapng(&[(far, tcp_frame(1000, payload.as_bytes()))]);
+    let frame = capture::tcp_frame(
+        capture::Link::Ethernet,
+        "10.0.0.5:51234".parse().unwrap(),
+        "10.0.0.9:80".parse().unwrap(),
+        1000,
+        capture::Flags {
+            ack: true,
+            ..Default::default()
+        },
+        payload.as_bytes(),
+    );
+    let capture = pcapng(&[(far, frame)]);
     std::fs::write(dir.path().join("edge.pcapng"), capture).unwrap();
     std::fs::write(dir.path().join("app.log"), format!("paid with {PAN}\n")).unwrap();
     let (report, code, stderr) = scan_json(&[&arg(dir.path())]);
