@@ -23,6 +23,10 @@ pub enum PairTest {
     /// The first two characters of a base64 trigger: `[MNO][DTjz]` (three
     /// ASCII digits encoded), or `H4`, `UE`, `JV` (the container signatures).
     Base64Trigger,
+    /// Two bytes of packed BCD: each nibble of both is 0–9.
+    PackedDigits,
+    /// Two zero bytes.
+    Zeros,
 }
 
 impl PairTest {
@@ -33,8 +37,15 @@ impl PairTest {
                 matches!(first, b'M'..=b'O') && matches!(second, b'D' | b'T' | b'j' | b'z')
                     || matches!((first, second), (b'H', b'4') | (b'U', b'E') | (b'J', b'V'))
             }
+            PairTest::PackedDigits => packed_digits(first) && packed_digits(second),
+            PairTest::Zeros => first == 0 && second == 0,
         }
     }
+}
+
+/// Whether both nibbles of `b` are decimal digits.
+pub fn packed_digits(b: u8) -> bool {
+    (b >> 4) <= 9 && (b & 0x0F) <= 9
 }
 
 /// Fills `out` with one word per 64 bytes: bit `i` of word `k` is set when
@@ -148,6 +159,8 @@ mod x86 {
         let splat = |b: u8| _mm256_set1_epi8(b as i8);
         let (digit_shift, digit_limit) = (splat(DIGIT_SHIFT as u8), splat(DIGIT_LIMIT as u8));
         let (mno_shift, mno_limit) = (splat(MNO_SHIFT as u8), splat(MNO_LIMIT as u8));
+        let (high_nibble, low_nibble, nine_high, nine_low) =
+            (splat(0xF0), splat(0x0F), splat(0x90), splat(0x09));
         let [three, d, t, j, z, h, four, u, e, jj, v] = *b"3DTjzH4UEJV";
         let [three, d, t, j, z, h, four, u, e, jj, v] = [three, d, t, j, z, h, four, u, e, jj, v].map(splat);
         match test {
@@ -186,6 +199,33 @@ mod x86 {
                     _mm256_or_si256(_mm256_and_si256(mno, dtjz), signature)
                 }
             ),
+            PairTest::PackedDigits => pair_words!(
+                bytes,
+                out,
+                32,
+                _mm256_loadu_si256,
+                _mm256_movemask_epi8,
+                u32,
+                |here, next| {
+                    // Unsigned `x <= limit` as `min(x, limit) == x`.
+                    let at_most = |x, limit| _mm256_cmpeq_epi8(_mm256_min_epu8(x, limit), x);
+                    let packed = |b| {
+                        let high = _mm256_and_si256(b, high_nibble);
+                        let low = _mm256_and_si256(b, low_nibble);
+                        _mm256_and_si256(at_most(high, nine_high), at_most(low, nine_low))
+                    };
+                    _mm256_and_si256(packed(here), packed(next))
+                }
+            ),
+            PairTest::Zeros => pair_words!(
+                bytes,
+                out,
+                32,
+                _mm256_loadu_si256,
+                _mm256_movemask_epi8,
+                u32,
+                |here, next| _mm256_cmpeq_epi8(_mm256_or_si256(here, next), _mm256_setzero_si256())
+            ),
         }
     }
 
@@ -195,6 +235,8 @@ mod x86 {
         let splat = |b: u8| _mm_set1_epi8(b as i8);
         let (digit_shift, digit_limit) = (splat(DIGIT_SHIFT as u8), splat(DIGIT_LIMIT as u8));
         let (mno_shift, mno_limit) = (splat(MNO_SHIFT as u8), splat(MNO_LIMIT as u8));
+        let (high_nibble, low_nibble, nine_high, nine_low) =
+            (splat(0xF0), splat(0x0F), splat(0x90), splat(0x09));
         let [three, d, t, j, z, h, four, u, e, jj, v] = *b"3DTjzH4UEJV";
         let [three, d, t, j, z, h, four, u, e, jj, v] = [three, d, t, j, z, h, four, u, e, jj, v].map(splat);
         match test {
@@ -233,6 +275,32 @@ mod x86 {
                     _mm_or_si128(_mm_and_si128(mno, dtjz), signature)
                 }
             ),
+            PairTest::PackedDigits => pair_words!(
+                bytes,
+                out,
+                16,
+                _mm_loadu_si128,
+                _mm_movemask_epi8,
+                u16,
+                |here, next| {
+                    let at_most = |x, limit| _mm_cmpeq_epi8(_mm_min_epu8(x, limit), x);
+                    let packed = |b| {
+                        let high = _mm_and_si128(b, high_nibble);
+                        let low = _mm_and_si128(b, low_nibble);
+                        _mm_and_si128(at_most(high, nine_high), at_most(low, nine_low))
+                    };
+                    _mm_and_si128(packed(here), packed(next))
+                }
+            ),
+            PairTest::Zeros => pair_words!(
+                bytes,
+                out,
+                16,
+                _mm_loadu_si128,
+                _mm_movemask_epi8,
+                u16,
+                |here, next| _mm_cmpeq_epi8(_mm_or_si128(here, next), _mm_setzero_si128())
+            ),
         }
     }
 }
@@ -246,11 +314,11 @@ mod tests {
         #[test]
         fn simd_and_scalar_pairs_agree(
             bytes in proptest::collection::vec(
-                prop_oneof![Just(b'3'), Just(b'7'), Just(b'N'), Just(b'T'), Just(b'U'), Just(b'E'), any::<u8>()],
+                prop_oneof![Just(b'3'), Just(b'7'), Just(b'N'), Just(b'T'), Just(b'U'), Just(b'E'), Just(0), Just(0x45), Just(0x99), Just(0x9A), Just(0xA9), any::<u8>()],
                 0..400,
             ),
         ) {
-            for test in [PairTest::HexDigit, PairTest::Base64Trigger] {
+            for test in [PairTest::HexDigit, PairTest::Base64Trigger, PairTest::PackedDigits, PairTest::Zeros] {
                 let (mut fast, mut scalar) = (Vec::new(), Vec::new());
                 pairs(&bytes, test, &mut fast);
                 scalar_pairs_all(&bytes, test, &mut scalar);

@@ -15,7 +15,10 @@
 //! field-2 bit is set, or after the EMV tag `5A`. Elsewhere it is marked
 //! [`Decoded::unframed`] and its hits are notes.
 
+use std::cell::RefCell;
+
 use super::{Decoded, View, MIN_PAN_DIGITS};
+use crate::simd::{self, PairTest};
 
 pub struct PackedBcd;
 
@@ -39,27 +42,95 @@ impl View for PackedBcd {
     }
 
     fn decode(&self, window: &[u8], out: &mut Vec<Decoded>) {
-        let decimal = |b: u8| ((b >> 4) <= 9) & ((b & 0x0F) <= 9);
-        let mut next = 0;
-        let mut sample = 1;
-        // A packed number of 13 or more digits spans at least 7 bytes, so four
-        // of them follow one of these sample points: only there, and only when
-        // those four bytes are decimal and not all zero, are the few bytes
-        // before them tried as the length byte.
-        while sample + 4 <= window.len() {
-            let i = sample;
-            sample += SAMPLE_STRIDE;
-            let four = [window[i], window[i + 1], window[i + 2], window[i + 3]];
-            let candidate = four.iter().fold(true, |all, &b| all & decimal(b)) & (four != [0; 4]);
-            if !candidate {
-                continue;
-            }
-            let from = i.saturating_sub(SAMPLE_STRIDE).max(next);
-            if let Some(piece) = (from..i).find_map(|at| field_at(window, at)) {
-                next = piece.end;
-                sample = sample.max(next);
-                out.push(piece);
-            }
+        FOUR_PACKED.with(|words| match words.try_borrow_mut() {
+            Ok(mut words) => decode_sampled(window, &mut words, out),
+            Err(_) => decode_sampled(window, &mut FourPacked::default(), out),
+        });
+    }
+}
+
+thread_local! {
+    static FOUR_PACKED: RefCell<FourPacked> = RefCell::new(FourPacked::default());
+}
+
+/// Per-thread buffers of [`four_packed_bytes`].
+#[derive(Default)]
+struct FourPacked {
+    starts: Vec<u64>,
+    zeros: Vec<u64>,
+}
+
+/// A packed number of 13 or more digits spans at least 7 bytes, so four of
+/// them follow one of the sample points, every [`SAMPLE_STRIDE`] bytes: only
+/// there, and only when those four bytes are decimal and not all zero, are
+/// the few bytes before them tried as the length byte. The sample points
+/// come from bit masks of the whole window ([`four_packed_bytes`]), so
+/// binary bytes that are not packed digits cost no per-byte work.
+fn decode_sampled(window: &[u8], words: &mut FourPacked, out: &mut Vec<Decoded>) {
+    four_packed_bytes(window, words);
+    let mut next = 0;
+    let mut sample = 1;
+    while let Some(i) = next_sample(&words.starts, sample) {
+        sample = i + SAMPLE_STRIDE;
+        let from = i.saturating_sub(SAMPLE_STRIDE).max(next);
+        if let Some(piece) = (from..i).find_map(|at| field_at(window, at)) {
+            next = piece.end;
+            sample = sample.max(next);
+            out.push(piece);
+        }
+    }
+}
+
+/// Sets bit `i` of word `k` of `words.starts` when the four bytes from
+/// `64 * k + i` are all packed digits and not all zero.
+fn four_packed_bytes(window: &[u8], words: &mut FourPacked) {
+    simd::pairs(window, PairTest::PackedDigits, &mut words.starts);
+    simd::pairs(window, PairTest::Zeros, &mut words.zeros);
+    // Pair `i` and pair `i + 2` cover bytes `i..i + 4`.
+    let two_on = |w: &[u64], k: usize| (w[k] >> 2) | w.get(k + 1).map_or(0, |next| next << 62);
+    for k in 0..words.starts.len() {
+        let (packed_on, zeros_on) = (two_on(&words.starts, k), two_on(&words.zeros, k));
+        let zero_four = words.zeros[k] & zeros_on;
+        words.starts[k] &= packed_on & !zero_four;
+    }
+}
+
+/// The first position at or after `from`, a whole number of sample strides
+/// away from it, whose bit is set in `starts`.
+fn next_sample(starts: &[u64], from: usize) -> Option<usize> {
+    // 64 is a multiple of the stride: the same lanes in every word.
+    const LANES: u64 = 0x1111_1111_1111_1111;
+    let lanes = LANES << (from % SAMPLE_STRIDE);
+    let mut k = from / 64;
+    let mut word = starts.get(k)? & lanes & (u64::MAX << (from % 64));
+    loop {
+        if word != 0 {
+            return Some(64 * k + word.trailing_zeros() as usize);
+        }
+        k += 1;
+        word = starts.get(k)? & lanes;
+    }
+}
+
+/// The sampling loop one sample point at a time: the reference
+/// [`decode_sampled`] is tested against.
+#[cfg(test)]
+fn decode_reference(window: &[u8], out: &mut Vec<Decoded>) {
+    let mut next = 0;
+    let mut sample = 1;
+    while sample + 4 <= window.len() {
+        let i = sample;
+        sample += SAMPLE_STRIDE;
+        let four = [window[i], window[i + 1], window[i + 2], window[i + 3]];
+        let candidate = four.iter().all(|&b| simd::packed_digits(b)) & (four != [0; 4]);
+        if !candidate {
+            continue;
+        }
+        let from = i.saturating_sub(SAMPLE_STRIDE).max(next);
+        if let Some(piece) = (from..i).find_map(|at| field_at(window, at)) {
+            next = piece.end;
+            sample = sample.max(next);
+            out.push(piece);
         }
     }
 }
@@ -206,6 +277,47 @@ fn digits_after(window: &[u8], at: usize, count: usize) -> Option<Decoded> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The masks pick the same sample points as the byte-by-byte loop:
+        /// random binary, zero runs and embedded fields at every offset.
+        #[test]
+        fn sampled_decode_equals_the_reference(
+            pieces in proptest::collection::vec(
+                prop_oneof![
+                    proptest::collection::vec(any::<u8>(), 0..80),
+                    proptest::collection::vec(prop_oneof![Just(0u8), Just(0x45), Just(0x99), Just(0x26), Just(0x9F)], 0..80),
+                    Just(vec![0x16, 0x45, 0x26, 0x01, 0x81, 0x59, 0x08, 0x30, 0x12]),
+                    Just(vec![0x5A, 0x08, 0x45, 0x26, 0x01, 0x81, 0x59, 0x08, 0x30, 0x12, 0x5F, 0x34, 0x01, 0x01]),
+                    Just(vec![0; 70]),
+                ],
+                0..12,
+            ),
+        ) {
+            let window = pieces.concat();
+            let (mut fast, mut reference) = (Vec::new(), Vec::new());
+            PackedBcd.decode(&window, &mut fast);
+            decode_reference(&window, &mut reference);
+            prop_assert_eq!(fast, reference);
+        }
+
+        /// The masks give the first sample point on `from`'s grid whose
+        /// four bytes are packed digits, not all zero.
+        #[test]
+        fn next_sample_is_the_first_candidate_on_the_grid(
+            window in proptest::collection::vec(prop_oneof![Just(0u8), Just(0x45), Just(0x9A), any::<u8>()], 0..300),
+            from in 0usize..320,
+        ) {
+            let mut words = FourPacked::default();
+            four_packed_bytes(&window, &mut words);
+            let expected = (from..window.len().saturating_sub(3)).step_by(SAMPLE_STRIDE).find(|&i| {
+                let four = &window[i..i + 4];
+                four.iter().all(|&b| simd::packed_digits(b)) && four.iter().any(|&b| b != 0)
+            });
+            prop_assert_eq!(next_sample(&words.starts, from), expected);
+        }
+    }
 
     #[test]
     fn iso8583_field_2_is_unpacked() {
