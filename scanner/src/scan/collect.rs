@@ -13,6 +13,12 @@
 //! and memory does not grow with the findings. The order depends on the walk
 //! alone, never on thread timing, and nothing is sorted globally.
 //!
+//! Batches of finished items leave a worker thread together, through its
+//! [`Outbox`]: one wake-up of the writer per parcel of up to
+//! [`PARCEL_ITEMS`] small files, not one per file (a scan of `/usr/share`
+//! has 48,000 of them). A worker never waits, for the gate or for a turn,
+//! while its outbox holds batches: the head item may be among them.
+//!
 //! A large file split into parts (`scan::split`) is one item per part, in
 //! order. The writer joins the parts back into the file: it numbers their
 //! lines on from the parts before, drops what a part found in a stretch the
@@ -21,8 +27,10 @@
 
 use std::collections::BTreeMap;
 use std::io;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 use super::entropy::OpaqueRuns;
 use super::text::{LineDelta, RELATIVE_LINE};
@@ -32,8 +40,13 @@ use crate::findings::{Finding, FindingSink, Provenance};
 
 /// Findings a stream gathers before they are sent on (about 0.5 MB).
 pub const SPILL_AT: usize = 1024;
-/// Batches in flight between the workers and the writer thread.
-pub const CHANNEL_BATCHES: usize = 4;
+/// Parcels in flight between the workers and the writer thread.
+pub const CHANNEL_PARCELS: usize = 4;
+/// Items' batches a worker gathers before it sends them on as one parcel.
+pub const PARCEL_ITEMS: usize = 64;
+/// How long a gathered batch may wait for its parcel while the worker reads
+/// a long file that yields findings (a file with none cannot tell).
+const PARCEL_AGE: Duration = Duration::from_millis(2);
 /// Findings (and batches) of items behind the head held in the reorder
 /// buffer before their workers wait (about 4 MB).
 pub const MAX_WAITING: usize = 8 * 1024;
@@ -76,6 +89,8 @@ pub struct PartEnd {
 pub struct Gate {
     state: Mutex<GateState>,
     moved: Condvar,
+    /// Workers waiting for the head to move: gathered batches leave at once.
+    waiters: AtomicUsize,
 }
 
 #[derive(Default)]
@@ -84,6 +99,21 @@ struct GateState {
     waiting: usize,
     /// The writer thread has ended (a sink that faulted): nobody waits any more.
     closed: bool,
+}
+
+impl GateState {
+    /// How many of `n` findings of item `seq` count as waiting, if they may
+    /// be sent now.
+    fn admit(&mut self, seq: u64, n: usize) -> Option<usize> {
+        if seq == self.head {
+            Some(0)
+        } else if self.waiting >= MAX_WAITING && !self.closed {
+            None
+        } else {
+            self.waiting += n;
+            Some(n)
+        }
+    }
 }
 
 impl Gate {
@@ -95,20 +125,35 @@ impl Gate {
             return 0;
         };
         let mut before_waiting = Some(before_waiting);
-        while seq != state.head && state.waiting >= MAX_WAITING && !state.closed {
+        loop {
+            if let Some(waits) = state.admit(seq, n) {
+                return waits;
+            }
             if let Some(hook) = before_waiting.take() {
                 hook();
             }
-            state = match self.moved.wait(state) {
+            self.waiters.fetch_add(1, Ordering::Relaxed);
+            let woken = self.moved.wait(state);
+            self.waiters.fetch_sub(1, Ordering::Relaxed);
+            state = match woken {
                 Ok(state) => state,
                 Err(_) => return 0,
             };
         }
-        if seq == state.head {
-            return 0;
+    }
+
+    /// Whether a worker waits for the head to move: it may be in a batch
+    /// some worker has gathered.
+    fn has_waiters(&self) -> bool {
+        self.waiters.load(Ordering::Relaxed) > 0
+    }
+
+    /// [`Gate::admit`] that returns `None` instead of waiting.
+    fn try_admit(&self, seq: u64, n: usize) -> Option<usize> {
+        match self.state.lock() {
+            Ok(mut state) => state.admit(seq, n),
+            Err(_) => Some(0),
         }
-        state.waiting += n;
-        n
     }
 
     fn close(&self) {
@@ -127,11 +172,107 @@ impl Gate {
     }
 }
 
+/// One worker thread's way to the writer: the batches of the items it
+/// scanned wait here and leave as one parcel.
+pub struct Outbox {
+    sender: SyncSender<Vec<Batch>>,
+    gate: Arc<Gate>,
+    pending: Mutex<Pending>,
+}
+
+#[derive(Default)]
+struct Pending {
+    batches: Vec<Batch>,
+    /// Findings plus batches, as the gate counts them.
+    weight: usize,
+    /// When the oldest batch was gathered.
+    since: Option<Instant>,
+}
+
+impl Outbox {
+    pub fn new(sender: SyncSender<Vec<Batch>>, gate: Arc<Gate>) -> Arc<Self> {
+        Arc::new(Outbox {
+            sender,
+            gate,
+            pending: Mutex::new(Pending::default()),
+        })
+    }
+
+    /// Gathers `batch`; sends the parcel on once it is full. `turn` is given
+    /// back before any wait at the gate.
+    fn post(&self, batch: Batch, turn: &mut Option<Turn>) {
+        let Ok(mut pending) = self.pending.lock() else {
+            return;
+        };
+        pending.weight += batch.findings.len() + 1;
+        pending.since.get_or_insert_with(Instant::now);
+        pending.batches.push(batch);
+        let full = pending.batches.len() >= PARCEL_ITEMS || pending.weight >= SPILL_AT;
+        if full || self.gate.has_waiters() {
+            self.send_parcel(&mut pending, turn);
+        }
+    }
+
+    /// Sends what is gathered on, before the worker waits for anything.
+    fn flush(&self, turn: &mut Option<Turn>) {
+        if let Ok(mut pending) = self.pending.lock() {
+            self.send_parcel(&mut pending, turn);
+        }
+    }
+
+    /// Sends what is gathered on if it has waited [`PARCEL_AGE`].
+    fn flush_if_old(&self, turn: &mut Option<Turn>) {
+        if let Ok(mut pending) = self.pending.lock() {
+            let old = pending.since.is_some_and(|since| since.elapsed() >= PARCEL_AGE);
+            if old || self.gate.has_waiters() {
+                self.send_parcel(&mut pending, turn);
+            }
+        }
+    }
+
+    fn send_parcel(&self, pending: &mut Pending, turn: &mut Option<Turn>) {
+        // A batch weighs one more than its findings: the skips, notes and
+        // coverage of thousands of small files waiting behind a large one
+        // are held back too. A worker that must wait for the head gives up
+        // its turn first (the head's worker may be waiting for it), and sends
+        // the batches before that one: the head may be among them.
+        let mut parcel = Vec::with_capacity(pending.batches.len());
+        for mut batch in pending.batches.drain(..) {
+            let n = batch.findings.len() + 1;
+            batch.waits = match self.gate.try_admit(batch.seq, n) {
+                Some(waits) => waits,
+                None => {
+                    self.send(std::mem::take(&mut parcel));
+                    self.gate.admit(batch.seq, n, || *turn = None)
+                }
+            };
+            parcel.push(batch);
+        }
+        self.send(parcel);
+        pending.weight = 0;
+        pending.since = None;
+    }
+
+    fn send(&self, parcel: Vec<Batch>) {
+        // The writer thread outlives every worker; should it be gone, the
+        // scan is ending on an error already reported there.
+        if !parcel.is_empty() {
+            let _ = self.sender.send(parcel);
+        }
+    }
+}
+
+impl Drop for Outbox {
+    /// A worker thread's last items leave when its share of the walk ends.
+    fn drop(&mut self) {
+        self.flush(&mut None);
+    }
+}
+
 /// A worker's way to send one item's findings on.
 pub struct Spill {
     seq: u64,
-    sender: SyncSender<Batch>,
-    gate: Arc<Gate>,
+    outbox: Arc<Outbox>,
     /// Findings sent so far for this item.
     pub sent: usize,
     turns: Arc<Turns>,
@@ -143,11 +284,10 @@ pub struct Spill {
 }
 
 impl Spill {
-    pub fn new(seq: u64, sender: SyncSender<Batch>, gate: Arc<Gate>, turns: Arc<Turns>) -> Self {
+    pub fn new(seq: u64, outbox: Arc<Outbox>, turns: Arc<Turns>) -> Self {
         Spill {
             seq,
-            sender,
-            gate,
+            outbox,
             sent: 0,
             turns,
             turn: None,
@@ -162,6 +302,7 @@ impl Spill {
         if self.turn.is_some() {
             return false;
         }
+        self.outbox.flush(&mut None);
         self.turn = Some(Turns::take(&self.turns));
         true
     }
@@ -174,6 +315,8 @@ impl Spill {
     pub fn offer(&mut self, findings: &mut Vec<Finding>) {
         if findings.len() >= SPILL_AT {
             self.send(std::mem::take(findings), None);
+        } else {
+            self.outbox.flush_if_old(&mut self.turn);
         }
     }
 
@@ -185,23 +328,16 @@ impl Spill {
 
     fn send(&mut self, findings: Vec<Finding>, end: Option<FileOutcome>) {
         self.sent += findings.len();
-        // A batch weighs one more than its findings: the skips, notes and
-        // coverage of thousands of small files waiting behind a large one
-        // are held back too. A worker that must wait for the head gives up
-        // its turn first: the head's worker may be waiting for it.
-        let turn = &mut self.turn;
-        let waits = self.gate.admit(self.seq, findings.len() + 1, || *turn = None);
-        // The writer thread outlives every worker; should it be gone, the
-        // scan is ending on an error already reported there.
         let part_end = if end.is_some() { self.part_end.take() } else { None };
-        let _ = self.sender.send(Batch {
+        let batch = Batch {
             seq: self.seq,
             findings,
-            waits,
+            waits: 0,
             end,
             part: self.part,
             part_end,
-        });
+        };
+        self.outbox.post(batch, &mut self.turn);
     }
 }
 
@@ -210,7 +346,7 @@ impl Spill {
 /// the findings are still drained (so no worker waits forever) but dropped;
 /// the first error is returned.
 pub fn write_in_order(
-    batches: Receiver<Batch>,
+    parcels: Receiver<Vec<Batch>>,
     gate: &Gate,
     sink: &mut dyn FindingSink,
     all: &mut FileOutcome,
@@ -233,7 +369,7 @@ pub fn write_in_order(
         failed: &mut failed,
         parts: None,
     };
-    for batch in batches {
+    for batch in parcels.into_iter().flatten() {
         if batch.seq != head {
             waiting.entry(batch.seq).or_default().push(batch);
             continue;
@@ -411,5 +547,49 @@ impl Joined {
             self.line += lines.newlines;
             self.column = lines.column;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    use super::*;
+
+    fn last_batch(seq: u64) -> Batch {
+        Batch {
+            seq,
+            findings: Vec::new(),
+            waits: 0,
+            end: Some(FileOutcome::default()),
+            part: None,
+            part_end: None,
+        }
+    }
+
+    #[test]
+    fn gathered_batches_leave_before_their_worker_waits() {
+        let gate = Arc::new(Gate::default());
+        // The reorder buffer is full: item 2 must wait for the head, item 0.
+        gate.state.lock().unwrap().waiting = MAX_WAITING;
+        let (sender, parcels) = mpsc::sync_channel(CHANNEL_PARCELS);
+        let outbox = Outbox::new(sender, Arc::clone(&gate));
+        let worker = std::thread::spawn(move || {
+            outbox.post(last_batch(0), &mut None);
+            outbox.post(last_batch(2), &mut None);
+            outbox.flush(&mut None);
+        });
+        let seqs = |parcel: Vec<Batch>| parcel.iter().map(|b| b.seq).collect::<Vec<_>>();
+        let first = parcels
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the head left before its worker waited");
+        assert_eq!(seqs(first), [0]);
+        gate.release(MAX_WAITING, 1);
+        let second = parcels
+            .recv_timeout(Duration::from_secs(10))
+            .expect("item 2 left");
+        assert_eq!(seqs(second), [2]);
+        worker.join().unwrap();
     }
 }

@@ -37,7 +37,7 @@ use rayon::prelude::*;
 
 pub use crate::field::{integral_real, Field, FieldValue};
 pub use crate::limits::{LimitExceeded, Limits, DEFAULT_MAX_REGION_SIZE};
-pub use collect::{CHANNEL_BATCHES, MAX_WAITING, SPILL_AT};
+pub use collect::{CHANNEL_PARCELS, MAX_WAITING, SPILL_AT};
 pub use fault::{guard, Fault};
 pub use history::GitHistory;
 pub use memory::PROCESS_MEMORY;
@@ -236,24 +236,27 @@ pub fn scan_sources_into(
             threads,
             message: e.to_string(),
         })?;
-    let (sender, batches) = mpsc::sync_channel(collect::CHANNEL_BATCHES);
+    let (sender, parcels) = mpsc::sync_channel(collect::CHANNEL_PARCELS);
     let gate = Arc::new(collect::Gate::default());
     let turns = Arc::new(turns::Turns::default());
     let mut all = FileOutcome::default();
     let written = std::thread::scope(|threads| {
-        let writer = threads.spawn(|| collect::write_in_order(batches, &gate, &mut *sink, &mut all));
+        let writer = threads.spawn(|| collect::write_in_order(parcels, &gate, &mut *sink, &mut all));
         pool.install(|| {
             let haystacks = sources.iter().flat_map(|source| source.haystacks());
             haystacks.enumerate().par_bridge().for_each_init(
-                || Worker::new(engine),
-                |worker, (seq, haystack)| {
+                || {
+                    (
+                        Worker::new(engine),
+                        collect::Outbox::new(sender.clone(), Arc::clone(&gate)),
+                    )
+                },
+                |(worker, outbox), (seq, haystack)| {
                     let seq = seq as u64;
-                    let spill =
-                        collect::Spill::new(seq, sender.clone(), Arc::clone(&gate), Arc::clone(&turns));
+                    let spill = collect::Spill::new(seq, Arc::clone(outbox), Arc::clone(&turns));
                     let (outcome, spill) = run_haystack(worker, engine, haystack, spill);
-                    let spill = spill.unwrap_or_else(|| {
-                        collect::Spill::new(seq, sender.clone(), Arc::clone(&gate), Arc::clone(&turns))
-                    });
+                    let spill = spill
+                        .unwrap_or_else(|| collect::Spill::new(seq, Arc::clone(outbox), Arc::clone(&turns)));
                     let memory_bytes: u64 = outcome.coverage.processes.iter().map(|p| p.bytes_scanned).sum();
                     let bytes = outcome.coverage.bytes_scanned + memory_bytes;
                     let findings = spill.sent + outcome.findings.len();

@@ -64,6 +64,35 @@ proptest! {
 /// head, after a head file with as many: the workers wait at the gate and
 /// for the turn in every order, and the scan must still end with the same
 /// findings on one thread and two.
+/// A small head file's batch waits in its worker's outbox while the other
+/// worker's large files fill the reorder buffer and wait for the head.
+#[test]
+fn a_gathered_head_reaches_the_writer_while_later_items_wait() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a-head.log"), "pan 4526018159083012\n").unwrap();
+    let many = "pan 4526018159083012\n".repeat(20_000);
+    for i in 0..4 {
+        std::fs::write(dir.path().join(format!("b-{i}.csv")), &many).unwrap();
+    }
+    let long = "order 12345678901 amount 1234\n".repeat(150_000);
+    std::fs::write(dir.path().join("c-long.log"), long).unwrap();
+    let scanned = |threads| {
+        let (done, result) = std::sync::mpsc::channel();
+        let root = dir.path().to_path_buf();
+        std::thread::spawn(move || done.send(scan_tree(&root, Limits::default(), threads)).unwrap());
+        result
+            .recv_timeout(std::time::Duration::from_secs(300))
+            .expect("the scan ended (no worker waits for a batch another holds)")
+    };
+    let one = scanned(1);
+    assert_eq!(one.findings.len(), 1 + 4 * 20_000);
+    for threads in [2, 3] {
+        let many = scanned(threads);
+        assert_eq!(one.findings, many.findings);
+        assert_eq!(one.skipped, many.skipped);
+    }
+}
+
 #[test]
 fn decodes_taking_turns_behind_a_busy_head_finish_with_the_same_findings() {
     let dir = tempfile::tempdir().unwrap();
