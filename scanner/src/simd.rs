@@ -27,6 +27,11 @@ pub enum PairTest {
     PackedDigits,
     /// Two zero bytes.
     Zeros,
+    /// A first byte that can announce a packed card number's length: 7–10
+    /// bytes (EMV) or 13–19 digits, in binary or in BCD (0x07–0x0A, 0x0D–0x19).
+    BcdLength,
+    /// An ASCII digit and a zero byte: a digit in UTF-16LE.
+    Utf16Digit,
 }
 
 impl PairTest {
@@ -39,6 +44,8 @@ impl PairTest {
             }
             PairTest::PackedDigits => packed_digits(first) && packed_digits(second),
             PairTest::Zeros => first == 0 && second == 0,
+            PairTest::BcdLength => matches!(first, 0x07..=0x0A | 0x0D..=0x19),
+            PairTest::Utf16Digit => first.is_ascii_digit() && second == 0,
         }
     }
 }
@@ -68,6 +75,41 @@ pub fn pairs(bytes: &[u8], test: PairTest, out: &mut Vec<u64>) {
     #[cfg(not(target_arch = "x86_64"))]
     scalar_pairs(bytes, test, 0, wide, out);
     scalar_pairs(bytes, test, wide, bytes.len().div_ceil(64), out);
+}
+
+/// Views sample a binary window every [`GRID_STRIDE`] bytes.
+pub const GRID_STRIDE: usize = 4;
+
+/// The first set bit of `words` at or after `from`, a whole number of
+/// [`GRID_STRIDE`]s away from it.
+pub fn next_on_grid(words: &[u64], from: usize) -> Option<usize> {
+    next_on_grid_with(words, from, |words, k| words[k])
+}
+
+/// [`next_on_grid`] over the words `word_at(words, k)` makes of `words`.
+pub fn next_on_grid_with(
+    words: &[u64],
+    from: usize,
+    word_at: impl Fn(&[u64], usize) -> u64,
+) -> Option<usize> {
+    // 64 is a multiple of the stride: the same lanes in every word.
+    const LANES: u64 = 0x1111_1111_1111_1111;
+    let lanes = LANES << (from % GRID_STRIDE);
+    let mut k = from / 64;
+    if k >= words.len() {
+        return None;
+    }
+    let mut word = word_at(words, k) & lanes & (u64::MAX << (from % 64));
+    loop {
+        if word != 0 {
+            return Some(64 * k + word.trailing_zeros() as usize);
+        }
+        k += 1;
+        if k >= words.len() {
+            return None;
+        }
+        word = word_at(words, k) & lanes;
+    }
 }
 
 /// Calls `use_words` with the [`pairs`] of `bytes`, written into a buffer
@@ -226,6 +268,34 @@ mod x86 {
                 u32,
                 |here, next| _mm256_cmpeq_epi8(_mm256_or_si256(here, next), _mm256_setzero_si256())
             ),
+            PairTest::BcdLength => pair_words!(
+                bytes,
+                out,
+                32,
+                _mm256_loadu_si256,
+                _mm256_movemask_epi8,
+                u32,
+                |here, _next| {
+                    let within = |low: u8, high: u8| {
+                        let above = _mm256_cmpeq_epi8(_mm256_max_epu8(here, splat(low)), here);
+                        let below = _mm256_cmpeq_epi8(_mm256_min_epu8(here, splat(high)), here);
+                        _mm256_and_si256(above, below)
+                    };
+                    _mm256_or_si256(within(0x07, 0x0A), within(0x0D, 0x19))
+                }
+            ),
+            PairTest::Utf16Digit => pair_words!(
+                bytes,
+                out,
+                32,
+                _mm256_loadu_si256,
+                _mm256_movemask_epi8,
+                u32,
+                |here, next| {
+                    let digit_here = _mm256_cmpgt_epi8(digit_limit, _mm256_add_epi8(here, digit_shift));
+                    _mm256_and_si256(digit_here, _mm256_cmpeq_epi8(next, _mm256_setzero_si256()))
+                }
+            ),
         }
     }
 
@@ -301,6 +371,34 @@ mod x86 {
                 u16,
                 |here, next| _mm_cmpeq_epi8(_mm_or_si128(here, next), _mm_setzero_si128())
             ),
+            PairTest::BcdLength => pair_words!(
+                bytes,
+                out,
+                16,
+                _mm_loadu_si128,
+                _mm_movemask_epi8,
+                u16,
+                |here, _next| {
+                    let within = |low: u8, high: u8| {
+                        let above = _mm_cmpeq_epi8(_mm_max_epu8(here, splat(low)), here);
+                        let below = _mm_cmpeq_epi8(_mm_min_epu8(here, splat(high)), here);
+                        _mm_and_si128(above, below)
+                    };
+                    _mm_or_si128(within(0x07, 0x0A), within(0x0D, 0x19))
+                }
+            ),
+            PairTest::Utf16Digit => pair_words!(
+                bytes,
+                out,
+                16,
+                _mm_loadu_si128,
+                _mm_movemask_epi8,
+                u16,
+                |here, next| {
+                    let digit_here = _mm_cmplt_epi8(_mm_add_epi8(here, digit_shift), digit_limit);
+                    _mm_and_si128(digit_here, _mm_cmpeq_epi8(next, _mm_setzero_si128()))
+                }
+            ),
         }
     }
 }
@@ -314,11 +412,11 @@ mod tests {
         #[test]
         fn simd_and_scalar_pairs_agree(
             bytes in proptest::collection::vec(
-                prop_oneof![Just(b'3'), Just(b'7'), Just(b'N'), Just(b'T'), Just(b'U'), Just(b'E'), Just(0), Just(0x45), Just(0x99), Just(0x9A), Just(0xA9), any::<u8>()],
+                prop_oneof![Just(b'3'), Just(b'7'), Just(b'N'), Just(b'T'), Just(b'U'), Just(b'E'), Just(0), Just(0x45), Just(0x99), Just(0x9A), Just(0xA9), Just(0x07), Just(0x0A), Just(0x0D), Just(0x19), Just(0x1A), any::<u8>()],
                 0..400,
             ),
         ) {
-            for test in [PairTest::HexDigit, PairTest::Base64Trigger, PairTest::PackedDigits, PairTest::Zeros] {
+            for test in [PairTest::HexDigit, PairTest::Base64Trigger, PairTest::PackedDigits, PairTest::Zeros, PairTest::BcdLength, PairTest::Utf16Digit] {
                 let (mut fast, mut scalar) = (Vec::new(), Vec::new());
                 pairs(&bytes, test, &mut fast);
                 scalar_pairs_all(&bytes, test, &mut scalar);
@@ -332,6 +430,16 @@ mod tests {
                     prop_assert_eq!(&sse2[..], &scalar[..wide]);
                 }
             }
+        }
+
+        #[test]
+        fn next_on_grid_is_the_first_set_bit_on_the_grid(
+            words in proptest::collection::vec(any::<u64>().prop_map(|w| w & w.rotate_left(7) & w.rotate_left(19)), 0..6),
+            from in 0usize..400,
+        ) {
+            let set = |i: usize| words.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1);
+            let expected = (from..64 * words.len()).step_by(GRID_STRIDE).find(|&i| set(i));
+            prop_assert_eq!(next_on_grid(&words, from), expected);
         }
 
         #[test]

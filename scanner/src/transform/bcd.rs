@@ -58,6 +58,7 @@ thread_local! {
 struct FourPacked {
     starts: Vec<u64>,
     zeros: Vec<u64>,
+    lengths: Vec<u64>,
 }
 
 /// A packed number of 13 or more digits spans at least 7 bytes, so four of
@@ -70,7 +71,7 @@ fn decode_sampled(window: &[u8], words: &mut FourPacked, out: &mut Vec<Decoded>)
     four_packed_bytes(window, words);
     let mut next = 0;
     let mut sample = 1;
-    while let Some(i) = next_sample(&words.starts, sample) {
+    while let Some(i) = simd::next_on_grid(&words.starts, sample) {
         sample = i + SAMPLE_STRIDE;
         let from = i.saturating_sub(SAMPLE_STRIDE).max(next);
         if let Some(piece) = (from..i).find_map(|at| field_at(window, at)) {
@@ -82,33 +83,26 @@ fn decode_sampled(window: &[u8], words: &mut FourPacked, out: &mut Vec<Decoded>)
 }
 
 /// Sets bit `i` of word `k` of `words.starts` when the four bytes from
-/// `64 * k + i` are all packed digits and not all zero.
+/// `64 * k + i` are all packed digits, not all zero, and one of the four
+/// bytes before them can be a length byte ([`field_at`] finds nothing
+/// where none is).
 fn four_packed_bytes(window: &[u8], words: &mut FourPacked) {
     simd::pairs(window, PairTest::PackedDigits, &mut words.starts);
     simd::pairs(window, PairTest::Zeros, &mut words.zeros);
+    simd::pairs(window, PairTest::BcdLength, &mut words.lengths);
     // Pair `i` and pair `i + 2` cover bytes `i..i + 4`.
     let two_on = |w: &[u64], k: usize| (w[k] >> 2) | w.get(k + 1).map_or(0, |next| next << 62);
+    let mut previous = 0u64;
     for k in 0..words.starts.len() {
         let (packed_on, zeros_on) = (two_on(&words.starts, k), two_on(&words.zeros, k));
         let zero_four = words.zeros[k] & zeros_on;
-        words.starts[k] &= packed_on & !zero_four;
-    }
-}
-
-/// The first position at or after `from`, a whole number of sample strides
-/// away from it, whose bit is set in `starts`.
-fn next_sample(starts: &[u64], from: usize) -> Option<usize> {
-    // 64 is a multiple of the stride: the same lanes in every word.
-    const LANES: u64 = 0x1111_1111_1111_1111;
-    let lanes = LANES << (from % SAMPLE_STRIDE);
-    let mut k = from / 64;
-    let mut word = starts.get(k)? & lanes & (u64::MAX << (from % 64));
-    loop {
-        if word != 0 {
-            return Some(64 * k + word.trailing_zeros() as usize);
-        }
-        k += 1;
-        word = starts.get(k)? & lanes;
+        // Bit `i` set when a length byte sits at `i - 4..i`, in this word or
+        // at the end of the one before.
+        let lengths = words.lengths[k];
+        let length_near = lengths << 1 | lengths << 2 | lengths << 3 | lengths << 4;
+        let length_near = length_near | previous >> 60 | previous >> 61 | previous >> 62 | previous >> 63;
+        previous = lengths;
+        words.starts[k] &= packed_on & !zero_four & length_near;
     }
 }
 
@@ -135,8 +129,8 @@ fn decode_reference(window: &[u8], out: &mut Vec<Decoded>) {
     }
 }
 
-/// Distance between sample points (see [`PackedBcd::decode`]).
-const SAMPLE_STRIDE: usize = 4;
+/// Distance between sample points (see [`decode_sampled`]).
+const SAMPLE_STRIDE: usize = simd::GRID_STRIDE;
 
 /// A length byte at `at` and the packed card number it announces.
 fn field_at(window: &[u8], at: usize) -> Option<Decoded> {
@@ -303,19 +297,20 @@ mod tests {
         }
 
         /// The masks give the first sample point on `from`'s grid whose
-        /// four bytes are packed digits, not all zero.
+        /// four bytes are packed digits, not all zero, after a length byte.
         #[test]
-        fn next_sample_is_the_first_candidate_on_the_grid(
-            window in proptest::collection::vec(prop_oneof![Just(0u8), Just(0x45), Just(0x9A), any::<u8>()], 0..300),
+        fn the_masks_mark_every_candidate_sample(
+            window in proptest::collection::vec(prop_oneof![Just(0u8), Just(0x45), Just(0x9A), Just(0x13), Just(0x0A), any::<u8>()], 0..300),
             from in 0usize..320,
         ) {
             let mut words = FourPacked::default();
             four_packed_bytes(&window, &mut words);
             let expected = (from..window.len().saturating_sub(3)).step_by(SAMPLE_STRIDE).find(|&i| {
                 let four = &window[i..i + 4];
-                four.iter().all(|&b| simd::packed_digits(b)) && four.iter().any(|&b| b != 0)
+                let length_before = window[i.saturating_sub(4)..i].iter().any(|&b| matches!(b, 0x07..=0x0A | 0x0D..=0x19));
+                four.iter().all(|&b| simd::packed_digits(b)) && four.iter().any(|&b| b != 0) && length_before
             });
-            prop_assert_eq!(next_sample(&words.starts, from), expected);
+            prop_assert_eq!(simd::next_on_grid(&words.starts, from), expected);
         }
     }
 

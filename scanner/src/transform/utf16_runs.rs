@@ -2,6 +2,7 @@
 
 use super::utf16::{transcode, Endian, Utf16Map};
 use super::{Decoded, View};
+use crate::simd::{self, PairTest};
 
 /// UTF-16 runs inside binary streams (SQLite databases, memory images, unknown
 /// formats): the raw scan reads their ASCII runs, this view their UTF-16 ones.
@@ -16,7 +17,7 @@ pub struct Utf16Runs;
 const MIN_RUN_DIGITS: usize = 10;
 
 /// Distance between sample points (see [`Utf16Runs::decode`]).
-const SAMPLE_STRIDE: usize = 4;
+const SAMPLE_STRIDE: usize = simd::GRID_STRIDE;
 
 /// Longest UTF-16 run transcoded as one piece.
 const MAX_RUN_BYTES: usize = 64 * 1024;
@@ -31,36 +32,75 @@ impl View for Utf16Runs {
     }
 
     fn decode(&self, window: &[u8], out: &mut Vec<Decoded>) {
-        let mut next = 0;
-        let mut sample = 0;
-        // Every group of four or more UTF-16 digits starts its first digit pair
-        // within one stride of a sample point, so most bytes are never looked at.
-        while sample + 5 <= window.len() {
-            let i = sample;
-            sample += SAMPLE_STRIDE;
-            let endian = Endian::Little;
-            // Bitwise, not short-circuit: the rare hit is then the only branch.
-            let pair_at = |j: usize| {
-                window[j].is_ascii_digit()
-                    & (window[j + 1] == 0)
-                    & window[j + 2].is_ascii_digit()
-                    & (window[j + 3] == 0)
-            };
-            if !(pair_at(i) | pair_at(i + 1)) || i < next {
-                continue;
+        simd::with_pairs(window, PairTest::Utf16Digit, |digits| {
+            let mut next = 0;
+            let mut from = 0;
+            // Every group of four or more UTF-16 digits starts its first digit
+            // pair within one stride of a sample point: the masks mark the
+            // sample points `i` where one starts at `i` or `i + 1`.
+            while let Some(i) = simd::next_on_grid_with(digits, from, two_digits_near) {
+                from = i + SAMPLE_STRIDE;
+                if i + 5 > window.len() {
+                    break;
+                }
+                if i >= next {
+                    next = transcode_run_at(window, i, out);
+                }
             }
-            let at = if pair_at(i) { i } else { i + 1 };
-            let (start, end, digits) = run_around(window, at, endian);
-            next = end.max(at + 4);
-            if digits < MIN_RUN_DIGITS {
-                continue;
-            }
-            let (mut text, mut map) = (Vec::new(), Utf16Map::default());
-            transcode(&window[start..end], endian, &mut text, &mut map);
-            let origin = (0..text.len()).map(|i| start + map.source_offset(i) as usize);
-            let pairs: Vec<(u8, usize)> = text.iter().copied().zip(origin).collect();
-            out.push(Decoded::from_pairs(start, end, pairs));
+        });
+    }
+}
+
+/// Bits of sample points where two UTF-16 digits start at `i` or `i + 1`,
+/// from the [`PairTest::Utf16Digit`] words `digits` (word `k` and `k + 1`).
+fn two_digits_near(digits: &[u64], k: usize) -> u64 {
+    let word = digits[k];
+    let on = |shift: u32| word >> shift | digits.get(k + 1).map_or(0, |next| next << (64 - shift));
+    (word & on(2)) | (on(1) & on(3))
+}
+
+/// Transcodes the run of UTF-16 text around the digit pair at sample point
+/// `i` (or `i + 1`) if it holds enough digits; returns where the next run
+/// may start.
+fn transcode_run_at(window: &[u8], i: usize, out: &mut Vec<Decoded>) -> usize {
+    let endian = Endian::Little;
+    let pair_at = |j: usize| {
+        window[j].is_ascii_digit()
+            & (window[j + 1] == 0)
+            & window[j + 2].is_ascii_digit()
+            & (window[j + 3] == 0)
+    };
+    let at = if pair_at(i) { i } else { i + 1 };
+    let (start, end, digits) = run_around(window, at, endian);
+    if digits >= MIN_RUN_DIGITS {
+        let (mut text, mut map) = (Vec::new(), Utf16Map::default());
+        transcode(&window[start..end], endian, &mut text, &mut map);
+        let origin = (0..text.len()).map(|i| start + map.source_offset(i) as usize);
+        let pairs: Vec<(u8, usize)> = text.iter().copied().zip(origin).collect();
+        out.push(Decoded::from_pairs(start, end, pairs));
+    }
+    end.max(at + 4)
+}
+
+/// The sampling loop one sample point at a time: the reference
+/// [`Utf16Runs::decode`] is tested against.
+#[cfg(test)]
+fn decode_reference(window: &[u8], out: &mut Vec<Decoded>) {
+    let mut next = 0;
+    let mut sample = 0;
+    while sample + 5 <= window.len() {
+        let i = sample;
+        sample += SAMPLE_STRIDE;
+        let pair_at = |j: usize| {
+            window[j].is_ascii_digit()
+                & (window[j + 1] == 0)
+                & window[j + 2].is_ascii_digit()
+                & (window[j + 3] == 0)
+        };
+        if !(pair_at(i) | pair_at(i + 1)) || i < next {
+            continue;
         }
+        next = transcode_run_at(window, i, out);
     }
 }
 
@@ -86,6 +126,27 @@ fn run_around(window: &[u8], at: usize, endian: Endian) -> (usize, usize, usize)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn masked_sampling_equals_the_reference(
+            pieces in proptest::collection::vec(
+                prop_oneof![
+                    proptest::collection::vec(any::<u8>(), 0..40),
+                    proptest::collection::vec(prop_oneof![Just(0u8), Just(b'4'), Just(b'='), Just(0xFF)], 0..80),
+                    "[0-9 =a-z]{0,30}".prop_map(|t| t.encode_utf16().flat_map(u16::to_le_bytes).collect()),
+                ],
+                0..10,
+            ),
+        ) {
+            let window = pieces.concat();
+            let (mut fast, mut reference) = (Vec::new(), Vec::new());
+            Utf16Runs.decode(&window, &mut fast);
+            decode_reference(&window, &mut reference);
+            prop_assert_eq!(fast, reference);
+        }
+    }
 
     #[test]
     fn runs_with_enough_digits_are_transcoded_whole() {
