@@ -25,7 +25,7 @@ use super::text::{fill, read_untranscoded, PartWindows, StreamLabel, CHUNK};
 use super::worker::{io_skip, FileOutcome, Worker};
 use crate::decode::{self, SNIFF_LEN};
 use crate::findings::{GuidelineCategory, Provenance, Skipped};
-use crate::sources::open_regular_file;
+use crate::sources::{open_regular_file, OpenedFile};
 
 /// Bytes per part. Counted with callgrind (docs/performance.md): a part
 /// costs an open, a second look at the file's first window and one overlap
@@ -76,15 +76,18 @@ impl Split {
         if std::fs::metadata(path).ok()?.len() / splitting.part_bytes < 2 {
             return None;
         }
-        let (mut file, size) = open_regular_file(path).ok()?.ok()?;
+        let OpenedFile {
+            mut file,
+            size,
+            may_be_sparse,
+        } = open_regular_file(path).ok()?.ok()?;
         let parts = size / splitting.part_bytes;
         if parts < 2 || splitting.max_file_size.is_some_and(|limit| size > limit) {
             return None;
         }
-        if super::sparse::has_holes(&file, size) {
+        if may_be_sparse && super::sparse::has_holes(&file, size) {
             return None;
         }
-        file.seek(SeekFrom::Start(0)).ok()?;
         let mut head = vec![0; CHUNK + splitting.overlap];
         let (read, status) = fill(&mut file, &mut head);
         status.ok()?;
@@ -159,7 +162,8 @@ impl Worker<'_> {
         end: &mut PartEnd,
     ) -> std::io::Result<()> {
         let start = split.starts[index];
-        let (file, _) = open_regular_file(&split.path)?.map_err(|why| std::io::Error::other(why.detail()))?;
+        let OpenedFile { file, .. } =
+            open_regular_file(&split.path)?.map_err(|why| std::io::Error::other(why.detail()))?;
         let mut at: &File = &file;
         at.seek(SeekFrom::Start(start))?;
         let owned = split.end(index).map(|end| end - start);

@@ -17,7 +17,7 @@ use crate::decode::{self, Event, InnerSink, Piece, ReadSeek, SNIFF_LEN};
 use crate::field::Field;
 use crate::findings::{Finding, GuidelineCategory, Layer, LayerKind, Note, Provenance, SkipReason, Skipped};
 use crate::outcome::Coverage;
-use crate::sources::open_regular_file;
+use crate::sources::{open_regular_file, OpenedFile};
 
 /// What scanning one file produced.
 #[derive(Debug, Default)]
@@ -81,7 +81,11 @@ impl<'e> Worker<'e> {
                 detail: detail.into(),
             })
         };
-        let (mut file, size) = match open_regular_file(path) {
+        let OpenedFile {
+            mut file,
+            size,
+            may_be_sparse,
+        } = match open_regular_file(path) {
             Ok(Ok(opened)) => opened,
             Ok(Err(why)) => {
                 skip(&mut out, why.skip_reason(), why.detail());
@@ -101,7 +105,7 @@ impl<'e> Worker<'e> {
             );
             return out;
         }
-        if sparse::has_holes(&file, size) {
+        if may_be_sparse && sparse::has_holes(&file, size) {
             if self.scan_sparse(&file, size, &provenance, &mut out) {
                 return out;
             }

@@ -9,5 +9,5 @@ mod special;
 pub mod walk;
 
 pub use special::{
-    open_regular_file, pseudo_filesystem, pseudo_filesystem_detail, special_file_kind, NotRegular,
+    open_regular_file, pseudo_filesystem, pseudo_filesystem_detail, special_file_kind, NotRegular, OpenedFile,
 };

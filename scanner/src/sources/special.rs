@@ -127,29 +127,52 @@ pub fn pseudo_filesystem(_path: &Path) -> Option<&'static str> {
     None
 }
 
-/// The kernel pseudo-filesystem an open file is on, if any.
+/// The kernel pseudo-filesystem an open file on device `device` is on, if
+/// any. The kernel is asked once per device and thread: a scan opens tens
+/// of thousands of files on the same few filesystems.
 #[cfg(target_os = "linux")]
-fn pseudo_filesystem_of(file: &File) -> Option<&'static str> {
+fn pseudo_filesystem_of(file: &File, device: u64) -> Option<&'static str> {
+    use std::cell::RefCell;
     use std::os::fd::AsRawFd;
-    let mut st = std::mem::MaybeUninit::<libc::statfs>::uninit();
-    // SAFETY: the descriptor is open for the call and `st` is valid for writing one statfs.
-    let rc = unsafe { libc::fstatfs(file.as_raw_fd(), st.as_mut_ptr()) };
-    if rc != 0 {
-        return None;
+    thread_local! {
+        static KNOWN: RefCell<Vec<(u64, u64)>> = const { RefCell::new(Vec::new()) };
     }
-    // SAFETY: fstatfs succeeded, so it filled `st`.
-    let st = unsafe { st.assume_init() };
-    pseudo_filesystem_type(st.f_type as u64)
+    let known = KNOWN.with(|known| known.borrow().iter().find(|(d, _)| *d == device).map(|&(_, t)| t));
+    let fs_type = match known {
+        Some(fs_type) => fs_type,
+        None => {
+            let mut st = std::mem::MaybeUninit::<libc::statfs>::uninit();
+            // SAFETY: the descriptor is open for the call and `st` is valid for writing one statfs.
+            let rc = unsafe { libc::fstatfs(file.as_raw_fd(), st.as_mut_ptr()) };
+            if rc != 0 {
+                return None;
+            }
+            // SAFETY: fstatfs succeeded, so it filled `st`.
+            let fs_type = unsafe { st.assume_init() }.f_type as u64;
+            KNOWN.with(|known| known.borrow_mut().push((device, fs_type)));
+            fs_type
+        }
+    };
+    pseudo_filesystem_type(fs_type)
 }
 
 #[cfg(not(target_os = "linux"))]
-fn pseudo_filesystem_of(_file: &File) -> Option<&'static str> {
+fn pseudo_filesystem_of(_file: &File, _device: u64) -> Option<&'static str> {
     None
 }
 
+/// A regular file opened for reading.
+pub struct OpenedFile {
+    pub file: File,
+    pub size: u64,
+    /// Fewer bytes are allocated to it than its size: it may have holes
+    /// (`scan::sparse` looks). A file with all its bytes allocated has none.
+    pub may_be_sparse: bool,
+}
+
 /// Opens `path` for reading only if it is a regular file on a filesystem
-/// that stores data. Returns the file and its size, or `Ok(Err(why))`.
-pub fn open_regular_file(path: &Path) -> io::Result<Result<(File, u64), NotRegular>> {
+/// that stores data. Returns the file, or `Ok(Err(why))`.
+pub fn open_regular_file(path: &Path) -> io::Result<Result<OpenedFile, NotRegular>> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     // Non-blocking, so that opening a FIFO that appeared since the walk cannot hang.
@@ -162,10 +185,22 @@ pub fn open_regular_file(path: &Path) -> io::Result<Result<(File, u64), NotRegul
             special_file_kind(&meta.file_type()).unwrap_or("not a regular file"),
         )));
     }
-    if let Some(fs) = pseudo_filesystem_of(&file) {
+    #[cfg(unix)]
+    let device = std::os::unix::fs::MetadataExt::dev(&meta);
+    #[cfg(not(unix))]
+    let device = 0;
+    if let Some(fs) = pseudo_filesystem_of(&file, device) {
         return Ok(Err(NotRegular::PseudoFilesystem(fs)));
     }
-    Ok(Ok((file, meta.len())))
+    #[cfg(unix)]
+    let may_be_sparse = std::os::unix::fs::MetadataExt::blocks(&meta).saturating_mul(512) < meta.len();
+    #[cfg(not(unix))]
+    let may_be_sparse = true;
+    Ok(Ok(OpenedFile {
+        size: meta.len(),
+        file,
+        may_be_sparse,
+    }))
 }
 
 #[cfg(all(test, target_os = "linux"))]
@@ -181,5 +216,35 @@ mod tests {
         }
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(pseudo_filesystem(dir.path()), None);
+    }
+
+    /// The filesystem type is kept per device: files on a data filesystem
+    /// and on procfs, opened in turn on one thread, each get their own.
+    #[test]
+    fn each_device_keeps_its_own_filesystem_type() {
+        if !Path::new("/proc/self").exists() {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("plain.txt");
+        std::fs::write(&plain, "text").unwrap();
+        for _ in 0..2 {
+            assert!(open_regular_file(&plain).unwrap().is_ok());
+            let proc = open_regular_file(Path::new("/proc/self/status")).unwrap();
+            assert_eq!(proc.err(), Some(NotRegular::PseudoFilesystem("proc")));
+        }
+    }
+
+    #[test]
+    fn a_file_with_fewer_bytes_allocated_than_its_size_may_be_sparse() {
+        let dir = tempfile::tempdir().unwrap();
+        let written = dir.path().join("written");
+        std::fs::write(&written, vec![b'x'; 64 * 1024]).unwrap();
+        let truncated = dir.path().join("truncated");
+        File::create(&truncated).unwrap().set_len(64 << 20).unwrap();
+        let opened = |path: &Path| open_regular_file(path).unwrap().ok().unwrap();
+        assert!(!opened(&written).may_be_sparse);
+        assert!(opened(&truncated).may_be_sparse);
+        assert_eq!(opened(&truncated).size, 64 << 20);
     }
 }
