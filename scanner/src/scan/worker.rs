@@ -122,7 +122,7 @@ impl<'e> Worker<'e> {
             inner: &mut file,
             meter: budget.read.clone(),
         };
-        let input = Input::File(&mut counted, path);
+        let input = Input::File(&mut counted, path, size);
         let result = self.scan_input(
             input,
             &provenance,
@@ -248,7 +248,7 @@ impl<'e> Worker<'e> {
     ) -> io::Result<()> {
         let mut head = [0u8; SNIFF_LEN];
         let (head_len, failed) = match &mut input {
-            Input::File(file, _) => fill(*file, &mut head),
+            Input::File(file, ..) => fill(*file, &mut head),
             Input::Stream(reader) => fill(*reader, &mut head),
         };
         let head = &head[..head_len];
@@ -268,7 +268,7 @@ impl<'e> Worker<'e> {
         }
         let Some(decoder) = decode::sniff(head) else {
             let rest = match input {
-                Input::File(file, _) => Cursor::new(head).chain(file as &mut dyn Read),
+                Input::File(file, ..) => Cursor::new(head).chain(file as &mut dyn Read),
                 Input::Stream(reader) => Cursor::new(head).chain(reader),
             };
             // Stored bytes that look compressed or encrypted are not "scanned"
@@ -307,18 +307,12 @@ impl<'e> Worker<'e> {
             .map_or(provenance.artifact.as_str(), |l| l.name.as_str());
         let container_read = Meter::default();
         let path = match &input {
-            Input::File(_, path) => Some(*path),
+            Input::File(_, path, _) => Some(*path),
             Input::Stream(_) => None,
         };
-        // Decodes that hold a lot of memory take turns (`turns`). A file's
-        // length is read here; its decoding starts from its first byte below.
-        let hungry = match &mut input {
-            Input::File(file, _) => {
-                decoder.holds_input(true)
-                    || file
-                        .seek(SeekFrom::End(0))
-                        .is_ok_and(|length| length >= turns::LARGE_CONTAINER_BYTES)
-            }
+        // Decodes that hold a lot of memory take turns (`turns`).
+        let hungry = match &input {
+            Input::File(_, _, size) => decoder.holds_input(true) || *size >= turns::LARGE_CONTAINER_BYTES,
             Input::Stream(_) => decoder.holds_input(false),
         };
         let took_turn = match self.spill.as_mut() {
@@ -339,7 +333,7 @@ impl<'e> Worker<'e> {
             out,
         };
         let result = match input {
-            Input::File(file, _) => {
+            Input::File(file, ..) => {
                 file.seek(SeekFrom::Start(0))?;
                 let mut counted = Counted {
                     inner: file,
@@ -516,7 +510,8 @@ impl TextSink for TextOut<'_, '_, '_> {
 /// directory at the end in place) and has a path (SQLite opens it), an inner
 /// stream cannot.
 enum Input<'a> {
-    File(&'a mut dyn ReadSeek, &'a Path),
+    /// A file, its path and its size.
+    File(&'a mut dyn ReadSeek, &'a Path, u64),
     Stream(&'a mut dyn Read),
 }
 
