@@ -285,10 +285,7 @@ impl<'r> Detector<'r> {
     /// one group) or the visible first digits of a masked one (6 to 12
     /// digits followed by a mask). Timestamps, ids and amounts end here.
     fn worth_parsing(&self, bytes: &[u8], run: &Run<'_>) -> bool {
-        // A mask character follows the run, maybe after one space or dash.
-        let mask_at = |at: usize| bytes.get(at).is_some_and(|&b| self.mask_lead[usize::from(b)]);
-        let masked_may_follow =
-            || mask_at(run.end) || (matches!(bytes.get(run.end), Some(b' ' | b'-')) && mask_at(run.end + 1));
+        let masked_may_follow = || self.mask_may_follow(bytes, run.end);
         let len = run.end - run.start;
         if run.is_one_group() {
             match len {
@@ -364,7 +361,17 @@ impl<'r> Detector<'r> {
     /// one) nor the visible part of a masked one (6 or 8 digits followed by a
     /// mask character).
     fn could_hold_card_data(&self, bytes: &[u8], groups: &[Group], end: usize) -> bool {
-        let [only] = groups else { return true };
+        let [only] = groups else {
+            // Several groups (`200 30402 16510` in an access log): a grouping
+            // starts with a group of its first length, a group of 13 digits
+            // or more is read alone (a number, a record, a track), and a
+            // masked number needs a mask after the run.
+            let rules = self.rules;
+            return groups
+                .iter()
+                .any(|g| g.len() >= 13 || rules.may_start_grouping(g.len()))
+                || self.mask_may_follow(bytes, end);
+        };
         match only.len() {
             6..=8 => bytes
                 .get(end)
@@ -372,6 +379,13 @@ impl<'r> Detector<'r> {
             13..=pan::LONGEST_RECORD => self.one_group_may_hold_card(bytes, only.start, only.len()),
             _ => false,
         }
+    }
+
+    /// Whether a mask character follows the run ending at `end`, maybe after
+    /// one space or dash.
+    fn mask_may_follow(&self, bytes: &[u8], end: usize) -> bool {
+        let mask_at = |at: usize| bytes.get(at).is_some_and(|&b| self.mask_lead[usize::from(b)]);
+        mask_at(end) || (matches!(bytes.get(end), Some(b' ' | b'-')) && mask_at(end + 1))
     }
 
     /// Whether one group of `len` (13 to [`pan::LONGEST_RECORD`]) digits at

@@ -289,6 +289,7 @@ mod fast_path_matches_reference {
             Just("4526%200181%205908%203012".to_string()),
             Just("452601******3012".to_string()),
             Just("4526 01** **** 3012".to_string()),
+            Just("452 601** **** 3012".to_string()),
             Just("4526-01XX-XXXX-3012".to_string()),
             Just("452601••••••3012".to_string()),
             Just("3530 1113 3330 0000".to_string()),
@@ -301,6 +302,9 @@ mod fast_path_matches_reference {
             Just("4526018159083012000012500".to_string()),
             Just("3782 822463 10005".to_string()),
             Just("200 30402 16510".to_string()),
+            // A short group before what follows, joined by a space or a dash.
+            Just("987 ".to_string()),
+            Just("31-".to_string()),
             // Long ids, order numbers and timestamps, and longer records.
             "[1-9][0-9]{12,30}",
             "[0-9]{1,20}",
