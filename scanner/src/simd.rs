@@ -170,11 +170,11 @@ mod x86 {
     const MNO_LIMIT: i8 = 2 - 127;
 
     /// Writes one word per whole block of `bytes` (which holds one byte
-    /// past them) with `$width`-byte vectors, testing each byte `$here` and
-    /// the one after it `$next` with `$test`. By index: pushing made LLVM
+    /// past them) with `$width`-byte vectors, testing each byte `here` and
+    /// the one after it `next` with `$test`. By index: pushing made LLVM
     /// rebuild the compare results byte by byte.
     macro_rules! pair_words {
-        ($bytes:ident, $out:ident, $width:expr, $load:ident, $movemask:ident, $mask_ty:ty, |$here:ident, $next:ident| $test:expr) => {{
+        ($bytes:ident, $out:ident, $width:expr, $load:ident, $movemask:ident, $mask_ty:ty, $test:expr) => {{
             let from = $out.len();
             $out.resize(from + $bytes.len() / 64, 0);
             for (k, word) in $out[from..].iter_mut().enumerate() {
@@ -183,11 +183,11 @@ mod x86 {
                 while lane < 64 {
                     // SAFETY: `64 * k + lane + $width + 1 <= bytes.len()` (one
                     // byte past the whole blocks); the loads are unaligned.
-                    let ($here, $next) = unsafe {
+                    let (here, next) = unsafe {
                         let ptr = $bytes.as_ptr().add(64 * k + lane);
                         ($load(ptr.cast()), $load(ptr.add(1).cast()))
                     };
-                    bits |= u64::from($movemask($test) as $mask_ty) << lane;
+                    bits |= u64::from($movemask($test(here, next)) as $mask_ty) << lane;
                     lane += $width;
                 }
                 *word = bits;
@@ -195,212 +195,100 @@ mod x86 {
         }};
     }
 
-    /// [`super::pairs`] over whole blocks with AVX2.
-    #[target_feature(enable = "avx2")]
-    pub unsafe fn pairs_avx2(bytes: &[u8], test: PairTest, out: &mut Vec<u64>) {
-        let splat = |b: u8| _mm256_set1_epi8(b as i8);
-        let (digit_shift, digit_limit) = (splat(DIGIT_SHIFT as u8), splat(DIGIT_LIMIT as u8));
-        let (mno_shift, mno_limit) = (splat(MNO_SHIFT as u8), splat(MNO_LIMIT as u8));
-        let (high_nibble, low_nibble, nine_high, nine_low) =
-            (splat(0xF0), splat(0x0F), splat(0x90), splat(0x09));
-        let [three, d, t, j, z, h, four, u, e, jj, v] = *b"3DTjzH4UEJV";
-        let [three, d, t, j, z, h, four, u, e, jj, v] = [three, d, t, j, z, h, four, u, e, jj, v].map(splat);
-        match test {
-            PairTest::HexDigit => pair_words!(
-                bytes,
-                out,
-                32,
-                _mm256_loadu_si256,
-                _mm256_movemask_epi8,
-                u32,
-                |here, next| {
-                    let digit_next = _mm256_cmpgt_epi8(digit_limit, _mm256_add_epi8(next, digit_shift));
-                    _mm256_and_si256(_mm256_cmpeq_epi8(here, three), digit_next)
-                }
-            ),
-            PairTest::Base64Trigger => pair_words!(
-                bytes,
-                out,
-                32,
-                _mm256_loadu_si256,
-                _mm256_movemask_epi8,
-                u32,
-                |here, next| {
-                    let mno = _mm256_cmpgt_epi8(mno_limit, _mm256_add_epi8(here, mno_shift));
-                    let dtjz = _mm256_or_si256(
-                        _mm256_or_si256(_mm256_cmpeq_epi8(next, d), _mm256_cmpeq_epi8(next, t)),
-                        _mm256_or_si256(_mm256_cmpeq_epi8(next, j), _mm256_cmpeq_epi8(next, z)),
-                    );
-                    let signature = _mm256_or_si256(
-                        _mm256_or_si256(
-                            _mm256_and_si256(_mm256_cmpeq_epi8(here, h), _mm256_cmpeq_epi8(next, four)),
-                            _mm256_and_si256(_mm256_cmpeq_epi8(here, u), _mm256_cmpeq_epi8(next, e)),
-                        ),
-                        _mm256_and_si256(_mm256_cmpeq_epi8(here, jj), _mm256_cmpeq_epi8(next, v)),
-                    );
-                    _mm256_or_si256(_mm256_and_si256(mno, dtjz), signature)
-                }
-            ),
-            PairTest::PackedDigits => pair_words!(
-                bytes,
-                out,
-                32,
-                _mm256_loadu_si256,
-                _mm256_movemask_epi8,
-                u32,
-                |here, next| {
-                    // Unsigned `x <= limit` as `min(x, limit) == x`.
-                    let at_most = |x, limit| _mm256_cmpeq_epi8(_mm256_min_epu8(x, limit), x);
-                    let packed = |b| {
-                        let high = _mm256_and_si256(b, high_nibble);
-                        let low = _mm256_and_si256(b, low_nibble);
-                        _mm256_and_si256(at_most(high, nine_high), at_most(low, nine_low))
+    /// [`super::pairs`] over whole blocks, one function per instruction set:
+    /// every test is written once, with that set's intrinsics.
+    macro_rules! pairs_with {
+        ($name:ident, $feature:literal, $width:expr, $mask_ty:ty, $load:ident, $movemask:ident,
+         $set1:ident, $setzero:ident, $cmpeq:ident, $cmpgt:ident, $add:ident, $and:ident, $or:ident,
+         $min:ident, $max:ident) => {
+            #[doc = concat!("[`super::pairs`] over whole blocks with ", $feature, ".")]
+            #[target_feature(enable = $feature)]
+            pub unsafe fn $name(bytes: &[u8], test: PairTest, out: &mut Vec<u64>) {
+                let splat = |b: u8| $set1(b as i8);
+                let is = |x, b: u8| $cmpeq(x, splat(b));
+                // Signed ranges as above; unsigned `x <= high` as `min(x, high) == x`.
+                let in_range =
+                    |x, shift: i8, limit: i8| $cmpgt(splat(limit as u8), $add(x, splat(shift as u8)));
+                let within = |x, low: u8, high: u8| {
+                    $and(
+                        $cmpeq($max(x, splat(low)), x),
+                        $cmpeq($min(x, splat(high)), x),
+                    )
+                };
+                let digit = |x| in_range(x, DIGIT_SHIFT, DIGIT_LIMIT);
+                let packed = |x| {
+                    $and(
+                        within($and(x, splat(0xF0)), 0, 0x90),
+                        within($and(x, splat(0x0F)), 0, 9),
+                    )
+                };
+                macro_rules! words {
+                    ($test:expr) => {
+                        pair_words!(bytes, out, $width, $load, $movemask, $mask_ty, $test)
                     };
-                    _mm256_and_si256(packed(here), packed(next))
                 }
-            ),
-            PairTest::Zeros => pair_words!(
-                bytes,
-                out,
-                32,
-                _mm256_loadu_si256,
-                _mm256_movemask_epi8,
-                u32,
-                |here, next| _mm256_cmpeq_epi8(_mm256_or_si256(here, next), _mm256_setzero_si256())
-            ),
-            PairTest::BcdLength => pair_words!(
-                bytes,
-                out,
-                32,
-                _mm256_loadu_si256,
-                _mm256_movemask_epi8,
-                u32,
-                |here, _next| {
-                    let within = |low: u8, high: u8| {
-                        let above = _mm256_cmpeq_epi8(_mm256_max_epu8(here, splat(low)), here);
-                        let below = _mm256_cmpeq_epi8(_mm256_min_epu8(here, splat(high)), here);
-                        _mm256_and_si256(above, below)
-                    };
-                    _mm256_or_si256(within(0x07, 0x0A), within(0x0D, 0x19))
+                match test {
+                    PairTest::HexDigit => words!(|here, next| $and(is(here, b'3'), digit(next))),
+                    PairTest::Base64Trigger => words!(|here, next| {
+                        let mno = in_range(here, MNO_SHIFT, MNO_LIMIT);
+                        let dtjz = $or(
+                            $or(is(next, b'D'), is(next, b'T')),
+                            $or(is(next, b'j'), is(next, b'z')),
+                        );
+                        let signature = $or(
+                            $or(
+                                $and(is(here, b'H'), is(next, b'4')),
+                                $and(is(here, b'U'), is(next, b'E')),
+                            ),
+                            $and(is(here, b'J'), is(next, b'V')),
+                        );
+                        $or($and(mno, dtjz), signature)
+                    }),
+                    PairTest::PackedDigits => words!(|here, next| $and(packed(here), packed(next))),
+                    PairTest::Zeros => words!(|here, next| $cmpeq($or(here, next), $setzero())),
+                    PairTest::BcdLength => {
+                        words!(|here, _next| $or(within(here, 0x07, 0x0A), within(here, 0x0D, 0x19)))
+                    }
+                    PairTest::Utf16Digit => words!(|here, next| $and(digit(here), $cmpeq(next, $setzero()))),
                 }
-            ),
-            PairTest::Utf16Digit => pair_words!(
-                bytes,
-                out,
-                32,
-                _mm256_loadu_si256,
-                _mm256_movemask_epi8,
-                u32,
-                |here, next| {
-                    let digit_here = _mm256_cmpgt_epi8(digit_limit, _mm256_add_epi8(here, digit_shift));
-                    _mm256_and_si256(digit_here, _mm256_cmpeq_epi8(next, _mm256_setzero_si256()))
-                }
-            ),
-        }
+            }
+        };
     }
 
-    /// [`super::pairs`] over whole blocks with SSE2.
-    #[target_feature(enable = "sse2")]
-    pub unsafe fn pairs_sse2(bytes: &[u8], test: PairTest, out: &mut Vec<u64>) {
-        let splat = |b: u8| _mm_set1_epi8(b as i8);
-        let (digit_shift, digit_limit) = (splat(DIGIT_SHIFT as u8), splat(DIGIT_LIMIT as u8));
-        let (mno_shift, mno_limit) = (splat(MNO_SHIFT as u8), splat(MNO_LIMIT as u8));
-        let (high_nibble, low_nibble, nine_high, nine_low) =
-            (splat(0xF0), splat(0x0F), splat(0x90), splat(0x09));
-        let [three, d, t, j, z, h, four, u, e, jj, v] = *b"3DTjzH4UEJV";
-        let [three, d, t, j, z, h, four, u, e, jj, v] = [three, d, t, j, z, h, four, u, e, jj, v].map(splat);
-        match test {
-            PairTest::HexDigit => pair_words!(
-                bytes,
-                out,
-                16,
-                _mm_loadu_si128,
-                _mm_movemask_epi8,
-                u16,
-                |here, next| {
-                    let digit_next = _mm_cmplt_epi8(_mm_add_epi8(next, digit_shift), digit_limit);
-                    _mm_and_si128(_mm_cmpeq_epi8(here, three), digit_next)
-                }
-            ),
-            PairTest::Base64Trigger => pair_words!(
-                bytes,
-                out,
-                16,
-                _mm_loadu_si128,
-                _mm_movemask_epi8,
-                u16,
-                |here, next| {
-                    let mno = _mm_cmplt_epi8(_mm_add_epi8(here, mno_shift), mno_limit);
-                    let dtjz = _mm_or_si128(
-                        _mm_or_si128(_mm_cmpeq_epi8(next, d), _mm_cmpeq_epi8(next, t)),
-                        _mm_or_si128(_mm_cmpeq_epi8(next, j), _mm_cmpeq_epi8(next, z)),
-                    );
-                    let signature = _mm_or_si128(
-                        _mm_or_si128(
-                            _mm_and_si128(_mm_cmpeq_epi8(here, h), _mm_cmpeq_epi8(next, four)),
-                            _mm_and_si128(_mm_cmpeq_epi8(here, u), _mm_cmpeq_epi8(next, e)),
-                        ),
-                        _mm_and_si128(_mm_cmpeq_epi8(here, jj), _mm_cmpeq_epi8(next, v)),
-                    );
-                    _mm_or_si128(_mm_and_si128(mno, dtjz), signature)
-                }
-            ),
-            PairTest::PackedDigits => pair_words!(
-                bytes,
-                out,
-                16,
-                _mm_loadu_si128,
-                _mm_movemask_epi8,
-                u16,
-                |here, next| {
-                    let at_most = |x, limit| _mm_cmpeq_epi8(_mm_min_epu8(x, limit), x);
-                    let packed = |b| {
-                        let high = _mm_and_si128(b, high_nibble);
-                        let low = _mm_and_si128(b, low_nibble);
-                        _mm_and_si128(at_most(high, nine_high), at_most(low, nine_low))
-                    };
-                    _mm_and_si128(packed(here), packed(next))
-                }
-            ),
-            PairTest::Zeros => pair_words!(
-                bytes,
-                out,
-                16,
-                _mm_loadu_si128,
-                _mm_movemask_epi8,
-                u16,
-                |here, next| _mm_cmpeq_epi8(_mm_or_si128(here, next), _mm_setzero_si128())
-            ),
-            PairTest::BcdLength => pair_words!(
-                bytes,
-                out,
-                16,
-                _mm_loadu_si128,
-                _mm_movemask_epi8,
-                u16,
-                |here, _next| {
-                    let within = |low: u8, high: u8| {
-                        let above = _mm_cmpeq_epi8(_mm_max_epu8(here, splat(low)), here);
-                        let below = _mm_cmpeq_epi8(_mm_min_epu8(here, splat(high)), here);
-                        _mm_and_si128(above, below)
-                    };
-                    _mm_or_si128(within(0x07, 0x0A), within(0x0D, 0x19))
-                }
-            ),
-            PairTest::Utf16Digit => pair_words!(
-                bytes,
-                out,
-                16,
-                _mm_loadu_si128,
-                _mm_movemask_epi8,
-                u16,
-                |here, next| {
-                    let digit_here = _mm_cmplt_epi8(_mm_add_epi8(here, digit_shift), digit_limit);
-                    _mm_and_si128(digit_here, _mm_cmpeq_epi8(next, _mm_setzero_si128()))
-                }
-            ),
-        }
-    }
+    pairs_with!(
+        pairs_avx2,
+        "avx2",
+        32,
+        u32,
+        _mm256_loadu_si256,
+        _mm256_movemask_epi8,
+        _mm256_set1_epi8,
+        _mm256_setzero_si256,
+        _mm256_cmpeq_epi8,
+        _mm256_cmpgt_epi8,
+        _mm256_add_epi8,
+        _mm256_and_si256,
+        _mm256_or_si256,
+        _mm256_min_epu8,
+        _mm256_max_epu8
+    );
+    pairs_with!(
+        pairs_sse2,
+        "sse2",
+        16,
+        u16,
+        _mm_loadu_si128,
+        _mm_movemask_epi8,
+        _mm_set1_epi8,
+        _mm_setzero_si128,
+        _mm_cmpeq_epi8,
+        _mm_cmpgt_epi8,
+        _mm_add_epi8,
+        _mm_and_si128,
+        _mm_or_si128,
+        _mm_min_epu8,
+        _mm_max_epu8
+    );
 }
 
 #[cfg(test)]

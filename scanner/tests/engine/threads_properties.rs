@@ -1,6 +1,7 @@
 //! Property test: scanning a random tree of files with one thread and with two
 //! gives the same findings (issue 3), whatever the order files finish in.
 
+use hihoji_scanner::outcome::ScanOutcome;
 use hihoji_scanner::scan::Limits;
 use proptest::prelude::*;
 
@@ -59,11 +60,17 @@ proptest! {
     }
 }
 
-/// Containers whose decodes take turns (a zip inside a zip is held in
-/// memory), each with more findings than the collector lets wait behind the
-/// head, after a head file with as many: the workers wait at the gate and
-/// for the turn in every order, and the scan must still end with the same
-/// findings on one thread and two.
+/// Scans `root` on `threads` workers in a thread of its own; fails the test
+/// when the scan has not ended after five minutes (a deadlock).
+fn scan_or_hang(root: &std::path::Path, threads: usize) -> ScanOutcome {
+    let (done, result) = std::sync::mpsc::channel();
+    let root = root.to_path_buf();
+    std::thread::spawn(move || done.send(scan_tree(&root, Limits::default(), threads)).unwrap());
+    result
+        .recv_timeout(std::time::Duration::from_secs(300))
+        .expect("the scan ended (no worker waits for what another holds)")
+}
+
 /// A small head file's batch waits in its worker's outbox while the other
 /// worker's large files fill the reorder buffer and wait for the head.
 #[test]
@@ -76,14 +83,7 @@ fn a_gathered_head_reaches_the_writer_while_later_items_wait() {
     }
     let long = "order 12345678901 amount 1234\n".repeat(150_000);
     std::fs::write(dir.path().join("c-long.log"), long).unwrap();
-    let scanned = |threads| {
-        let (done, result) = std::sync::mpsc::channel();
-        let root = dir.path().to_path_buf();
-        std::thread::spawn(move || done.send(scan_tree(&root, Limits::default(), threads)).unwrap());
-        result
-            .recv_timeout(std::time::Duration::from_secs(300))
-            .expect("the scan ended (no worker waits for a batch another holds)")
-    };
+    let scanned = |threads| scan_or_hang(dir.path(), threads);
     let one = scanned(1);
     assert_eq!(one.findings.len(), 1 + 4 * 20_000);
     for threads in [2, 3] {
@@ -93,6 +93,11 @@ fn a_gathered_head_reaches_the_writer_while_later_items_wait() {
     }
 }
 
+/// Containers whose decodes take turns (a zip inside a zip is held in
+/// memory), each with more findings than the collector lets wait behind the
+/// head, after a head file with as many: the workers wait at the gate and
+/// for the turn in every order, and the scan must still end with the same
+/// findings on one thread and two.
 #[test]
 fn decodes_taking_turns_behind_a_busy_head_finish_with_the_same_findings() {
     let dir = tempfile::tempdir().unwrap();
@@ -110,14 +115,7 @@ fn decodes_taking_turns_behind_a_busy_head_finish_with_the_same_findings() {
         )
         .unwrap();
     }
-    let scanned = |threads| {
-        let (done, result) = std::sync::mpsc::channel();
-        let root = dir.path().to_path_buf();
-        std::thread::spawn(move || done.send(scan_tree(&root, Limits::default(), threads)).unwrap());
-        result
-            .recv_timeout(std::time::Duration::from_secs(300))
-            .expect("the scan ended (no deadlock between the turn and the gate)")
-    };
+    let scanned = |threads| scan_or_hang(dir.path(), threads);
     let one = scanned(1);
     let two = scanned(2);
     assert_eq!(one.findings.len(), 7 * 20_000);
