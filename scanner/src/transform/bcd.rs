@@ -18,7 +18,7 @@
 use std::cell::RefCell;
 
 use super::{Decoded, View, MIN_PAN_DIGITS};
-use crate::simd::{self, PairTest};
+use crate::simd::{self, packed_digits, PairTest};
 
 pub struct PackedBcd;
 
@@ -116,7 +116,7 @@ fn decode_reference(window: &[u8], out: &mut Vec<Decoded>) {
         let i = sample;
         sample += SAMPLE_STRIDE;
         let four = [window[i], window[i + 1], window[i + 2], window[i + 3]];
-        let candidate = four.iter().all(|&b| simd::packed_digits(b)) & (four != [0; 4]);
+        let candidate = four.iter().all(|&b| packed_digits(b)) & (four != [0; 4]);
         if !candidate {
             continue;
         }
@@ -168,8 +168,11 @@ const EMV_PAN_TAG: u8 = 0x5A;
 /// a length and packed digits occurs by chance in binaries; followed by the
 /// next tag of a card record as well, practically never.
 fn before_emv_card_tag(window: &[u8], at: usize) -> bool {
-    let decimal = |b: &u8| (b >> 4) <= 9 && (b & 0x0F) <= 9;
-    let bcd = |from: usize, n: usize| window.get(from..from + n).is_some_and(|v| v.iter().all(decimal));
+    let bcd = |from: usize, n: usize| {
+        window
+            .get(from..from + n)
+            .is_some_and(|v| v.iter().all(|&b| packed_digits(b)))
+    };
     match (window.get(at), window.get(at + 1), window.get(at + 2)) {
         // Dates (YYMMDD) and the PAN sequence number, with their lengths, in BCD.
         (Some(0x5F), Some(0x24 | 0x25), Some(0x03)) => bcd(at + 3, 3),
@@ -190,7 +193,6 @@ fn before_emv_card_tag(window: &[u8], at: usize) -> bool {
 /// field 2 in BCD: nine bytes of packed digits. With field 3 alone, random
 /// bytes of system libraries still framed a few dozen numbers per 10 GB.
 fn after_iso8583_header(window: &[u8], at: usize, field_end: usize) -> bool {
-    let decimal = |b: u8| (b >> 4) <= 9 && (b & 0x0F) <= 9;
     // Messages that carry a card number: authorization (x1xx), financial
     // (x2xx) and reversal (x4xx) requests, responses and advices of
     // versions 0–2, from the acquirer or the issuer (origin 0 or 1).
@@ -218,7 +220,7 @@ fn after_iso8583_header(window: &[u8], at: usize, field_end: usize) -> bool {
         && transaction_type
         && window
             .get(field_end..field_end + 9)
-            .is_some_and(|fields| fields.iter().all(|&b| decimal(b)))
+            .is_some_and(|fields| fields.iter().all(|&b| packed_digits(b)))
 }
 
 /// The `count` packed digits after the length byte at `at`, if they are a plausible card number.
@@ -226,9 +228,8 @@ fn digits_after(window: &[u8], at: usize, count: usize) -> Option<Decoded> {
     let packed = window.get(at + 1..at + 1 + count.div_ceil(2))?;
     // Cheap rejections first: a brand digit (or a left pad) leads, and every
     // byte but a padded last one holds two decimal digits.
-    let decimal = |b: &u8| (b >> 4) <= 9 && (b & 0x0F) <= 9;
     let lead_ok = matches!(packed[0] >> 4, 0 | 2..=8);
-    if !lead_ok || !packed[..packed.len() - 1].iter().all(decimal) {
+    if !lead_ok || !packed[..packed.len() - 1].iter().all(|&b| packed_digits(b)) {
         return None;
     }
     let mut nibbles: Vec<(u8, usize)> = packed
@@ -308,7 +309,7 @@ mod tests {
             let expected = (from..window.len().saturating_sub(3)).step_by(SAMPLE_STRIDE).find(|&i| {
                 let four = &window[i..i + 4];
                 let length_before = window[i.saturating_sub(4)..i].iter().any(|&b| matches!(b, 0x07..=0x0A | 0x0D..=0x19));
-                four.iter().all(|&b| simd::packed_digits(b)) && four.iter().any(|&b| b != 0) && length_before
+                four.iter().all(|&b| packed_digits(b)) && four.iter().any(|&b| b != 0) && length_before
             });
             prop_assert_eq!(simd::next_on_grid(&words.starts, from), expected);
         }
